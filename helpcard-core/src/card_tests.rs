@@ -1,0 +1,241 @@
+use super::*;
+use crate::date::Date;
+use crate::testing::{DEMO_EPOCH, DemoWorld, StreamRng};
+use crate::trust::RevocationList;
+
+const DAY: u64 = 86_400;
+
+fn profile(name: &str) -> Profile {
+    let text = crate::testing::REFERENCE_PROFILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("known profile")
+        .1;
+    Profile::load_toml(text, Date::from_ymd(2026, 11, 25).expect("date")).expect("valid profile")
+}
+
+fn validity() -> Validity {
+    Validity {
+        issued_at: UnixTime(DEMO_EPOCH.0 + 30 * DAY),
+        expires_at: UnixTime(DEMO_EPOCH.0 + 5 * 365 * DAY),
+    }
+}
+
+fn now() -> UnixTime {
+    UnixTime(DEMO_EPOCH.0 + 60 * DAY)
+}
+
+fn issue_demo(w: &DemoWorld, p: &Profile, compression: Compression) -> Issued {
+    issue(
+        p,
+        &w.issuer,
+        Some(&w.responder.public_key()),
+        validity(),
+        compression,
+        &mut StreamRng::from_seed(1),
+    )
+    .expect("issue")
+}
+
+#[test]
+fn issue_then_open_round_trips_every_reference_profile() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(now());
+    let keys = ResponderKeys::new(vec![
+        ResponderKey::from_secret_bytes(&[0; 32]),
+        clone_key(&w.responder),
+    ]);
+    for (name, _) in crate::testing::REFERENCE_PROFILES {
+        let p = profile(name);
+        for compression in [Compression::Auto, Compression::Never] {
+            let card = issue_demo(&w, &p, compression);
+            let opened = open(&card.bytes, &trust, now(), Some(&keys), None).expect(name);
+            assert_eq!(opened.public, p.public, "{name}");
+            assert_eq!(
+                opened.private,
+                PrivateOutcome::Decrypted(Box::new(p.private.clone().unwrap())),
+                "{name}"
+            );
+            assert_eq!(opened.card_id, card.card_id);
+            assert_eq!(opened.issuer, "musashino");
+            assert_eq!(opened.revocation, RevocationStatus::NotChecked);
+            let locked = open(&card.bytes, &trust, now(), None, None).expect(name);
+            assert_eq!(locked.private, PrivateOutcome::Locked);
+        }
+    }
+}
+
+fn clone_key(k: &ResponderKey) -> ResponderKey {
+    let file = k
+        .to_file(
+            crate::keys::Protection::InsecurePlaintext,
+            &mut StreamRng::from_seed(0),
+        )
+        .unwrap();
+    ResponderKey::from_file(&file, None).unwrap()
+}
+
+#[test]
+fn compression_is_used_only_when_smaller() {
+    let w = DemoWorld::new(1);
+    let rich = issue_demo(&w, &profile("03-epilepsy-child"), Compression::Auto);
+    let plain = issue_demo(&w, &profile("03-epilepsy-child"), Compression::Never);
+    assert_eq!(rich.plaintext.as_ref().unwrap()[0], CODING_DEFLATE);
+    assert!(rich.bytes.len() < plain.bytes.len());
+    let tiny = Profile {
+        public: PublicPart::default(),
+        private: Some(PrivatePart {
+            name: "A".into(),
+            ..Default::default()
+        }),
+    };
+    let card = issue_demo(&w, &tiny, Compression::Auto);
+    assert_eq!(card.plaintext.as_ref().unwrap()[0], CODING_CBOR);
+}
+
+#[test]
+fn issuing_is_deterministic_for_a_given_rng() {
+    let w = DemoWorld::new(1);
+    let p = profile("02-autism-teen");
+    assert_eq!(
+        issue_demo(&w, &p, Compression::Auto).bytes,
+        issue_demo(&w, &p, Compression::Auto).bytes
+    );
+}
+
+#[test]
+fn time_checks() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(now());
+    let card = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto);
+    let v = validity();
+    assert_eq!(
+        open(&card.bytes, &trust, v.expires_at, None, None).unwrap_err(),
+        OpenError::Expired(v.expires_at)
+    );
+    let early = UnixTime(v.issued_at.0 - CLOCK_SKEW - 1);
+    assert_eq!(
+        open(&card.bytes, &trust, early, None, None).unwrap_err(),
+        OpenError::NotYetValid(v.issued_at)
+    );
+    assert!(
+        open(
+            &card.bytes,
+            &trust,
+            UnixTime(v.issued_at.0 - CLOCK_SKEW),
+            None,
+            None
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn revocation_by_id_and_by_time() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(now());
+    let card = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto);
+    let mut list = RevocationList {
+        issuer: "musashino".into(),
+        counter: 1,
+        issued_at: now(),
+        next_update: UnixTime(now().0 + 30 * DAY),
+        revoked: vec![crate::trust::CardId([9; 8])],
+        revoked_before: None,
+    };
+    let mut revs = Revocations::new();
+    revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();
+    let ok = open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap();
+    assert_eq!(ok.revocation, RevocationStatus::NotRevoked { counter: 1 });
+    list.counter = 2;
+    list.revoked.push(card.card_id);
+    revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();
+    assert_eq!(
+        open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap_err(),
+        OpenError::Revoked
+    );
+    list.counter = 3;
+    list.revoked.clear();
+    list.revoked_before = Some(UnixTime(validity().issued_at.0 + 1));
+    revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();
+    assert_eq!(
+        open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap_err(),
+        OpenError::Revoked
+    );
+    list.counter = 4;
+    list.revoked_before = Some(validity().issued_at);
+    revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();
+    assert!(open(&card.bytes, &trust, now(), None, Some(&revs)).is_ok());
+}
+
+#[test]
+fn wrong_responder_key_keeps_public_part() {
+    let w = DemoWorld::new(1);
+    let other = DemoWorld::new(2);
+    let trust = w.trust_store(now());
+    let card = issue_demo(&w, &profile("02-autism-teen"), Compression::Auto);
+    let keys = ResponderKeys::new(vec![clone_key(&other.responder)]);
+    let opened = open(&card.bytes, &trust, now(), Some(&keys), None).unwrap();
+    assert_eq!(
+        opened.private,
+        PrivateOutcome::Failed(OpenError::NoMatchingResponderKey(w.responder.key_id()))
+    );
+    assert_eq!(opened.public, profile("02-autism-teen").public);
+}
+
+#[test]
+fn unknown_issuer_and_forged_signature() {
+    let w = DemoWorld::new(1);
+    let other = DemoWorld::new(2);
+    let card = issue_demo(&other, &profile("01-deaf-adult"), Compression::Auto);
+    let trust = w.trust_store(now());
+    assert_eq!(
+        open(&card.bytes, &trust, now(), None, None).unwrap_err(),
+        OpenError::UnknownIssuer(other.issuer.key_id())
+    );
+    let mut bytes = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto).bytes;
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    assert_eq!(
+        open(&bytes, &trust, now(), None, None).unwrap_err(),
+        OpenError::BadSignature
+    );
+}
+
+#[test]
+fn issue_refuses_bad_inputs() {
+    let w = DemoWorld::new(1);
+    let p = profile("01-deaf-adult");
+    let bad = Validity {
+        issued_at: now(),
+        expires_at: now(),
+    };
+    let r = issue(
+        &p,
+        &w.issuer,
+        Some(&w.responder.public_key()),
+        bad,
+        Compression::Auto,
+        &mut StreamRng::from_seed(1),
+    );
+    assert!(matches!(r, Err(IssueError::BadValidity)));
+    let r = issue(
+        &p,
+        &w.issuer,
+        None,
+        validity(),
+        Compression::Auto,
+        &mut StreamRng::from_seed(1),
+    );
+    assert!(matches!(r, Err(IssueError::NoResponderKey)));
+    let small_order = ResponderPublicKey::from_bytes([0; 32]);
+    let r = issue(
+        &p,
+        &w.issuer,
+        Some(&small_order),
+        validity(),
+        Compression::Auto,
+        &mut StreamRng::from_seed(1),
+    );
+    assert!(matches!(r, Err(IssueError::BadResponderKey)));
+}

@@ -1,0 +1,148 @@
+//! Why a card could not be opened. Each variant is one outcome in the test vectors
+//! ([`OpenError::code`] is the vector's `expect.outcome`), and its message says what probably
+//! happened, for the person holding the scanner.
+
+use crate::cbor::CborError;
+use crate::date::UnixTime;
+use crate::keys::KeyId;
+use crate::qrtext::QrTextError;
+
+/// Why a card (or its private part) could not be opened.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The scanned text is not help-card QR text, or was damaged.
+    #[error("not a readable help-card code: {0}")]
+    QrText(QrTextError),
+    /// A card format version this build does not read.
+    #[error("card format version {0} is not supported (update the scanner)")]
+    UnknownVersion(u64),
+    /// Not CBOR, or cut short.
+    #[error("the card data is damaged or cut short")]
+    BadCbor,
+    /// Extra bytes after the card.
+    #[error("extra data after the card (damaged or altered)")]
+    TrailingBytes,
+    /// A map repeats a key: a sign of a crafted card.
+    #[error("the card repeats a field (crafted or altered card)")]
+    DuplicateKey,
+    /// Not in deterministic CBOR: no honest issuer writes this.
+    #[error("the card is not in canonical form (crafted or altered card)")]
+    NonCanonical,
+    /// Well-formed, but a field is missing or of the wrong type.
+    #[error("the card's structure is wrong: {0}")]
+    BadStructure(&'static str),
+    /// A cryptographic algorithm other than the format's.
+    #[error(
+        "unsupported algorithm {0} (only Ed25519, ECDH-ES+HKDF-256 with X25519, ChaCha20/Poly1305)"
+    )]
+    UnsupportedAlgorithm(i64),
+    /// A header marked critical that this build does not understand.
+    #[error("the card requires a feature this scanner does not know (critical header)")]
+    UnknownCriticalHeader,
+    /// A key id, IV, key or signature of the wrong length.
+    #[error("a key, IV or signature has the wrong length: {0}")]
+    BadLength(&'static str),
+    /// The signing key is not on the trust list.
+    #[error("issued by an unknown key {0} (not on the trust list, or the trust list is old)")]
+    UnknownIssuer(KeyId),
+    /// The issuer's key was not valid when the card says it was issued.
+    #[error("the issuer's key was not valid at the card's issue time")]
+    IssuerKeyNotValid,
+    /// The signature does not verify.
+    #[error("the signature does not verify: the card was altered or forged")]
+    BadSignature,
+    /// Issued in the future (or the scanner's clock is wrong).
+    #[error("the card is not valid yet (issued {0:?}; check this device's clock)")]
+    NotYetValid(UnixTime),
+    /// Past its expiry.
+    #[error("the card expired at {0:?}; the holder needs a new card")]
+    Expired(UnixTime),
+    /// On the issuer's revocation list (lost or replaced card).
+    #[error("the card was revoked (lost or replaced); do not rely on it")]
+    Revoked,
+    /// None of the responder keys given is the one the card is encrypted to.
+    #[error("the private part is encrypted to responder key {0}, which this device does not hold")]
+    NoMatchingResponderKey(KeyId),
+    /// The key agreement produced an all-zero secret: a crafted ephemeral key.
+    #[error("the card's encryption key is invalid (all-zero shared secret; crafted card)")]
+    AllZeroSharedSecret,
+    /// Authentication of the encrypted part failed.
+    #[error("the private part could not be decrypted (altered card or wrong key)")]
+    DecryptionFailed,
+    /// The decrypted private part is not valid DEFLATE.
+    #[error("the private part is damaged (compression)")]
+    BadCompression,
+    /// The decrypted or public profile is malformed.
+    #[error("the profile on the card is malformed: {0}")]
+    BadProfile(&'static str),
+}
+
+impl OpenError {
+    /// The stable outcome code used by the test vectors and in JSON output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpenError::QrText(e) => match e {
+                QrTextError::MissingFragment => "qr_missing_fragment",
+                QrTextError::NotDigits => "qr_not_digits",
+                QrTextError::BadDigitCount(_) => "qr_bad_digit_count",
+                QrTextError::ChunkOutOfRange => "qr_chunk_out_of_range",
+                QrTextError::UnknownVersion(_) => "unknown_version",
+                QrTextError::BadPrefix => "qr_bad_prefix",
+            },
+            OpenError::UnknownVersion(_) => "unknown_version",
+            OpenError::BadCbor => "bad_cbor",
+            OpenError::TrailingBytes => "trailing_bytes",
+            OpenError::DuplicateKey => "duplicate_key",
+            OpenError::NonCanonical => "non_canonical",
+            OpenError::BadStructure(_) => "bad_structure",
+            OpenError::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            OpenError::UnknownCriticalHeader => "unknown_critical_header",
+            OpenError::BadLength(_) => "bad_length",
+            OpenError::UnknownIssuer(_) => "unknown_issuer",
+            OpenError::IssuerKeyNotValid => "issuer_key_not_valid",
+            OpenError::BadSignature => "bad_signature",
+            OpenError::NotYetValid(_) => "not_yet_valid",
+            OpenError::Expired(_) => "expired",
+            OpenError::Revoked => "revoked",
+            OpenError::NoMatchingResponderKey(_) => "no_matching_responder_key",
+            OpenError::AllZeroSharedSecret => "all_zero_shared_secret",
+            OpenError::DecryptionFailed => "decryption_failed",
+            OpenError::BadCompression => "bad_compression",
+            OpenError::BadProfile(_) => "bad_profile",
+        }
+    }
+}
+
+impl From<CborError> for OpenError {
+    fn from(e: CborError) -> OpenError {
+        match e {
+            CborError::Malformed => OpenError::BadCbor,
+            CborError::TrailingBytes => OpenError::TrailingBytes,
+            CborError::DuplicateKey => OpenError::DuplicateKey,
+            CborError::NonCanonical => OpenError::NonCanonical,
+            CborError::Structure(what) => OpenError::BadStructure(what),
+        }
+    }
+}
+
+impl From<QrTextError> for OpenError {
+    fn from(e: QrTextError) -> OpenError {
+        OpenError::QrText(e)
+    }
+}
+
+/// Why a card could not be issued.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The profile has a private part but no responder key was given to encrypt it to.
+    #[error("the profile has a private part, but no responder key was given")]
+    NoResponderKey,
+    /// The responder public key is of small order (a broken or hostile key).
+    #[error("the responder public key is invalid (small order)")]
+    BadResponderKey,
+    /// Expiry not after issue time.
+    #[error("the card would expire before it is issued")]
+    BadValidity,
+}

@@ -1,0 +1,139 @@
+use super::*;
+use crate::cbor;
+
+fn today() -> Date {
+    Date::from_ymd(2026, 11, 25).expect("valid date")
+}
+
+use crate::testing::REFERENCE_PROFILES;
+
+fn reference_profiles() -> Vec<(&'static str, &'static str)> {
+    REFERENCE_PROFILES.to_vec()
+}
+
+#[test]
+fn reference_profiles_load_validate_and_round_trip() {
+    for (name, text) in reference_profiles() {
+        let p = Profile::load_toml(text, today()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let public =
+            PublicPart::from_cbor(cbor::decode_strict(&cbor::encode(&p.public.to_cbor())).unwrap());
+        assert_eq!(public.as_ref(), Ok(&p.public), "{name} public");
+        let private = p
+            .private
+            .as_ref()
+            .expect("reference profiles have a private part");
+        let bytes = private.to_cbor_bytes();
+        let back = PrivatePart::from_cbor(cbor::decode_strict(&bytes).unwrap());
+        assert_eq!(back.as_ref(), Ok(private), "{name} private");
+        // JSON round trip through serde as well.
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(Profile::from_json(&json).unwrap(), p, "{name} json");
+    }
+}
+
+#[test]
+fn codes_are_carried_as_numbers() {
+    let p = Profile::from_toml(reference_profiles()[1].1).unwrap();
+    assert_eq!(p.public.help, vec![HelpCode(1), HelpCode(8), HelpCode(7)]);
+    assert_eq!(
+        cbor::encode(&p.public.to_cbor())[..6],
+        [0xa2, 0x01, 0x83, 0x01, 0x08, 0x07]
+    );
+}
+
+#[test]
+fn syntax_errors_name_the_field() {
+    let text = r#"
+[public]
+help = ["speak-slowly", "shout-louder"]
+"#;
+    match Profile::from_toml(text) {
+        Err(ProfileError::Syntax { path, message }) => {
+            assert_eq!(path, "public.help[1]");
+            assert!(
+                message.contains("unknown help code \"shout-louder\""),
+                "{message}"
+            );
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    let json = r#"{"public":{"help":[]},"private":{"name":"x","blood_type":"C+"}}"#;
+    match Profile::from_json(json) {
+        Err(ProfileError::Syntax { path, message }) => {
+            assert_eq!(path, "private.blood_type");
+            assert!(message.contains("unknown blood type"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    match Profile::from_toml("[public]\nhelp = []\nmesage = \"typo\"\n") {
+        Err(ProfileError::Syntax { message, .. }) => {
+            assert!(message.contains("mesage"), "{message}")
+        }
+        other => panic!("expected unknown field error, got {other:?}"),
+    }
+}
+
+#[test]
+fn validation_names_every_broken_field() {
+    let text = r#"
+[public]
+help = ["writing", "writing", 999]
+
+[private]
+name = ""
+name_kana = "Sato"
+birth_date = "2030-01-01"
+
+[[private.contacts]]
+name = "母"
+phone = "090-ABCD-1234"
+"#;
+    let p = Profile::from_toml(text).unwrap();
+    let Err(ProfileError::Invalid(errors)) = p.validate(today()) else {
+        panic!("expected validation errors");
+    };
+    let got: Vec<(String, Problem)> = errors.into_iter().map(|e| (e.field, e.problem)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("public.help[1]".into(), Problem::DuplicateCode(3)),
+            ("public.help[2]".into(), Problem::UnknownCode(999)),
+            ("private.name".into(), Problem::Empty),
+            ("private.name_kana".into(), Problem::NotKana),
+            ("private.birth_date".into(), Problem::FutureDate),
+            ("private.contacts[0].phone".into(), Problem::BadPhone),
+        ]
+    );
+}
+
+#[test]
+fn unknown_codes_decode_as_numbers_and_render_as_unknown() {
+    let mut public = PublicPart {
+        help: vec![HelpCode(1), HelpCode(4000)],
+        message: String::new(),
+    };
+    let back = PublicPart::from_cbor(public.to_cbor()).unwrap();
+    assert_eq!(back, public);
+    assert_eq!(
+        labels(&back.help, Lang::En),
+        vec!["Please speak slowly", "unknown code 4000"]
+    );
+    public.help.clear();
+    assert_eq!(cbor::encode(&public.to_cbor()), vec![0xa0]);
+}
+
+#[test]
+fn decoding_rejects_unknown_keys_and_empty_values() {
+    let bad = cbor::int_map(vec![(1, Value::Array(vec![])), (2, Value::from("x"))]);
+    assert_eq!(PublicPart::from_cbor(bad), Err(CborError::NonCanonical));
+    let bad = cbor::int_map(vec![(9, Value::from("x"))]);
+    assert!(matches!(
+        PublicPart::from_cbor(bad),
+        Err(CborError::Structure(_))
+    ));
+    let no_name = cbor::int_map(vec![(2, Value::from("かな"))]);
+    assert!(matches!(
+        PrivatePart::from_cbor(no_name),
+        Err(CborError::Structure(_))
+    ));
+}

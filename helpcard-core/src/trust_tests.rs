@@ -1,0 +1,108 @@
+use super::*;
+use crate::testing::{DEMO_EPOCH, DemoWorld};
+
+fn at(days: u64) -> UnixTime {
+    UnixTime(DEMO_EPOCH.0 + days * 86_400)
+}
+
+#[test]
+fn trust_list_round_trips() {
+    let w = DemoWorld::new(1);
+    let list = TrustList::verify(&w.trust_list_bytes, &[w.root.verifying_key()]).unwrap();
+    assert_eq!(list, w.trust_list);
+}
+
+#[test]
+fn trust_list_rejects_tampering_wrong_root_expiry_and_rollback() {
+    let w = DemoWorld::new(1);
+    let mut bytes = w.trust_list_bytes.clone();
+    let i = bytes.len() - 70; // inside the payload, before the signature
+    bytes[i] ^= 0x01;
+    let mut store = TrustStore::new(vec![w.root.verifying_key()]);
+    assert!(matches!(
+        store.load(&bytes, at(1)),
+        Err(ListError::Tampered | ListError::Malformed(_))
+    ));
+    let other = DemoWorld::new(2);
+    let mut wrong = TrustStore::new(vec![other.root.verifying_key()]);
+    assert_eq!(
+        wrong.load(&w.trust_list_bytes, at(1)),
+        Err(ListError::UnknownSigner(w.root.key_id()))
+    );
+    assert_eq!(
+        store.load(&w.trust_list_bytes, at(800)),
+        Err(ListError::Expired(w.trust_list.next_update))
+    );
+    let mut newer = w.trust_list.clone();
+    newer.sequence = 2;
+    store.load(&newer.sign(&w.root), at(1)).unwrap();
+    assert_eq!(
+        store.load(&w.trust_list_bytes, at(1)),
+        Err(ListError::Older { held: 2, got: 1 })
+    );
+    assert_eq!(store.load(&newer.sign(&w.root), at(1)), Ok(()));
+}
+
+#[test]
+fn lists_are_not_interchangeable() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(at(1));
+    let rev = RevocationList {
+        issuer: "musashino".into(),
+        counter: 1,
+        issued_at: at(1),
+        next_update: at(30),
+        revoked: vec![],
+        revoked_before: None,
+    };
+    let rev_bytes = rev.sign(&w.issuer);
+    assert_eq!(
+        TrustList::verify(&rev_bytes, &[w.issuer.verifying_key()]),
+        Err(ListError::WrongType("trust list"))
+    );
+    assert_eq!(
+        RevocationList::verify(&w.trust_list_bytes, &trust),
+        Err(ListError::WrongType("revocation list"))
+    );
+    // An issuer may not speak for another issuer.
+    let mut foreign = rev.clone();
+    foreign.issuer = "kokubunji".into();
+    assert_eq!(
+        RevocationList::verify(&foreign.sign(&w.issuer), &trust),
+        Err(ListError::UnknownSigner(w.issuer.key_id()))
+    );
+    let mut revs = Revocations::new();
+    revs.load(&rev_bytes, &trust, at(2)).unwrap();
+    assert_eq!(
+        revs.load(&rev_bytes, &trust, at(31)),
+        Err(ListError::Expired(at(30)))
+    );
+}
+
+#[test]
+fn revocation_list_sorted_and_searchable_at_city_scale() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(at(1));
+    let revoked: Vec<CardId> = (0u64..100_000)
+        .map(|i| {
+            CardId(
+                (i * 7_919)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .to_be_bytes(),
+            )
+        })
+        .collect();
+    let list = RevocationList {
+        issuer: "musashino".into(),
+        counter: 1,
+        issued_at: at(1),
+        next_update: at(30),
+        revoked: revoked.clone(),
+        revoked_before: None,
+    };
+    let bytes = list.sign(&w.issuer);
+    assert!(bytes.len() < 1_000_000, "{} bytes", bytes.len());
+    let back = RevocationList::verify(&bytes, &trust).unwrap();
+    assert!(back.revokes(revoked[12_345], at(1)));
+    assert!(!back.revokes(CardId([0xfe; 8]), at(1)));
+}

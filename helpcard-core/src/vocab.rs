@@ -1,0 +1,239 @@
+//! The coded support vocabulary.
+//!
+//! A help card carries numbers, not phrases: `speak-slowly` travels as one small integer and is
+//! rendered from these tables in the reader's language. Codes are stable forever; a new
+//! vocabulary version only appends. A reader with an older table shows a code it does not know as
+//! "unknown code N" instead of rejecting the card, so the rest of the card stays readable.
+
+use std::fmt;
+
+/// Version of these tables. Appending codes raises it; codes are never renumbered or reused.
+pub const VOCAB_VERSION: u16 = 1;
+
+/// The lists a code can come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// Help requests (public part) and support needs (private part) share one list, so the
+    /// same request reads the same in both places.
+    Help,
+    /// Disabilities and conditions.
+    Condition,
+    /// Medical-care needs (医療的ケア).
+    MedicalCare,
+    /// A contact's relation to the card holder.
+    Relation,
+}
+
+impl Category {
+    /// The entries of this category, ordered by code.
+    pub fn entries(self) -> &'static [Entry] {
+        match self {
+            Category::Help => HELP,
+            Category::Condition => CONDITION,
+            Category::MedicalCare => MEDICAL_CARE,
+            Category::Relation => RELATION,
+        }
+    }
+
+    /// The entry for `code`, if this vocabulary version knows it.
+    pub fn lookup(self, code: u16) -> Option<&'static Entry> {
+        let entries = self.entries();
+        entries
+            .binary_search_by_key(&code, |e| e.code)
+            .ok()
+            .map(|i| &entries[i])
+    }
+
+    /// The entry whose stable key (e.g. `"speak-slowly"`) is `key`.
+    pub fn by_key(self, key: &str) -> Option<&'static Entry> {
+        self.entries().iter().find(|e| e.key == key)
+    }
+
+    /// Name used in messages and file formats.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Help => "help",
+            Category::Condition => "condition",
+            Category::MedicalCare => "medical-care",
+            Category::Relation => "relation",
+        }
+    }
+}
+
+/// Languages a label is available in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Lang {
+    /// Japanese.
+    #[default]
+    Ja,
+    /// English.
+    En,
+    /// やさしい日本語 (Easy Japanese: short sentences, mostly kana, for children and learners).
+    EasyJa,
+}
+
+/// One vocabulary entry.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The number carried on the card.
+    pub code: u16,
+    /// Stable ASCII key used in profile files.
+    pub key: &'static str,
+    /// Japanese label.
+    pub ja: &'static str,
+    /// English label.
+    pub en: &'static str,
+    /// やさしい日本語 label.
+    pub easy_ja: &'static str,
+}
+
+impl Entry {
+    /// The label in `lang`.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ja => self.ja,
+            Lang::En => self.en,
+            Lang::EasyJa => self.easy_ja,
+        }
+    }
+}
+
+/// A code as carried on a card: known to this table or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code {
+    /// The list the code belongs to.
+    pub category: Category,
+    /// The number.
+    pub value: u16,
+}
+
+impl Code {
+    /// The entry, or `None` for a code from a newer vocabulary.
+    pub fn entry(self) -> Option<&'static Entry> {
+        self.category.lookup(self.value)
+    }
+
+    /// The label in `lang`, or "unknown code N" in that language.
+    pub fn label(self, lang: Lang) -> String {
+        match self.entry() {
+            Some(e) => e.label(lang).to_owned(),
+            None => UnknownCode(self.value, lang).to_string(),
+        }
+    }
+}
+
+/// Renders a code this table does not know.
+struct UnknownCode(u16, Lang);
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Lang::Ja => write!(f, "不明なコード {}", self.0),
+            Lang::En => write!(f, "unknown code {}", self.0),
+            Lang::EasyJa => write!(f, "わからない コード {}", self.0),
+        }
+    }
+}
+
+macro_rules! table {
+    ($name:ident: $( $code:literal $key:literal $ja:literal $en:literal $easy:literal; )*) => {
+        const $name: &[Entry] = &[ $( Entry { code: $code, key: $key, ja: $ja, en: $en, easy_ja: $easy }, )* ];
+    };
+}
+
+table! { HELP:
+    1 "speak-slowly" "ゆっくり話してください" "Please speak slowly" "ゆっくり はなして ください";
+    2 "speak-calmly" "落ち着いた声で話してください" "Please speak calmly" "しずかな こえで はなして ください";
+    3 "writing" "筆談でお願いします" "Please communicate in writing" "かいて つたえて ください";
+    4 "sign-language" "手話でお願いします" "Please use sign language" "しゅわで はなして ください";
+    5 "face-me-when-speaking" "顔を見て話してください" "Face me when you speak" "かおを みて はなして ください";
+    6 "picture-cards" "絵カードを使ってください" "Please use picture cards" "えの カードを つかって ください";
+    7 "quiet-place" "静かな場所へ案内してください" "Please take me to a quiet place" "しずかな ところへ つれて いって ください";
+    8 "no-loud-voice" "大きな声を出さないでください" "Please do not raise your voice" "おおきな こえを ださないで ください";
+    9 "no-touch-without-warning" "声をかけずに体にふれないでください" "Do not touch me without warning" "だまって からだに さわらないで ください";
+    10 "tell-before-touch" "体にふれる前に声をかけてください" "Tell me before you touch me" "さわる まえに こえを かけて ください";
+    11 "yes-no-questions" "はい・いいえで答えられる質問をしてください" "Ask questions I can answer with yes or no" "「はい」「いいえ」で こたえられる しつもんを して ください";
+    12 "short-sentences" "短い文で話してください" "Use short sentences" "みじかい ことばで はなして ください";
+    13 "one-thing-at-a-time" "一度に一つずつ伝えてください" "Tell me one thing at a time" "ひとつずつ つたえて ください";
+    14 "write-it-down" "大事なことは紙に書いてください" "Write important things down for me" "だいじな ことは かみに かいて ください";
+    15 "read-aloud" "文字を読み上げてください" "Read written text aloud for me" "もじを よんで ください";
+    16 "guide-by-voice" "声で案内してください" "Guide me with your voice" "こえで あんないして ください";
+    17 "offer-arm" "腕を貸してください" "Offer me your arm" "うでを かして ください";
+    18 "needs-companion" "付き添いが必要です" "I need someone to stay with me" "いっしょに いる ひとが ひつようです";
+    19 "call-contact" "連絡先に電話してください" "Please call my contact" "れんらくさきに でんわして ください";
+    20 "call-ambulance-if-long" "発作が長く続いたら救急車を呼んでください" "Call an ambulance if a seizure lasts long" "ほっさが ながく つづいたら きゅうきゅうしゃを よんで ください";
+    21 "give-sugar" "砂糖かジュースをください" "Give me sugar or juice" "さとうか ジュースを ください";
+    22 "english" "英語で話してください" "Please speak English" "えいごで はなして ください";
+    23 "deaf" "耳が聞こえません" "I am deaf" "みみが きこえません";
+    24 "blind" "目が見えません" "I am blind" "めが みえません";
+    25 "wheelchair" "車いすを使っています" "I use a wheelchair" "くるまいすを つかって います";
+    26 "medical-care" "医療的ケアが必要です" "I need medical care" "いりょうの ケアが ひつようです";
+    27 "seizure" "発作が起きることがあります" "I may have seizures" "ほっさが おきる ことが あります";
+    28 "memory" "覚えることが苦手です" "I have trouble remembering" "おぼえる ことが にがてです";
+    29 "diabetes" "糖尿病があります" "I have diabetes" "とうにょうびょうが あります";
+    30 "help-evacuate" "避難を手伝ってください" "Help me evacuate" "にげるのを てつだって ください";
+    31 "cannot-speak" "話すことができません" "I cannot speak" "はなす ことが できません";
+    32 "easy-japanese" "やさしい日本語で話してください" "Please use easy Japanese" "やさしい にほんごで はなして ください";
+    33 "invisible-disability" "見た目ではわからない障害があります" "I have a disability you cannot see" "みた だけでは わからない しょうがいが あります";
+}
+
+table! { CONDITION:
+    1 "hearing" "聴覚障害" "Hearing impairment" "みみが きこえにくい";
+    2 "visual" "視覚障害" "Visual impairment" "めが みえにくい";
+    3 "physical" "肢体不自由" "Physical disability" "からだが うごかしにくい";
+    4 "intellectual" "知的障害" "Intellectual disability" "ちてき しょうがい";
+    5 "autism" "自閉スペクトラム症" "Autism spectrum disorder" "じへいしょう";
+    6 "psychiatric" "精神障害" "Psychiatric disability" "こころの びょうき";
+    7 "epilepsy" "てんかん" "Epilepsy" "てんかん";
+    8 "cerebral-palsy" "脳性まひ" "Cerebral palsy" "のうせいまひ";
+    9 "respiratory" "呼吸器機能障害" "Respiratory impairment" "いきが しにくい";
+    10 "higher-brain-dysfunction" "高次脳機能障害" "Acquired brain injury (higher brain dysfunction)" "のうの けがの あとの しょうがい";
+    11 "hypertension" "高血圧" "High blood pressure" "けつあつが たかい";
+    12 "diabetes-type1" "1型糖尿病" "Type 1 diabetes" "1がた とうにょうびょう";
+    13 "diabetes-type2" "2型糖尿病" "Type 2 diabetes" "2がた とうにょうびょう";
+    14 "heart" "心臓機能障害" "Heart condition" "しんぞうの びょうき";
+    15 "kidney" "じん臓機能障害" "Kidney condition" "じんぞうの びょうき";
+    16 "dementia" "認知症" "Dementia" "にんちしょう";
+    17 "developmental" "発達障害" "Developmental disorder" "はったつ しょうがい";
+    18 "speech" "音声・言語機能障害" "Speech impairment" "はなす ことが むずかしい";
+    19 "intractable-disease" "難病" "Rare intractable disease" "なんびょう";
+    20 "deafblind" "盲ろう" "Deafblindness" "めも みみも つかいにくい";
+}
+
+table! { MEDICAL_CARE:
+    1 "suction" "たんの吸引" "Suctioning of airway secretions" "たんを すいとる";
+    2 "tube-feeding" "経管栄養（胃ろう等）" "Tube feeding" "チューブで えいようを とる";
+    3 "ventilator-night" "夜間の人工呼吸器" "Ventilator at night" "よるは じんこうこきゅうきを つかう";
+    4 "ventilator" "人工呼吸器" "Ventilator" "じんこうこきゅうきを つかう";
+    5 "oxygen" "在宅酸素療法" "Home oxygen" "さんそを すう";
+    6 "insulin" "インスリン注射" "Insulin injections" "インスリンの ちゅうしゃ";
+    7 "dialysis" "人工透析" "Dialysis" "とうせき";
+    8 "catheter" "導尿" "Urinary catheter" "カテーテルで おしっこを だす";
+    9 "tracheostomy" "気管切開" "Tracheostomy" "のどに あなが ある";
+    10 "stoma" "ストーマ（人工肛門・人工膀胱）" "Stoma" "ストーマ";
+    11 "pacemaker" "ペースメーカー" "Pacemaker" "ペースメーカー";
+    12 "seizure-rescue-medication" "発作時の頓用薬" "Seizure rescue medication" "ほっさの ときの くすり";
+}
+
+table! { RELATION:
+    1 "mother" "母" "Mother" "おかあさん";
+    2 "father" "父" "Father" "おとうさん";
+    3 "spouse" "配偶者" "Spouse" "つれあい";
+    4 "daughter" "娘" "Daughter" "むすめ";
+    5 "son" "息子" "Son" "むすこ";
+    6 "sibling" "きょうだい" "Sibling" "きょうだい";
+    7 "grandparent" "祖父母" "Grandparent" "おじいさん・おばあさん";
+    8 "relative" "親族" "Relative" "しんせき";
+    9 "guardian" "後見人" "Guardian" "こうけんにん";
+    10 "caregiver" "介護者・ヘルパー" "Caregiver" "ヘルパー";
+    11 "case-worker" "相談支援専門員" "Case worker" "そうだんの たんとうしゃ";
+    12 "friend" "友人" "Friend" "ともだち";
+    13 "partner" "パートナー" "Partner" "パートナー";
+    14 "other" "その他" "Other" "そのほか";
+}
+
+#[cfg(test)]
+#[path = "vocab_tests.rs"]
+mod tests;
