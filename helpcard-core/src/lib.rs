@@ -8,6 +8,7 @@ pub mod date;
 pub mod error;
 pub mod keys;
 pub mod profile;
+pub mod qr;
 pub mod qrtext;
 pub mod testing;
 pub mod trust;

@@ -1,0 +1,142 @@
+//! QR symbols for QR text: explicit segments (alphanumeric prefix, one byte-mode `#`, numeric
+//! digits) and the smallest version that holds them at a given error-correction level.
+
+use qrcode::bits::Bits;
+use qrcode::{Color, QrCode, Version};
+
+pub use qrcode::EcLevel;
+
+use crate::qrtext;
+
+/// Characters of QR alphanumeric mode.
+const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/// A QR symbol as a module matrix (no quiet zone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    /// QR version, 1–40.
+    pub version: u8,
+    /// Error-correction level.
+    pub ec_level: EcLevel,
+    /// Modules per side.
+    pub width: usize,
+    /// Row-major, `true` = dark.
+    pub modules: Vec<bool>,
+}
+
+/// Why a symbol could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QrError {
+    /// The text is not QR text (no `#`).
+    #[error("not help-card QR text")]
+    NotQrText,
+    /// The text does not fit version 40 at this level.
+    #[error("too much data for any QR version at this error-correction level")]
+    TooLong,
+}
+
+/// The data bits of `text` for `version`: the shorter of (alphanumeric prefix + byte `#`) and
+/// (byte prefix and `#`), then the digits in numeric mode.
+fn bits(text: &str, version: u8, ec_level: EcLevel) -> Result<Bits, QrError> {
+    let seg = qrtext::segments(text).ok_or(QrError::NotQrText)?;
+    let attempt = |alnum_prefix: bool| -> Option<Bits> {
+        let mut b = Bits::new(Version::Normal(i16::from(version)));
+        if alnum_prefix {
+            if !seg.prefix.is_empty() {
+                b.push_alphanumeric_data(seg.prefix.as_bytes()).ok()?;
+            }
+            b.push_byte_data(seg.separator.as_bytes()).ok()?;
+        } else {
+            let head = &text.as_bytes()[..seg.prefix.len() + 1];
+            b.push_byte_data(head).ok()?;
+        }
+        b.push_numeric_data(seg.digits.as_bytes()).ok()?;
+        b.push_terminator(ec_level).ok()?;
+        Some(b)
+    };
+    let alnum_ok = seg.prefix.bytes().all(|c| ALPHANUMERIC.contains(&c));
+    let candidates = [alnum_ok.then(|| attempt(true)).flatten(), attempt(false)];
+    candidates
+        .into_iter()
+        .flatten()
+        .min_by_key(Bits::len)
+        .ok_or(QrError::TooLong)
+}
+
+/// The smallest version (1–40) holding `text` at `ec_level`.
+pub fn min_version(text: &str, ec_level: EcLevel) -> Result<u8, QrError> {
+    qrtext::segments(text).ok_or(QrError::NotQrText)?;
+    (1..=40u8)
+        .find(|v| bits(text, *v, ec_level).is_ok())
+        .ok_or(QrError::TooLong)
+}
+
+/// The symbol for `text` at the smallest version for `ec_level`.
+pub fn symbol(text: &str, ec_level: EcLevel) -> Result<Symbol, QrError> {
+    let version = min_version(text, ec_level)?;
+    let code = QrCode::with_bits(bits(text, version, ec_level)?, ec_level)
+        .map_err(|_| QrError::TooLong)?;
+    Ok(Symbol {
+        version,
+        ec_level,
+        width: code.width(),
+        modules: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect(),
+    })
+}
+
+/// The highest error-correction level that still fits the smallest version at level L: more
+/// redundancy for free.
+pub fn best_ec_level(text: &str) -> Result<(u8, EcLevel), QrError> {
+    let version = min_version(text, EcLevel::L)?;
+    let level = [EcLevel::H, EcLevel::Q, EcLevel::M]
+        .into_iter()
+        .find(|ec| bits(text, version, *ec).is_ok())
+        .unwrap_or(EcLevel::L);
+    Ok((version, level))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_grow_with_payload_and_level() {
+        let small = qrtext::encode(qrtext::DEFAULT_PREFIX, &[7; 20]).unwrap();
+        let large = qrtext::encode(qrtext::DEFAULT_PREFIX, &[7; 400]).unwrap();
+        let (s, l) = (
+            min_version(&small, EcLevel::M).unwrap(),
+            min_version(&large, EcLevel::M).unwrap(),
+        );
+        assert!(s < l, "{s} < {l}");
+        assert!(min_version(&large, EcLevel::L).unwrap() <= l);
+        assert!(min_version(&large, EcLevel::H).unwrap() > l);
+        let huge = qrtext::encode("P", &[7; 3000]).unwrap();
+        assert_eq!(min_version(&huge, EcLevel::M), Err(QrError::TooLong));
+        assert_eq!(
+            min_version("no fragment", EcLevel::M),
+            Err(QrError::NotQrText)
+        );
+    }
+
+    #[test]
+    fn symbol_has_the_version_width() {
+        let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &[1, 2, 3]).unwrap();
+        let s = symbol(&text, EcLevel::M).unwrap();
+        assert_eq!(s.width, 17 + 4 * usize::from(s.version));
+        assert_eq!(s.modules.len(), s.width * s.width);
+        let (v, ec) = best_ec_level(&text).unwrap();
+        assert_eq!(v, min_version(&text, EcLevel::L).unwrap());
+        assert!(ec >= EcLevel::L);
+    }
+
+    #[test]
+    fn lower_case_prefix_uses_byte_mode() {
+        let lower = format!("https://x/#1{}", "0".repeat(30));
+        assert!(min_version(&lower, EcLevel::M).is_ok());
+    }
+}
