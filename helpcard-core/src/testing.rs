@@ -102,13 +102,25 @@ impl DemoWorld {
     /// Keys derived from `seed`; valid for ten years from [`DEMO_EPOCH`]; the trust list is
     /// due for update after two years.
     pub fn new(seed: u64) -> DemoWorld {
+        DemoWorld::from_secrets(&DemoWorld::secrets(seed))
+    }
+
+    /// The secret bytes of the root, issuer and responder keys for `seed` (test keys only).
+    pub fn secrets(seed: u64) -> [[u8; 32]; 3] {
+        let mut rng = StreamRng::from_seed(seed);
+        let mut secrets = [[0u8; 32]; 3];
+        secrets.iter_mut().for_each(|s| rng.fill_bytes(s));
+        secrets
+    }
+
+    /// The world with these root, issuer and responder secrets.
+    pub fn from_secrets(secrets: &[[u8; 32]; 3]) -> DemoWorld {
         use crate::date::UnixTime;
         use crate::keys::{ResponderKey, SigningKey};
         use crate::trust::{IssuerEntry, KeyEntry, TrustList};
-        let mut rng = StreamRng::from_seed(seed);
-        let root = SigningKey::generate(&mut rng);
-        let issuer = SigningKey::generate(&mut rng);
-        let responder = ResponderKey::generate(&mut rng);
+        let root = SigningKey::from_secret_bytes(&secrets[0]);
+        let issuer = SigningKey::from_secret_bytes(&secrets[1]);
+        let responder = ResponderKey::from_secret_bytes(&secrets[2]);
         let year = 365 * 86_400;
         let (from, to) = (DEMO_EPOCH, UnixTime(DEMO_EPOCH.0 + 10 * year));
         let trust_list = TrustList {

@@ -1,0 +1,311 @@
+//! Runs every file in `test-vectors/v1/`: each has its own test, named after the file. Valid
+//! vectors are re-issued from their inputs and every stage compared byte for byte; every vector
+//! is opened from its QR text and the outcome compared with `expect.outcome`.
+
+use helpcard_core::card::{
+    self, Compression, PrivateOutcome, ResponderKeys, RevocationStatus, Validity, Warning,
+};
+use helpcard_core::date::UnixTime;
+use helpcard_core::error::OpenError;
+use helpcard_core::keys::{ResponderKey, SigningKey, VerifyingKey};
+use helpcard_core::profile::Profile;
+use helpcard_core::qrtext;
+use helpcard_core::testing::StreamRng;
+use helpcard_core::trust::{Revocations, TrustStore};
+use serde_json::Value as Json;
+
+#[path = "../examples/gen-vectors/cases.rs"]
+#[allow(dead_code)]
+mod cases;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/v1");
+
+fn load(name: &str) -> Json {
+    let text = std::fs::read_to_string(format!("{DIR}/{name}.json"))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn hex_of(v: &Json, what: &str) -> Vec<u8> {
+    hex::decode(
+        v.as_str()
+            .unwrap_or_else(|| panic!("{what} is not a string")),
+    )
+    .expect("hex")
+}
+
+fn key32(v: &Json, what: &str) -> [u8; 32] {
+    hex_of(v, what).try_into().expect("32 bytes")
+}
+
+fn run(name: &str) {
+    let v = load(name);
+    assert_eq!(v["name"], name, "file name and vector name differ");
+    let keys = &v["keys"];
+    let now = UnixTime(v["now"].as_u64().expect("now"));
+    let loaded_at = UnixTime(v["lists_loaded_at"].as_u64().expect("lists_loaded_at"));
+    let root =
+        VerifyingKey::from_bytes(&key32(&keys["root_public"], "root_public")).expect("root key");
+    let mut trust = TrustStore::new(vec![root]);
+    trust
+        .load(&hex_of(&v["trust_list"], "trust_list"), loaded_at)
+        .expect("vector trust list loads");
+    let revocations = v["revocation_list"].as_str().map(|r| {
+        let mut revs = Revocations::new();
+        revs.load(&hex::decode(r).expect("hex"), &trust, loaded_at)
+            .expect("vector revocation list loads");
+        revs
+    });
+    let responder =
+        ResponderKey::from_secret_bytes(&key32(&keys["responder_secret"], "responder_secret"));
+    assert_eq!(
+        hex::encode(responder.public_key().to_bytes()),
+        keys["responder_public"]
+    );
+    let responder_keys = ResponderKeys::new(vec![responder]);
+    let stages = &v["stages"];
+
+    if let Some(issue) = v["issue"].as_object() {
+        reissue_and_compare(name, issue, keys, stages);
+    }
+
+    let expect = &v["expect"];
+    let outcome = match qrtext::decode(stages["qr_text"].as_str().expect("qr_text")) {
+        Err(e) => OpenError::from(e).code().to_owned(),
+        Ok(bytes) => {
+            if let Some(sign1) = stages["cose_sign1"].as_str() {
+                assert_eq!(
+                    hex::encode(&bytes),
+                    sign1,
+                    "{name}: QR text does not decode to cose_sign1"
+                );
+            }
+            let with_key = v["open_with_responder_key"]
+                .as_bool()
+                .expect("flag")
+                .then_some(&responder_keys);
+            match card::open(&bytes, &trust, now, with_key, revocations.as_ref()) {
+                Err(e) => e.code().to_owned(),
+                Ok(opened) => {
+                    if expect["outcome"] == "ok" {
+                        check_opened(name, &opened, expect);
+                    } else {
+                        assert_eq!(
+                            expect["public_verified"], true,
+                            "{name}: opened, but the vector expects rejection"
+                        );
+                    }
+                    opened.outcome().to_owned()
+                }
+            }
+        }
+    };
+    assert_eq!(
+        outcome,
+        expect["outcome"].as_str().expect("outcome"),
+        "{name}"
+    );
+}
+
+fn reissue_and_compare(
+    name: &str,
+    issue: &serde_json::Map<String, Json>,
+    keys: &Json,
+    stages: &Json,
+) {
+    let profile: Profile = serde_json::from_value(issue["profile"].clone()).expect("profile");
+    let issuer = SigningKey::from_secret_bytes(&key32(&keys["issuer_secret"], "issuer_secret"));
+    assert_eq!(issuer.key_id().to_hex(), keys["issuer_kid"]);
+    let responder =
+        ResponderKey::from_secret_bytes(&key32(&keys["responder_secret"], "responder_secret"));
+    let validity = Validity {
+        issued_at: UnixTime(issue["issued_at"].as_u64().expect("iat")),
+        expires_at: UnixTime(issue["expires_at"].as_u64().expect("exp")),
+    };
+    let compression = match issue["compression"].as_str() {
+        Some("auto") => Compression::Auto,
+        Some("never") => Compression::Never,
+        other => panic!("{name}: compression {other:?}"),
+    };
+    let stream = hex_of(&issue["rng_stream"], "rng_stream");
+    let mut rng = StreamRng::from_bytes(stream.clone(), 0);
+    let issued = card::issue(
+        &profile,
+        &issuer,
+        Some(&responder.public_key()),
+        validity,
+        compression,
+        &mut rng,
+    )
+    .expect("issue");
+    assert_eq!(rng.consumed(), stream.len(), "{name}: rng_stream length");
+    let hexs = |b: Option<&[u8]>| b.map_or(Json::Null, |b| Json::from(hex::encode(b)));
+    assert_eq!(
+        hexs(Some(&issued.public_cbor)),
+        stages["public_cbor"],
+        "{name}: public_cbor"
+    );
+    assert_eq!(
+        hexs(issued.private_cbor.as_deref().map(|v| v.as_slice())),
+        stages["private_cbor"],
+        "{name}: private_cbor"
+    );
+    assert_eq!(
+        hexs(issued.plaintext.as_deref().map(|v| v.as_slice())),
+        stages["plaintext"],
+        "{name}: plaintext"
+    );
+    assert_eq!(
+        hexs(issued.encrypted.as_deref()),
+        stages["cose_encrypt"],
+        "{name}: cose_encrypt"
+    );
+    assert_eq!(
+        hexs(Some(&issued.claims)),
+        stages["claims"],
+        "{name}: claims"
+    );
+    assert_eq!(
+        hexs(Some(&issued.bytes)),
+        stages["cose_sign1"],
+        "{name}: cose_sign1"
+    );
+    let prefix = issue["qr_prefix"].as_str().expect("prefix");
+    assert_eq!(
+        qrtext::encode(prefix, &issued.bytes).expect("prefix"),
+        stages["qr_text"],
+        "{name}: qr_text"
+    );
+}
+
+fn check_opened(name: &str, opened: &card::Opened, expect: &Json) {
+    assert_eq!(
+        opened.card_id.to_hex(),
+        expect["card_id"],
+        "{name}: card id"
+    );
+    assert_eq!(opened.issuer, expect["issuer"], "{name}: issuer");
+    assert_eq!(
+        Json::from(opened.issued_at.0),
+        expect["issued_at"],
+        "{name}: iat"
+    );
+    assert_eq!(
+        Json::from(opened.expires_at.0),
+        expect["expires_at"],
+        "{name}: exp"
+    );
+    assert_eq!(
+        serde_json::to_value(&opened.public).expect("json"),
+        expect["public"],
+        "{name}: public"
+    );
+    let private = match &opened.private {
+        PrivateOutcome::Decrypted(p) => serde_json::to_value(p).expect("json"),
+        PrivateOutcome::Locked => Json::from("locked"),
+        PrivateOutcome::Absent => Json::from("absent"),
+        PrivateOutcome::Failed(e) => panic!("{name}: private part failed: {e}"),
+    };
+    assert_eq!(private, expect["private"], "{name}: private");
+    let revocation = match opened.revocation {
+        RevocationStatus::NotChecked => Json::from("not_checked"),
+        RevocationStatus::NoListForIssuer => Json::from("no_list_for_issuer"),
+        RevocationStatus::NotRevoked { counter } => serde_json::json!({ "not_revoked": counter }),
+    };
+    assert_eq!(revocation, expect["revocation"], "{name}: revocation");
+    let warnings: Vec<&str> = opened
+        .warnings
+        .iter()
+        .map(|w| match w {
+            Warning::TrustListOutOfDate { .. } => "trust_list_out_of_date",
+            Warning::RevocationListOutOfDate { .. } => "revocation_list_out_of_date",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        serde_json::to_value(warnings).expect("json"),
+        expect["warnings"],
+        "{name}: warnings"
+    );
+}
+
+macro_rules! vectors {
+    ($($test:ident => $file:literal,)*) => {
+        $( #[test] fn $test() { run($file); } )*
+
+        /// Every file in the directory has a test above, and every test has its file.
+        #[test]
+        fn every_vector_file_is_tested() {
+            let mut listed = vec![$($file),*];
+            listed.sort_unstable();
+            let mut found: Vec<String> = std::fs::read_dir(DIR)
+                .expect("vector dir")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, listed);
+        }
+    };
+}
+
+vectors! {
+    valid_01_deaf_adult => "valid-01-deaf-adult",
+    valid_02_autism_teen => "valid-02-autism-teen",
+    valid_02_autism_teen_uncompressed => "valid-02-autism-teen-uncompressed",
+    valid_03_epilepsy_child => "valid-03-epilepsy-child",
+    valid_03_epilepsy_child_uncompressed => "valid-03-epilepsy-child-uncompressed",
+    valid_04_wheelchair_medcare => "valid-04-wheelchair-medcare",
+    valid_05_blind_elder => "valid-05-blind-elder",
+    valid_06_schizophrenia => "valid-06-schizophrenia",
+    valid_07_brain_injury => "valid-07-brain-injury",
+    valid_08_foreign_resident => "valid-08-foreign-resident",
+    valid_last_second => "valid-last-second",
+    valid_locked => "valid-locked",
+    valid_not_revoked => "valid-not-revoked",
+    valid_public_only => "valid-public-only",
+    valid_revoked_before_earlier => "valid-revoked-before-earlier",
+    fail_alg_eddsa => "fail-alg-eddsa",
+    fail_all_zero_shared_secret => "fail-all-zero-shared-secret",
+    fail_bad_deflate => "fail-bad-deflate",
+    fail_bad_private_profile => "fail-bad-private-profile",
+    fail_claims_version_2 => "fail-claims-version-2",
+    fail_duplicate_claim => "fail-duplicate-claim",
+    fail_expired => "fail-expired",
+    fail_issuer_key_not_yet_valid => "fail-issuer-key-not-yet-valid",
+    fail_non_canonical_integer => "fail-non-canonical-integer",
+    fail_not_yet_valid => "fail-not-yet-valid",
+    fail_private_part_from_other_card => "fail-private-part-from-other-card",
+    fail_qr_chunk_out_of_range => "fail-qr-chunk-out-of-range",
+    fail_qr_digit_dropped => "fail-qr-digit-dropped",
+    fail_qr_missing_fragment => "fail-qr-missing-fragment",
+    fail_qr_not_digits => "fail-qr-not-digits",
+    fail_qr_version_9 => "fail-qr-version-9",
+    fail_revoked => "fail-revoked",
+    fail_revoked_before => "fail-revoked-before",
+    fail_short_iv => "fail-short-iv",
+    fail_short_kid => "fail-short-kid",
+    fail_tagged => "fail-tagged",
+    fail_tampered_ciphertext => "fail-tampered-ciphertext",
+    fail_tampered_public_part => "fail-tampered-public-part",
+    fail_tampered_signature => "fail-tampered-signature",
+    fail_trailing_bytes => "fail-trailing-bytes",
+    fail_truncated => "fail-truncated",
+    fail_unknown_critical_header => "fail-unknown-critical-header",
+    fail_unknown_issuer => "fail-unknown-issuer",
+    fail_wrong_responder_key => "fail-wrong-responder-key",
+}
+
+/// The committed files are exactly what the generator produces: they cannot drift from the code.
+#[test]
+fn committed_vectors_match_the_generator() {
+    for v in cases::all() {
+        let committed = load(&v.name);
+        assert_eq!(
+            committed, v.json,
+            "{}: regenerate with `cargo run -p helpcard-core --example gen-vectors`",
+            v.name
+        );
+    }
+}
