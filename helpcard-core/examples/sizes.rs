@@ -1,0 +1,48 @@
+//! Prints the size of a card for every reference profile.
+//!
+//! Run: `cargo run --release -p helpcard-core --example sizes`
+
+use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::date::{Date, UnixTime};
+use helpcard_core::profile::Profile;
+use helpcard_core::qrtext::DEFAULT_PREFIX;
+use helpcard_core::size::SizeReport;
+use helpcard_core::testing::{DemoWorld, StreamRng, DEMO_EPOCH, REFERENCE_PROFILES};
+
+fn main() {
+    let world = DemoWorld::new(1);
+    let validity = Validity { issued_at: DEMO_EPOCH, expires_at: UnixTime(DEMO_EPOCH.0 + 5 * 365 * 86_400) };
+    let today = Date::from_ymd(2026, 11, 25).expect("date");
+    println!(
+        "{:<24} {:>6} {:>5} {:>5} {:>6} {:>6} {:>8} {:>8} {:>4} {:>4} {:>4}",
+        "profile", "bytes", "sig", "clm", "public", "enc", "priv", "deflated", "L", "M", "Q"
+    );
+    for (name, text) in REFERENCE_PROFILES {
+        let profile = Profile::load_toml(text, today).expect("reference profile");
+        let issued = card::issue(
+            &profile,
+            &world.issuer,
+            Some(&world.responder.public_key()),
+            validity,
+            Compression::Auto,
+            &mut StreamRng::from_seed(1),
+        )
+        .expect("issue");
+        let r = SizeReport::measure(&issued, DEFAULT_PREFIX).expect("prefix");
+        let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+        println!(
+            "{:<24} {:>6} {:>5} {:>5} {:>6} {:>6} {:>8} {:>8} {:>4} {:>4} {:>4}",
+            name,
+            r.payload_bytes,
+            r.signature_and_envelope,
+            r.claims_overhead,
+            r.public_part,
+            r.key_agreement_and_encryption,
+            r.private_before_compression,
+            r.private_after_compression,
+            v(r.qr_version_l),
+            v(r.qr_version_m),
+            v(r.qr_version_q)
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! Where a card's bytes go, and what QR symbol they need.
+
+use crate::card::Issued;
+use crate::qr::{self, EcLevel, QrError};
+use crate::qrtext;
+
+/// Sizes of one issued card.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SizeReport {
+    /// Card bytes (the COSE_Sign1).
+    pub payload_bytes: usize,
+    /// Characters of QR text.
+    pub qr_text_chars: usize,
+    /// Ed25519 signature and the COSE_Sign1 envelope (protected header, kid, framing).
+    pub signature_and_envelope: usize,
+    /// CWT claims other than the public and encrypted parts (iat, exp, cti, claim key, version).
+    pub claims_overhead: usize,
+    /// The public part's CBOR.
+    pub public_part: usize,
+    /// COSE_Encrypt overhead: headers, ephemeral key, recipient kid, IV, Poly1305 tag.
+    pub key_agreement_and_encryption: usize,
+    /// Private part CBOR before compression.
+    pub private_before_compression: usize,
+    /// Plaintext actually encrypted (coding byte ‖ DEFLATE or CBOR).
+    pub private_after_compression: usize,
+    /// Smallest QR version at ECC L, M, Q (`None` if over version 40).
+    pub qr_version_l: Option<u8>,
+    /// At ECC M.
+    pub qr_version_m: Option<u8>,
+    /// At ECC Q.
+    pub qr_version_q: Option<u8>,
+}
+
+impl SizeReport {
+    /// Measures an issued card as QR text under `prefix`.
+    pub fn measure(issued: &Issued, prefix: &str) -> Result<SizeReport, qrtext::QrTextError> {
+        let text = qrtext::encode(prefix, &issued.bytes)?;
+        let version = |ec| match qr::min_version(&text, ec) {
+            Ok(v) => Some(v),
+            Err(QrError::TooLong | QrError::NotQrText) => None,
+        };
+        let encrypted = issued.encrypted.as_ref().map_or(0, Vec::len);
+        let plaintext = issued.plaintext.as_ref().map_or(0, |p| p.len());
+        Ok(SizeReport {
+            payload_bytes: issued.bytes.len(),
+            qr_text_chars: text.len(),
+            signature_and_envelope: issued.bytes.len() - issued.claims.len(),
+            claims_overhead: issued.claims.len() - issued.public_cbor.len() - encrypted,
+            public_part: issued.public_cbor.len(),
+            key_agreement_and_encryption: encrypted - plaintext,
+            private_before_compression: issued.private_cbor.as_ref().map_or(0, |p| p.len()),
+            private_after_compression: plaintext,
+            qr_version_l: version(EcLevel::L),
+            qr_version_m: version(EcLevel::M),
+            qr_version_q: version(EcLevel::Q),
+        })
+    }
+}
