@@ -2,19 +2,27 @@
 //!
 //! Run: `cargo bench -p helpcard-core --bench card`
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use helpcard_core::card::{self, Compression, ResponderKeys, Validity};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::ResponderKey;
 use helpcard_core::profile::Profile;
-use helpcard_core::testing::{DemoWorld, StreamRng, DEMO_EPOCH, REFERENCE_PROFILES};
+use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
 
 fn bench(c: &mut Criterion) {
     let world = DemoWorld::new(1);
     let now = UnixTime(DEMO_EPOCH.0 + 86_400);
     let trust = world.trust_store(now);
-    let keys = ResponderKeys::new(vec![ResponderKey::from_secret_bytes(&DemoWorld::secrets(1)[2])]);
-    let validity = Validity { issued_at: DEMO_EPOCH, expires_at: UnixTime(DEMO_EPOCH.0 + 365 * 86_400) };
+    let keys = ResponderKeys::new(vec![ResponderKey::from_secret_bytes(
+        &DemoWorld::secrets(1)[2],
+    )]);
+    let validity = Validity {
+        issued_at: DEMO_EPOCH,
+        expires_at: UnixTime(DEMO_EPOCH.0 + 365 * 86_400),
+    };
     let today = Date::from_ymd(2026, 11, 25).expect("date");
     let mut issue_group = c.benchmark_group("issue");
     for (name, text) in REFERENCE_PROFILES {
@@ -22,8 +30,15 @@ fn bench(c: &mut Criterion) {
         let mut rng = StreamRng::from_seed(1);
         issue_group.bench_with_input(BenchmarkId::from_parameter(name), &profile, |b, p| {
             b.iter(|| {
-                card::issue(p, &world.issuer, Some(&world.responder.public_key()), validity, Compression::Auto, &mut rng)
-                    .expect("issue")
+                card::issue(
+                    p,
+                    &world.issuer,
+                    Some(&world.responder.public_key()),
+                    validity,
+                    Compression::Auto,
+                    &mut rng,
+                )
+                .expect("issue")
             })
         });
     }
@@ -31,9 +46,16 @@ fn bench(c: &mut Criterion) {
     let mut open_group = c.benchmark_group("open");
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, today).expect("profile");
-        let bytes = card::issue(&profile, &world.issuer, Some(&world.responder.public_key()), validity, Compression::Auto, &mut StreamRng::from_seed(1))
-            .expect("issue")
-            .bytes;
+        let bytes = card::issue(
+            &profile,
+            &world.issuer,
+            Some(&world.responder.public_key()),
+            validity,
+            Compression::Auto,
+            &mut StreamRng::from_seed(1),
+        )
+        .expect("issue")
+        .bytes;
         open_group.bench_with_input(BenchmarkId::new("with_key", name), &bytes, |b, bytes| {
             b.iter(|| card::open(bytes, &trust, now, Some(&keys), None).expect("open"))
         });

@@ -7,11 +7,14 @@ use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::profile::Profile;
 use helpcard_core::qrtext::DEFAULT_PREFIX;
 use helpcard_core::size::SizeReport;
-use helpcard_core::testing::{DemoWorld, StreamRng, DEMO_EPOCH, REFERENCE_PROFILES};
+use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
 
 fn main() {
     let world = DemoWorld::new(1);
-    let validity = Validity { issued_at: DEMO_EPOCH, expires_at: UnixTime(DEMO_EPOCH.0 + 5 * 365 * 86_400) };
+    let validity = Validity {
+        issued_at: DEMO_EPOCH,
+        expires_at: UnixTime(DEMO_EPOCH.0 + 5 * 365 * 86_400),
+    };
     let today = Date::from_ymd(2026, 11, 25).expect("date");
     println!(
         "{:<24} {:>6} {:>5} {:>5} {:>6} {:>6} {:>8} {:>8} {:>4} {:>4} {:>4}",

@@ -331,12 +331,12 @@ pub fn open(
         return Err(OpenError::Expired(claims.exp));
     }
     let mut warnings = Vec::new();
-    if let Some(list) = trust.list() {
-        if now >= list.next_update {
-            warnings.push(Warning::TrustListOutOfDate {
-                next_update: list.next_update,
-            });
-        }
+    if let Some(list) = trust.list()
+        && now >= list.next_update
+    {
+        warnings.push(Warning::TrustListOutOfDate {
+            next_update: list.next_update,
+        });
     }
     let revocation = match revocations {
         None => RevocationStatus::NotChecked,

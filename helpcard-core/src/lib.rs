@@ -68,6 +68,7 @@
 //! [`qr`]; and back through [`card::open`]. The core never reads a clock, a file or the
 //! network: time, bytes and randomness come in as arguments.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod card;
 pub mod cbor;
@@ -83,3 +84,8 @@ pub mod size;
 pub mod testing;
 pub mod trust;
 pub mod vocab;
+
+/// The README's library example, compiled and run as a doctest.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

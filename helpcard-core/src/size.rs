@@ -1,7 +1,7 @@
 //! Where a card's bytes go, and what QR symbol they need.
 
 use crate::card::Issued;
-use crate::qr::{self, EcLevel, QrError};
+use crate::qr::{self, EcLevel};
 use crate::qrtext;
 
 /// Sizes of one issued card.
@@ -35,10 +35,7 @@ impl SizeReport {
     /// Measures an issued card as QR text under `prefix`.
     pub fn measure(issued: &Issued, prefix: &str) -> Result<SizeReport, qrtext::QrTextError> {
         let text = qrtext::encode(prefix, &issued.bytes)?;
-        let version = |ec| match qr::min_version(&text, ec) {
-            Ok(v) => Some(v),
-            Err(QrError::TooLong | QrError::NotQrText) => None,
-        };
+        let version = |ec| qr::min_version(&text, ec).ok();
         let encrypted = issued.encrypted.as_ref().map_or(0, Vec::len);
         let plaintext = issued.plaintext.as_ref().map_or(0, |p| p.len());
         Ok(SizeReport {

@@ -1,14 +1,15 @@
 //! Property tests: random profiles survive issue → open unchanged; arbitrary bytes and text
 //! never make a decoder panic.
+#![allow(clippy::unwrap_used)]
 
 use helpcard_core::card::{self, Compression, PrivateOutcome, ResponderKeys, Validity};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::ResponderKey;
 use helpcard_core::profile::{
-    BloodType, CardLang, ConditionCode, Contact, HelpCode, MedicalCareCode, Place, PrivatePart, Profile,
-    PublicPart, RelationCode,
+    BloodType, CardLang, ConditionCode, Contact, HelpCode, MedicalCareCode, Place, PrivatePart,
+    Profile, PublicPart, RelationCode,
 };
-use helpcard_core::testing::{DemoWorld, StreamRng, DEMO_EPOCH};
+use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, StreamRng};
 use helpcard_core::trust::{Revocations, TrustList};
 use helpcard_core::{cbor, qrtext};
 use proptest::prelude::*;
@@ -19,7 +20,8 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn codes<T: std::fmt::Debug>(f: fn(u16) -> T) -> impl Strategy<Value = Vec<T>> {
-    proptest::collection::vec(1u16..=u16::MAX, 0..6).prop_map(move |v| v.into_iter().map(f).collect())
+    proptest::collection::vec(1u16..=u16::MAX, 0..6)
+        .prop_map(move |v| v.into_iter().map(f).collect())
 }
 
 fn place() -> impl Strategy<Value = Option<Place>> {
@@ -27,14 +29,36 @@ fn place() -> impl Strategy<Value = Option<Place>> {
 }
 
 fn private() -> impl Strategy<Value = PrivatePart> {
-    let contact = (text(), proptest::option::of(1u16..100), "[0-9+-]{1,15}", any::<bool>()).prop_map(
-        |(name, relation, phone, sms_only)| Contact { name, relation: relation.map(RelationCode), phone, sms_only },
-    );
+    let contact = (
+        text(),
+        proptest::option::of(1u16..100),
+        "[0-9+-]{1,15}",
+        any::<bool>(),
+    )
+        .prop_map(|(name, relation, phone, sms_only)| Contact {
+            name,
+            relation: relation.map(RelationCode),
+            phone,
+            sms_only,
+        });
     (
-        (text(), text(), proptest::option::of(-30_000i32..30_000), proptest::option::of(0usize..12)),
+        (
+            text(),
+            text(),
+            proptest::option::of(-30_000i32..30_000),
+            proptest::option::of(0usize..12),
+        ),
         (codes(ConditionCode), codes(HelpCode), text(), text()),
-        (proptest::collection::vec(text(), 0..4), proptest::option::of(proptest::collection::vec(text(), 0..3))),
-        (codes(MedicalCareCode), text(), place(), proptest::collection::vec(contact, 0..4)),
+        (
+            proptest::collection::vec(text(), 0..4),
+            proptest::option::of(proptest::collection::vec(text(), 0..3)),
+        ),
+        (
+            codes(MedicalCareCode),
+            text(),
+            place(),
+            proptest::collection::vec(contact, 0..4),
+        ),
         (place(), text(), 0u8..3),
     )
         .prop_map(|(a, b, c, d, e)| PrivatePart {
@@ -59,8 +83,12 @@ fn private() -> impl Strategy<Value = PrivatePart> {
 }
 
 fn profile() -> impl Strategy<Value = Profile> {
-    (codes(HelpCode), text(), proptest::option::of(private()))
-        .prop_map(|(help, message, private)| Profile { public: PublicPart { help, message }, private })
+    (codes(HelpCode), text(), proptest::option::of(private())).prop_map(
+        |(help, message, private)| Profile {
+            public: PublicPart { help, message },
+            private,
+        },
+    )
 }
 
 proptest! {

@@ -33,7 +33,7 @@ fn put_text(m: &mut Fields, key: i64, s: &str) {
 
 fn put_codes(m: &mut Fields, key: i64, codes: impl ExactSizeIterator<Item = u16>) {
     if codes.len() > 0 {
-        m.push((key, Value::Array(codes.map(|c| Value::from(c)).collect())));
+        m.push((key, Value::Array(codes.map(Value::from).collect())));
     }
 }
 

@@ -1,0 +1,175 @@
+//! `helpcard demo`: the whole path on the reference profiles, with demo keys.
+
+use std::fs;
+use std::path::Path;
+
+use helpcard_core::card::{self, Compression, ResponderKeys, Validity};
+use helpcard_core::date::UnixTime;
+use helpcard_core::keys::{Protection, ResponderKey, Role};
+use helpcard_core::profile::Profile;
+use helpcard_core::qrtext;
+use helpcard_core::size::SizeReport;
+use helpcard_core::testing::{DemoWorld, REFERENCE_PROFILES};
+use rand_core::OsRng;
+
+use crate::{Lang, render};
+
+const YEAR: u64 = 365 * 86_400;
+
+pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
+    let ja = lang == Lang::Ja;
+    let now = UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| format!("system clock: {e}"))?
+            .as_secs(),
+    );
+    // Fresh random keys every run; written unprotected because this is a demo.
+    let mut rng = OsRng;
+    let mut secrets = [[0u8; 32]; 3];
+    secrets
+        .iter_mut()
+        .for_each(|s| rand_core::RngCore::fill_bytes(&mut rng, s));
+    let mut world = DemoWorld::from_secrets(&secrets);
+    secrets.iter_mut().for_each(|s| s.fill(0));
+    for entry in &mut world.trust_list.issuers {
+        entry.entry.not_before = UnixTime(now.0 - 60);
+        entry.entry.not_after = UnixTime(now.0 + 10 * YEAR);
+    }
+    world.trust_list.issued_at = now;
+    world.trust_list.next_update = UnixTime(now.0 + YEAR);
+    let trust_bytes = world.trust_list.sign(&world.root);
+    let mut trust = helpcard_core::trust::TrustStore::new(vec![world.root.verifying_key()]);
+    trust.load(&trust_bytes, now).map_err(|e| e.to_string())?;
+
+    let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
+    fs::create_dir_all(dir.join("cards")).map_err(|e| io(dir, e))?;
+    let write = |name: &str, contents: &[u8]| -> Result<(), String> {
+        let path = dir.join(name);
+        fs::write(&path, contents).map_err(|e| io(&path, e))
+    };
+    let insecure = Protection::InsecurePlaintext;
+    let key_err = |e: helpcard_core::keys::KeyError| e.to_string();
+    write(
+        "root.public.json",
+        world.root.verifying_key().to_file(Role::Root).as_bytes(),
+    )?;
+    write(
+        "issuer.public.json",
+        world
+            .issuer
+            .verifying_key()
+            .to_file(Role::Issuer)
+            .as_bytes(),
+    )?;
+    write(
+        "responder.public.json",
+        world.responder.public_key().to_file().as_bytes(),
+    )?;
+    write(
+        "root.INSECURE-DEMO.key.json",
+        world
+            .root
+            .to_file(Role::Root, insecure, &mut rng)
+            .map_err(key_err)?
+            .as_bytes(),
+    )?;
+    write(
+        "issuer.INSECURE-DEMO.key.json",
+        world
+            .issuer
+            .to_file(Role::Issuer, insecure, &mut rng)
+            .map_err(key_err)?
+            .as_bytes(),
+    )?;
+    write(
+        "responder.INSECURE-DEMO.key.json",
+        world
+            .responder
+            .to_file(insecure, &mut rng)
+            .map_err(key_err)?
+            .as_bytes(),
+    )?;
+    write("trust-list.cbor", &trust_bytes)?;
+    let responder_file = world
+        .responder
+        .to_file(insecure, &mut rng)
+        .map_err(key_err)?;
+    let keys = ResponderKeys::new(vec![
+        ResponderKey::from_file(&responder_file, None).map_err(key_err)?,
+    ]);
+
+    println!(
+        "{}",
+        if ja {
+            "== helpcard デモ: 参照プロフィールでカードを発行し、読み取ります =="
+        } else {
+            "== helpcard demo: issue and read cards for the reference profiles =="
+        }
+    );
+    println!(
+        "{}: {}\n",
+        if ja { "出力先" } else { "output" },
+        dir.display()
+    );
+    let validity = Validity {
+        issued_at: now,
+        expires_at: UnixTime(now.0 + 3 * YEAR),
+    };
+    for (name, text) in REFERENCE_PROFILES {
+        let profile = Profile::load_toml(text, now.date()).map_err(|e| format!("{name}: {e}"))?;
+        let issued = card::issue(
+            &profile,
+            &world.issuer,
+            Some(&world.responder.public_key()),
+            validity,
+            Compression::Auto,
+            &mut rng,
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
+        let text =
+            qrtext::encode(qrtext::DEFAULT_PREFIX, &issued.bytes).map_err(|e| e.to_string())?;
+        write(&format!("cards/{name}.txt"), text.as_bytes())?;
+        let size =
+            SizeReport::measure(&issued, qrtext::DEFAULT_PREFIX).map_err(|e| e.to_string())?;
+        let version = size.qr_version_m.map_or("-".into(), |v| v.to_string());
+        println!("## {name}");
+        if ja {
+            println!(
+                "  カード: {} バイト、QR バージョン {version}（誤り訂正 M）",
+                size.payload_bytes
+            );
+        } else {
+            println!(
+                "  card: {} bytes, QR version {version} (ECC M)",
+                size.payload_bytes
+            );
+        }
+        // Read back from the QR text, as a scanner would.
+        let bytes = qrtext::decode(&text).map_err(|e| e.to_string())?;
+        let public_view =
+            card::open(&bytes, &trust, now, None, None).map_err(|e| format!("{name}: {e}"))?;
+        println!(
+            "{}",
+            if ja {
+                "  [通りがかりの人が見る内容]"
+            } else {
+                "  [what a passer-by sees]"
+            }
+        );
+        print!("{}", render::opened(&public_view, lang));
+        let responder_view = card::open(&bytes, &trust, now, Some(&keys), None)
+            .map_err(|e| format!("{name}: {e}"))?;
+        println!(
+            "{}",
+            if ja {
+                "  [応答者が見る内容]"
+            } else {
+                "  [what a responder sees]"
+            }
+        );
+        print!("{}", render::opened(&responder_view, lang));
+        println!();
+    }
+    Ok(())
+}
