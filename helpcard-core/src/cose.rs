@@ -361,3 +361,7 @@ fn ephemeral_key(rest: &[(coset::Label, Value)]) -> Result<[u8; 32], OpenError> 
         .try_into()
         .map_err(|_| OpenError::BadLength("ephemeral key"))
 }
+
+#[cfg(test)]
+#[path = "cose_tests.rs"]
+mod tests;

@@ -1,0 +1,82 @@
+use super::*;
+use crate::keys::SigningKey;
+
+fn header(entries: Vec<(i64, Value)>) -> Value {
+    Value::Bytes(cbor::encode(&cbor::int_map(entries)))
+}
+
+#[test]
+fn sign1_round_trip_and_tamper() {
+    let key = SigningKey::from_secret_bytes(&[3; 32]);
+    let bytes = sign1(&key, Some("t/1"), b"payload".to_vec());
+    let signed = Signed::parse(&bytes).unwrap();
+    assert_eq!(signed.kid, key.key_id());
+    assert_eq!(signed.content_type.as_deref(), Some("t/1"));
+    assert_eq!(signed.payload, b"payload");
+    assert_eq!(signed.verify(&key.verifying_key()), Ok(()));
+    let other = SigningKey::from_secret_bytes(&[4; 32]);
+    assert_eq!(
+        signed.verify(&other.verifying_key()),
+        Err(OpenError::BadSignature)
+    );
+}
+
+#[test]
+fn protected_header_checks() {
+    assert_eq!(
+        check_protected(&header(vec![(1, Value::from(-19))]), -19),
+        Ok(())
+    );
+    assert_eq!(
+        check_protected(&header(vec![(1, Value::from(-8))]), -19),
+        Err(OpenError::UnsupportedAlgorithm(-8))
+    );
+    assert!(matches!(
+        check_protected(&header(vec![]), -19),
+        Err(OpenError::BadStructure(_))
+    ));
+    let crit = |labels: Vec<Value>| header(vec![(1, Value::from(-19)), (2, Value::Array(labels))]);
+    assert_eq!(check_protected(&crit(vec![Value::from(4)]), -19), Ok(()));
+    assert_eq!(
+        check_protected(&crit(vec![Value::from(99)]), -19),
+        Err(OpenError::UnknownCriticalHeader)
+    );
+    assert_eq!(
+        check_protected(&crit(vec![Value::from("x")]), -19),
+        Err(OpenError::UnknownCriticalHeader)
+    );
+    assert!(matches!(
+        check_protected(&crit(vec![]), -19),
+        Err(OpenError::BadStructure(_))
+    ));
+    // Duplicate labels inside the protected bstr get their own error.
+    assert_eq!(
+        check_protected(&Value::Bytes(vec![0xa2, 0x01, 0x32, 0x01, 0x32]), -19),
+        Err(OpenError::DuplicateKey)
+    );
+}
+
+#[test]
+fn encrypt_decrypt_binds_external_aad() {
+    let responder = ResponderKey::from_secret_bytes(&[5; 32]);
+    let random = EncryptRandom {
+        ephemeral_secret: Zeroizing::new([6; 32]),
+        iv: [7; 12],
+    };
+    let value = encrypt(b"secret", &responder.public_key(), b"card-1", &random).unwrap();
+    let parsed = Encrypted::parse(value.clone()).unwrap();
+    assert_eq!(parsed.recipient_kid, responder.key_id());
+    assert_eq!(
+        parsed.decrypt(&responder, b"card-1").unwrap().as_slice(),
+        b"secret"
+    );
+    assert_eq!(
+        parsed.decrypt(&responder, b"card-2").unwrap_err(),
+        OpenError::DecryptionFailed
+    );
+    let other = ResponderKey::from_secret_bytes(&[8; 32]);
+    assert_eq!(
+        parsed.decrypt(&other, b"card-1").unwrap_err(),
+        OpenError::DecryptionFailed
+    );
+}
