@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod demo;
+mod qr_read;
 mod render;
 
 /// Help-card issuing tool (ヘルプカード発行ツール).
@@ -30,6 +31,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Ja)]
         lang: Lang,
     },
+    /// QR symbol tools.
+    #[command(subcommand)]
+    Qr(QrCommand),
+}
+
+#[derive(Subcommand)]
+enum QrCommand {
+    /// Reads every QR code in each image (PNG or JPEG). Prints one line per code:
+    /// PATH<TAB>TEXT, with \\, \t, \r and \n escaped; PATH<TAB>- when nothing is found.
+    /// Exits 0 unless an image cannot be loaded (then 1, after reading the others).
+    Read {
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+    },
 }
 
 /// Output language.
@@ -45,6 +61,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { dir, lang } => demo::run(&dir, lang),
+        Command::Qr(QrCommand::Read { images }) => qr_read::run(&images),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

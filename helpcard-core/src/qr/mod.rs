@@ -1,5 +1,6 @@
-//! QR symbols for QR text: explicit segments (alphanumeric prefix, one byte-mode `#`, numeric
-//! digits) and the smallest version that holds them at a given error-correction level.
+//! QR symbols: building them from QR text with explicit segments (alphanumeric prefix, one
+//! byte-mode `#`, numeric digits) at the smallest version for an error-correction level;
+//! rendering them (module matrix, PNG, SVG); and reading them back from grayscale images.
 
 use qrcode::bits::Bits;
 use qrcode::{Color, QrCode, Version};
@@ -7,6 +8,12 @@ use qrcode::{Color, QrCode, Version};
 pub use qrcode::EcLevel;
 
 use crate::qrtext;
+
+mod read;
+mod render;
+
+pub use read::{Effort, LumaImage, MAX_PIXELS, MAX_SIDE, Pass, ReadError, read, read_with};
+pub use render::QUIET_ZONE;
 
 /// Characters of QR alphanumeric mode.
 const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
@@ -132,6 +139,61 @@ mod tests {
         let (v, ec) = best_ec_level(&text).unwrap();
         assert_eq!(v, min_version(&text, EcLevel::L).unwrap());
         assert!(ec >= EcLevel::L);
+    }
+
+    #[test]
+    fn rendered_symbols_read_back() {
+        let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &[0xab; 300]).unwrap();
+        let s = symbol(&text, EcLevel::M).unwrap();
+        let (side, px) = s.to_luma(3);
+        assert_eq!(side, (s.width + 8) * 3);
+        let found = read(&LumaImage::new(side, side, &px).unwrap(), Effort::Fast).unwrap();
+        assert_eq!(found, vec![text.as_bytes().to_vec()]);
+        // PNG: decode with the png crate and read again.
+        let png_bytes = s.to_png(2, Some(600));
+        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.width as usize, (s.width + 8) * 2);
+        let found = read(
+            &LumaImage::new(info.width as usize, info.height as usize, &buf).unwrap(),
+            Effort::Fast,
+        )
+        .unwrap();
+        assert_eq!(found, vec![text.as_bytes().to_vec()]);
+        let svg = s.to_svg(0.33);
+        assert!(svg.contains(&format!("viewBox=\"0 0 {0} {0}\"", s.width + 8)));
+        assert!(svg.contains(&format!("width=\"{:.3}mm\"", (s.width + 8) as f64 * 0.33)));
+    }
+
+    #[test]
+    fn reader_rejects_bad_images_and_survives_noise() {
+        assert_eq!(LumaImage::new(0, 5, &[]).unwrap_err(), ReadError::Empty);
+        assert!(matches!(
+            LumaImage::new(3, 3, &[0; 8]),
+            Err(ReadError::BadLength { .. })
+        ));
+        assert!(matches!(
+            LumaImage::new(20_000, 1, &[]),
+            Err(ReadError::TooLarge { .. })
+        ));
+        let mut x = 1u32;
+        let noise: Vec<u8> = (0..200 * 150)
+            .map(|_| {
+                x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (x >> 24) as u8
+            })
+            .collect();
+        assert_eq!(
+            read(&LumaImage::new(200, 150, &noise).unwrap(), Effort::Thorough).unwrap(),
+            Vec::<Vec<u8>>::new()
+        );
+        let tiny = [0u8; 1];
+        assert_eq!(
+            read(&LumaImage::new(1, 1, &tiny).unwrap(), Effort::Thorough).unwrap(),
+            Vec::<Vec<u8>>::new()
+        );
     }
 
     #[test]

@@ -1,0 +1,366 @@
+//! QR reader benchmarks, ours against zxing-cpp in the same run.
+//!
+//! ```sh
+//! cargo bench -p helpcard-cli --bench qr            # all three tables
+//! cargo bench -p helpcard-cli --bench qr -- photos  # one table: photos | frames | cards
+//! ```
+//!
+//! The peer runs from a virtualenv under `target/bench-venv` (zxing-cpp pinned in
+//! `scripts/bench-requirements.txt`), created on first use. Photos come from
+//! `../shared/datasets/qr-photos` (or `HELPCARD_QR_PHOTOS`).
+
+// A benchmark binary prints its results.
+#![allow(clippy::print_stdout, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use helpcard_core::qr::{self, Effort, LumaImage};
+
+mod synth;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn load_luma(path: &Path) -> (usize, usize, Vec<u8>) {
+    let img = image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_luma8();
+    (img.width() as usize, img.height() as usize, img.into_raw())
+}
+
+fn venv_python() -> PathBuf {
+    let venv = workspace().join("target/bench-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let ok = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "could not create {}", venv.display());
+    }
+    let req = workspace().join("scripts/bench-requirements.txt");
+    let ok = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&req)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "could not install the peer (zxing-cpp)");
+    python
+}
+
+/// Runs zxing-cpp on `paths`; returns path -> (texts, seconds per read if timed).
+fn peer(mode: &[&str], paths: &[PathBuf]) -> BTreeMap<PathBuf, (Vec<String>, Option<f64>)> {
+    let out = Command::new(venv_python())
+        .arg(workspace().join("scripts/zxing_peer.py"))
+        .args(mode)
+        .args(paths)
+        .output()
+        .expect("run zxing-cpp peer");
+    assert!(
+        out.status.success(),
+        "peer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("peer JSON");
+            let texts = v["texts"]
+                .as_array()
+                .expect("texts")
+                .iter()
+                .map(|t| t.as_str().unwrap_or("").to_owned())
+                .collect();
+            (
+                PathBuf::from(v["path"].as_str().expect("path")),
+                (texts, v["seconds_per_read"].as_f64()),
+            )
+        })
+        .collect()
+}
+
+fn photo_list() -> (PathBuf, Vec<(String, PathBuf, String)>) {
+    let dir = std::env::var_os("HELPCARD_QR_PHOTOS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared/datasets/qr-photos"));
+    let mut images: Vec<(String, PathBuf, String)> = Vec::new();
+    for set in 1..=6 {
+        let set_dir = dir.join(format!("qrcode-{set}"));
+        let Ok(entries) = std::fs::read_dir(&set_dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "png") {
+                let expected =
+                    std::fs::read_to_string(p.with_extension("txt")).expect("expected text");
+                images.push((format!("qrcode-{set}"), p, expected));
+            }
+        }
+    }
+    images.sort_by(|a, b| a.1.cmp(&b.1));
+    assert!(!images.is_empty(), "no photos under {}", dir.display());
+    (dir, images)
+}
+
+/// Each reader pass alone on the photos: how many it reads, and which photos it adds to the
+/// default pipeline. This is how the passes in `qr::read` were chosen.
+fn levers() {
+    use helpcard_core::qr::Pass;
+    let (dir, images) = photo_list();
+    let loaded: Vec<_> = images
+        .iter()
+        .map(|(_, p, e)| (p.clone(), load_luma(p), e.clone()))
+        .collect();
+    let ok = |passes: &[Pass]| -> Vec<bool> {
+        loaded
+            .iter()
+            .map(|(_, (w, h, px), e)| {
+                qr::read_with(&LumaImage::new(*w, *h, px).expect("image"), passes)
+                    .expect("read")
+                    .iter()
+                    .any(|c| c == e.as_bytes())
+            })
+            .collect()
+    };
+    let baseline = ok(&[Pass::Rxing(false), Pass::Rxing(true), Pass::Rqrr]);
+    println!(
+        "\n## reader levers on the photos (alone; and photos added to rxing+rqrr = {})\n",
+        baseline.iter().filter(|b| **b).count()
+    );
+    println!("| pass | reads alone | adds |");
+    println!("|---|---:|---|");
+    let candidates = [
+        Pass::Rxing(false),
+        Pass::Rxing(true),
+        Pass::RxingGlobal,
+        Pass::Rqrr,
+        Pass::Scaled(2.0),
+        Pass::Scaled(0.5),
+        Pass::Scaled(0.75),
+        Pass::Scaled(1.5),
+        Pass::ScaledRqrr(2.0),
+        Pass::ScaledRqrr(0.5),
+        Pass::Sharpened,
+    ];
+    for pass in candidates {
+        let r = ok(&[pass]);
+        let adds: Vec<String> = r
+            .iter()
+            .zip(&baseline)
+            .zip(&loaded)
+            .filter(|((a, b), _)| **a && !**b)
+            .map(|(_, (p, _, _))| p.strip_prefix(&dir).unwrap_or(p).display().to_string())
+            .collect();
+        println!(
+            "| {pass:?} | {} | {} |",
+            r.iter().filter(|b| **b).count(),
+            adds.join(", ")
+        );
+    }
+}
+
+fn photos() {
+    let (dir, images) = photo_list();
+    let paths: Vec<PathBuf> = images.iter().map(|i| i.1.clone()).collect();
+    let theirs = peer(&["photos"], &paths);
+    let mut table: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let (mut only_peer, mut only_ours) = (Vec::new(), Vec::new());
+    let start = Instant::now();
+    for (set, path, expected) in &images {
+        let (w, h, px) = load_luma(path);
+        let ours =
+            qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Thorough).expect("read");
+        let ours_ok = ours.iter().any(|c| c.as_slice() == expected.as_bytes());
+        let peer_ok = theirs
+            .get(path)
+            .is_some_and(|(t, _)| t.iter().any(|t| t == expected));
+        let row = table.entry(set.clone()).or_default();
+        row[0] += 1;
+        row[1] += usize::from(ours_ok);
+        row[2] += usize::from(peer_ok);
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        if peer_ok && !ours_ok {
+            only_peer.push(name);
+        } else if ours_ok && !peer_ok {
+            only_ours.push(name);
+        }
+    }
+    let elapsed = start.elapsed();
+    println!("\n## photos: exact text match ({} images)\n", images.len());
+    println!("| set | images | helpcard | zxing-cpp 3.1.1 |");
+    println!("|---|---:|---:|---:|");
+    let mut total = [0; 3];
+    for (set, row) in &table {
+        println!("| {set} | {} | {} | {} |", row[0], row[1], row[2]);
+        (0..3).for_each(|i| total[i] += row[i]);
+    }
+    println!(
+        "| **total** | {} | **{}** | **{}** |",
+        total[0], total[1], total[2]
+    );
+    println!(
+        "\nonly zxing-cpp reads: {}",
+        if only_peer.is_empty() {
+            "-".into()
+        } else {
+            only_peer.join(", ")
+        }
+    );
+    println!(
+        "only helpcard reads: {}",
+        if only_ours.is_empty() {
+            "-".into()
+        } else {
+            only_ours.join(", ")
+        }
+    );
+    println!(
+        "helpcard time for all photos: {:.2} s (decoding and PNG loading, one core)",
+        elapsed.as_secs_f64()
+    );
+}
+
+/// Times `read` on each frame (ours, `effort`) and zxing-cpp; prints one row per frame.
+fn timing_table(
+    title: &str,
+    frames: &[(String, PathBuf, Option<String>)],
+    effort: Effort,
+    repeat: usize,
+) {
+    let paths: Vec<PathBuf> = frames.iter().map(|f| f.1.clone()).collect();
+    let theirs = peer(&["time", &repeat.to_string()], &paths);
+    println!("\n## {title}\n");
+    println!(
+        "| frame | helpcard ms | helpcard fps | read | zxing-cpp ms | zxing-cpp fps | read | speed ratio |"
+    );
+    println!("|---|---:|---:|:-:|---:|---:|:-:|---:|");
+    for (name, path, expected) in frames {
+        let (w, h, px) = load_luma(path);
+        let img = LumaImage::new(w, h, &px).expect("frame");
+        let ours_found = qr::read(&img, effort).expect("read");
+        let start = Instant::now();
+        for _ in 0..repeat {
+            std::hint::black_box(qr::read(&img, effort).expect("read"));
+        }
+        let ours = start.elapsed().as_secs_f64() / repeat as f64;
+        let (peer_texts, peer_secs) = theirs.get(path).cloned().unwrap_or_default();
+        let peer_secs = peer_secs.unwrap_or(f64::NAN);
+        let mark = |ok: bool| if ok { "✓" } else { "✗" };
+        let (ours_ok, peer_ok) = match expected {
+            Some(e) => (
+                ours_found.iter().any(|c| c == e.as_bytes()),
+                peer_texts.iter().any(|t| t == e),
+            ),
+            None => (ours_found.is_empty(), peer_texts.is_empty()),
+        };
+        println!(
+            "| {name} | {:.2} | {:.0} | {} | {:.2} | {:.0} | {} | {:.2}× |",
+            ours * 1e3,
+            1.0 / ours,
+            mark(ours_ok),
+            peer_secs * 1e3,
+            1.0 / peer_secs,
+            mark(peer_ok),
+            peer_secs / ours
+        );
+    }
+    println!(
+        "\nspeed ratio = zxing-cpp time / helpcard time (above 1: helpcard is faster). {repeat} reads per frame."
+    );
+}
+
+fn frames() {
+    let dir = workspace().join("target/bench-frames");
+    let frames = synth::camera_frames(&dir).expect("write frames");
+    timing_table(
+        "frames: 1280×720 grayscale, Effort::Fast (kiosk path)",
+        &frames,
+        Effort::Fast,
+        20,
+    );
+    timing_table(
+        "frames: 1280×720 grayscale, Effort::Thorough",
+        &frames,
+        Effort::Thorough,
+        5,
+    );
+}
+
+fn cards() {
+    let dir = workspace().join("target/bench-cards");
+    let photos = synth::card_photos(&dir).expect("write card photos");
+    let paths: Vec<PathBuf> = photos.iter().map(|p| p.1.clone()).collect();
+    let theirs = peer(&["photos"], &paths);
+    let (mut ours_n, mut peer_n) = (0, 0);
+    let mut rows = Vec::new();
+    for (name, path, expected) in &photos {
+        let expected = expected.as_deref().expect("card photos have a code");
+        let (w, h, px) = load_luma(path);
+        let ours =
+            qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Thorough).expect("read");
+        let ours_ok = ours.iter().any(|c| c == expected.as_bytes());
+        let peer_ok = theirs
+            .get(path)
+            .is_some_and(|(t, _)| t.iter().any(|t| t == expected));
+        ours_n += usize::from(ours_ok);
+        peer_n += usize::from(peer_ok);
+        rows.push((name.clone(), ours_ok, peer_ok));
+    }
+    println!("\n## synthetic card photos ({} images)\n", photos.len());
+    let mut by_kind: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (name, o, p) in &rows {
+        let kind = name.split('/').next().unwrap_or(name).to_owned();
+        let r = by_kind.entry(kind).or_default();
+        r[0] += 1;
+        r[1] += usize::from(*o);
+        r[2] += usize::from(*p);
+    }
+    println!("| distortion | images | helpcard | zxing-cpp |");
+    println!("|---|---:|---:|---:|");
+    for (k, r) in &by_kind {
+        println!("| {k} | {} | {} | {} |", r[0], r[1], r[2]);
+    }
+    println!(
+        "| **total** | {} | **{ours_n}** | **{peer_n}** |",
+        photos.len()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let want = |t: &str| args.is_empty() || args.iter().any(|a| a == t);
+    if args.iter().any(|a| a == "levers") {
+        levers();
+        return;
+    }
+    if want("photos") {
+        photos();
+    }
+    if want("frames") {
+        frames();
+    }
+    if want("cards") {
+        cards();
+    }
+}

@@ -1,0 +1,74 @@
+//! `helpcard qr read IMAGE...`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use helpcard_core::qr::{self, Effort, LumaImage};
+
+/// Escapes the decoded text so one code is exactly one line.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn read_one(path: &Path) -> Result<Vec<String>, String> {
+    let img = image::open(path)
+        .map_err(|e| format!("{}: cannot load image: {e}", path.display()))?
+        .to_luma8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let luma =
+        LumaImage::new(w, h, img.as_raw()).map_err(|e| format!("{}: {e}", path.display()))?;
+    let codes =
+        qr::read(&luma, Effort::Thorough).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(codes
+        .into_iter()
+        .map(|c| escape(&String::from_utf8_lossy(&c)))
+        .collect())
+}
+
+pub fn run(images: &[PathBuf]) -> Result<(), String> {
+    let mut failed = 0;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in images {
+        match read_one(path) {
+            Ok(texts) if texts.is_empty() => writeln!(out, "{}\t-", path.display()),
+            Ok(texts) => texts
+                .iter()
+                .try_for_each(|t| writeln!(out, "{}\t{t}", path.display())),
+            Err(e) => {
+                eprintln!("helpcard: {e}");
+                failed += 1;
+                Ok(())
+            }
+        }
+        .map_err(|e| format!("writing output: {e}"))?;
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} images could not be loaded",
+            images.len()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(escape("a\\b\tc\r\nd"), "a\\\\b\\tc\\r\\nd");
+        assert_eq!(escape("ヘルプ"), "ヘルプ");
+    }
+}

@@ -1,0 +1,57 @@
+//! `helpcard qr read` end to end: a rendered card code, a blank image, an unloadable file.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+use helpcard_core::qr::{self, EcLevel};
+use helpcard_core::qrtext;
+
+#[test]
+fn reads_codes_reports_blank_images_and_fails_on_unloadable_files() {
+    let dir = std::env::temp_dir().join(format!("helpcard-qr-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &[7; 120]).unwrap();
+    let card = dir.join("card.png");
+    std::fs::write(
+        &card,
+        qr::symbol(&text, EcLevel::M).unwrap().to_png(4, None),
+    )
+    .unwrap();
+    let blank = dir.join("blank.png");
+    image::GrayImage::from_pixel(64, 64, image::Luma([255]))
+        .save(&blank)
+        .unwrap();
+    let broken = dir.join("broken.png");
+    std::fs::write(&broken, b"not a png").unwrap();
+
+    let run = |args: &[&std::path::Path]| {
+        Command::new(env!("CARGO_BIN_EXE_helpcard"))
+            .arg("qr")
+            .arg("read")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[&card, &blank]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stdout = String::from_utf8(ok.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        format!("{}\t{text}\n{}\t-\n", card.display(), blank.display())
+    );
+
+    let bad = run(&[&broken, &card]);
+    assert!(!bad.status.success());
+    let stdout = String::from_utf8(bad.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        format!("{}\t{text}\n", card.display()),
+        "the other images are still read"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("broken.png"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,299 @@
+//! Reading QR codes from a grayscale image: every code found, as bytes.
+//!
+//! Engines are combined as the photo and frame benchmarks say (`cargo bench -p helpcard-cli
+//! --bench qr`): rxing (a ZXing port) with its hybrid (local) binarizer first; where it finds
+//! nothing, further passes with other preprocessing, then rqrr (a quirc port) as a second
+//! opinion. Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad
+//! frame yields no codes instead of a crash. On `wasm32` a panic aborts instead.
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::QRCodeReader;
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+
+/// Largest image accepted: 8192 × 8192 pixels (a 64 MP photo), far above any camera frame.
+pub const MAX_PIXELS: usize = 8192 * 8192;
+/// Largest side accepted.
+pub const MAX_SIDE: usize = 16_384;
+
+/// An 8-bit grayscale image, row-major, no padding.
+#[derive(Clone, Copy, Debug)]
+pub struct LumaImage<'a> {
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// `width * height` luma values.
+    pub pixels: &'a [u8],
+}
+
+/// Why an image could not be scanned at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// Width or height is zero.
+    #[error("the image is empty (zero width or height)")]
+    Empty,
+    /// Larger than [`MAX_PIXELS`] or [`MAX_SIDE`].
+    #[error(
+        "the image is too large ({width}×{height}); the limit is {MAX_SIDE} per side and 64 megapixels"
+    )]
+    TooLarge {
+        /// Width.
+        width: usize,
+        /// Height.
+        height: usize,
+    },
+    /// The pixel buffer does not hold `width * height` bytes.
+    #[error("the pixel buffer has {got} bytes, but {width}×{height} needs {}", width * height)]
+    BadLength {
+        /// Width.
+        width: usize,
+        /// Height.
+        height: usize,
+        /// Bytes given.
+        got: usize,
+    },
+}
+
+/// How hard to look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Effort {
+    /// One rxing pass: for live camera frames, where the next frame is another chance.
+    Fast,
+    /// Every pass until something is found: for photos and files.
+    #[default]
+    Thorough,
+}
+
+impl<'a> LumaImage<'a> {
+    /// Checks the dimensions against the buffer and the limits.
+    pub fn new(width: usize, height: usize, pixels: &'a [u8]) -> Result<LumaImage<'a>, ReadError> {
+        if width == 0 || height == 0 {
+            return Err(ReadError::Empty);
+        }
+        if width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS {
+            return Err(ReadError::TooLarge { width, height });
+        }
+        if pixels.len() != width * height {
+            return Err(ReadError::BadLength {
+                width,
+                height,
+                got: pixels.len(),
+            });
+        }
+        Ok(LumaImage {
+            width,
+            height,
+            pixels,
+        })
+    }
+}
+
+/// One decoding attempt: an engine on a (possibly transformed) image.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Pass {
+    /// rxing, hybrid (local) binarizer; `true` = try harder (rotations, inverted).
+    Rxing(bool),
+    /// rxing, global-histogram binarizer, try harder.
+    RxingGlobal,
+    /// rqrr (quirc's detector and its own thresholding).
+    Rqrr,
+    /// Resample by this factor (bilinear), then rxing try-harder.
+    Scaled(f32),
+    /// Resample by this factor, then rqrr.
+    ScaledRqrr(f32),
+    /// Unsharp mask (radius 1, amount 1), then rxing try-harder.
+    Sharpened,
+}
+
+/// The passes `read` runs, in order, until one finds a code. Chosen by the photo benchmark
+/// (`cargo bench -p helpcard-cli --bench qr -- levers`): on the 179 photos rxing alone reads
+/// 157; rqrr adds 5, the global binarizer 1 more, resampling by 0.75 and 2 another 3.
+const FAST: &[Pass] = &[Pass::Rxing(false)];
+const THOROUGH: &[Pass] = &[
+    Pass::Rxing(false),
+    Pass::Rqrr,
+    Pass::RxingGlobal,
+    Pass::Scaled(0.75),
+    Pass::Scaled(1.5),
+    Pass::Scaled(2.0),
+    Pass::Rxing(true),
+];
+
+/// Upscaling passes are skipped above this many output pixels (a camera frame is 0.9 MP).
+const MAX_RESAMPLED: f32 = 4_000_000.0;
+
+/// Reads every QR code in the image; returns each payload's bytes (the decoded text's UTF-8
+/// bytes; for help-card codes, an ASCII prefix and digits, exactly the raw payload). Duplicates
+/// found by several passes are reported once.
+pub fn read(image: &LumaImage<'_>, effort: Effort) -> Result<Vec<Vec<u8>>, ReadError> {
+    read_with(
+        image,
+        match effort {
+            Effort::Fast => FAST,
+            Effort::Thorough => THOROUGH,
+        },
+    )
+}
+
+/// [`read`] with an explicit list of passes (for the benchmark's lever measurements).
+#[doc(hidden)]
+pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>, ReadError> {
+    let image = LumaImage::new(image.width, image.height, image.pixels)?;
+    for pass in passes {
+        let found = isolated(|| run(&image, *pass));
+        if !found.is_empty() {
+            return Ok(dedup(found));
+        }
+    }
+    Ok(Vec::new())
+}
+
+fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
+    match pass {
+        Pass::Rxing(harder) => rxing_pass(image, harder, false),
+        Pass::RxingGlobal => rxing_pass(image, true, true),
+        Pass::Rqrr => rqrr_pass(image),
+        Pass::Scaled(f) | Pass::ScaledRqrr(f)
+            if (image.width * image.height) as f32 * f * f > MAX_RESAMPLED =>
+        {
+            Vec::new()
+        }
+        Pass::Scaled(f) => with_pixels(resample(image, f), |i| rxing_pass(i, true, false)),
+        Pass::ScaledRqrr(f) => with_pixels(resample(image, f), rqrr_pass),
+        Pass::Sharpened => with_pixels(sharpen(image), |i| rxing_pass(i, true, false)),
+    }
+}
+
+fn with_pixels(
+    (w, h, px): (usize, usize, Vec<u8>),
+    f: impl FnOnce(&LumaImage<'_>) -> Vec<Vec<u8>>,
+) -> Vec<Vec<u8>> {
+    match LumaImage::new(w, h, &px) {
+        Ok(img) => f(&img),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn resample(image: &LumaImage<'_>, factor: f32) -> (usize, usize, Vec<u8>) {
+    let (w, h) = (
+        ((image.width as f32 * factor) as usize).max(1),
+        ((image.height as f32 * factor) as usize).max(1),
+    );
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        let sy = ((y as f32 + 0.5) / factor - 0.5).clamp(0.0, (image.height - 1) as f32);
+        let (y0, fy) = (sy as usize, sy.fract());
+        let y1 = (y0 + 1).min(image.height - 1);
+        for x in 0..w {
+            let sx = ((x as f32 + 0.5) / factor - 0.5).clamp(0.0, (image.width - 1) as f32);
+            let (x0, fx) = (sx as usize, sx.fract());
+            let x1 = (x0 + 1).min(image.width - 1);
+            let p = |x: usize, y: usize| f32::from(image.pixels[y * image.width + x]);
+            let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+            let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+            out[y * w + x] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+        }
+    }
+    (w, h, out)
+}
+
+fn sharpen(image: &LumaImage<'_>) -> (usize, usize, Vec<u8>) {
+    let (w, h) = (image.width, image.height);
+    let mut out = image.pixels.to_vec();
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let p = |dx: usize, dy: usize| i32::from(image.pixels[(y + dy - 1) * w + x + dx - 1]);
+            let blur = (p(0, 0)
+                + 2 * p(1, 0)
+                + p(2, 0)
+                + 2 * p(0, 1)
+                + 4 * p(1, 1)
+                + 2 * p(2, 1)
+                + p(0, 2)
+                + 2 * p(1, 2)
+                + p(2, 2))
+                / 16;
+            out[y * w + x] = (2 * p(1, 1) - blur).clamp(0, 255) as u8;
+        }
+    }
+    (w, h, out)
+}
+
+fn dedup(codes: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut seen = HashSet::new();
+    codes
+        .into_iter()
+        .filter(|c| seen.insert(c.clone()))
+        .collect()
+}
+
+fn isolated(f: impl FnOnce() -> Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_default()
+}
+
+fn hints(try_harder: bool) -> DecodeHints {
+    DecodeHints {
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        TryHarder: Some(try_harder),
+        AlsoInverted: Some(try_harder),
+        ..DecodeHints::default()
+    }
+}
+
+fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<u8>> {
+    let Ok(source) = Luma8LuminanceSource::new(
+        image.pixels.to_vec(),
+        image.width as u32,
+        image.height as u32,
+    ) else {
+        return Vec::new();
+    };
+    let h = hints(try_harder);
+    if global {
+        return decode_bitmap(
+            &mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)),
+            &h,
+        );
+    }
+    decode_bitmap(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &h)
+}
+
+fn decode_bitmap<B: rxing::Binarizer>(
+    bitmap: &mut BinaryBitmap<B>,
+    h: &DecodeHints,
+) -> Vec<Vec<u8>> {
+    let mut multi = rxing::multi::qrcode::QRCodeMultiReader::new();
+    let mut out: Vec<Vec<u8>> = multi
+        .decode_multiple_with_hints(bitmap, h)
+        .map(|results| {
+            results
+                .iter()
+                .map(|r| r.getText().as_bytes().to_vec())
+                .collect()
+        })
+        .unwrap_or_default();
+    if out.is_empty()
+        && let Ok(r) = QRCodeReader.decode_with_hints(bitmap, h)
+    {
+        out.push(r.getText().as_bytes().to_vec());
+    }
+    out
+}
+
+fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
+            image.pixels[y * image.width + x]
+        });
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text.into_bytes()))
+        .collect()
+}
