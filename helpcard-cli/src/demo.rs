@@ -7,6 +7,7 @@ use helpcard_core::card::{self, Compression, ResponderKeys, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
+use helpcard_core::qr::{self, EcLevel, Effort, LumaImage};
 use helpcard_core::qrtext;
 use helpcard_core::size::SizeReport;
 use helpcard_core::testing::{DemoWorld, REFERENCE_PROFILES};
@@ -136,17 +137,31 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         println!("## {name}");
         if ja {
             println!(
-                "  カード: {} バイト、QR バージョン {version}（誤り訂正 M）",
+                "  カード: {} バイト、QR バージョン {version}（誤り訂正 M）→ cards/{name}.png（読み取り確認済み）",
                 size.payload_bytes
             );
         } else {
             println!(
-                "  card: {} bytes, QR version {version} (ECC M)",
+                "  card: {} bytes, QR version {version} (ECC M) → cards/{name}.png (read back)",
                 size.payload_bytes
             );
         }
-        // Read back from the QR text, as a scanner would.
-        let bytes = qrtext::decode(&text).map_err(|e| e.to_string())?;
+        // Render the QR code as a PNG and read it back through the QR reader, as a scanner would.
+        let symbol = qr::symbol(&text, EcLevel::M).map_err(|e| e.to_string())?;
+        let png = symbol.to_png(4, Some(600));
+        write(&format!("cards/{name}.png"), &png)?;
+        let (side, pixels) = symbol.to_luma(4);
+        let read = qr::read(
+            &LumaImage::new(side, side, &pixels).map_err(|e| e.to_string())?,
+            Effort::Thorough,
+        )
+        .map_err(|e| e.to_string())?;
+        let scanned = read
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("{name}: the QR reader found no code"))?;
+        let bytes =
+            qrtext::decode(&String::from_utf8_lossy(&scanned)).map_err(|e| e.to_string())?;
         let public_view =
             card::open(&bytes, &trust, now, None, None).map_err(|e| format!("{name}: {e}"))?;
         println!(

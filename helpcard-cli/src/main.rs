@@ -1,19 +1,35 @@
-//! `helpcard`: the issuing office's tool. This first version runs the end-to-end demo; keys,
-//! issuing, printing, the registry and revocation commands follow (issue #5).
+//! `helpcard`: the issuing office's tool. Keys, trust lists, issuing cards (PNG/SVG/QR text)
+//! with a size report, a registry of issued cards, revocation and publishing, opening cards,
+//! and an end-to-end demo.
+//!
+//! Exit codes: 0 success; 1 usage, file or other error; 2 a card was rejected (`open`);
+//! 3 a profile is invalid or too large; 4 a key could not be unlocked (wrong passphrase).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod demo;
+mod fail;
+mod issue_cmd;
+mod keys_cmd;
+mod open_cmd;
 mod qr_read;
+mod registry;
 mod render;
+mod size_cmd;
+mod trust_cmd;
+
+pub use fail::Fail;
 
 /// Help-card issuing tool (ヘルプカード発行ツール).
 #[derive(Parser)]
-#[command(name = "helpcard", version, about)]
+#[command(name = "helpcard", version, about, long_about = None)]
 struct Cli {
+    /// Language of messages and output (ja: 日本語, en: English).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Ja, env = "HELPCARD_LANG")]
+    lang: Lang,
     #[command(subcommand)]
     command: Command,
 }
@@ -27,13 +43,48 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(default_value = "helpcard-demo")]
         dir: PathBuf,
-        /// Language of the output.
-        #[arg(long, value_enum, default_value_t = Lang::Ja)]
-        lang: Lang,
     },
+    /// Create and inspect keys.
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
+    /// Build and sign a trust list from a TOML description (root key).
+    #[command(subcommand)]
+    Trust(trust_cmd::TrustCommand),
+    /// Issue a card from a profile file (TOML or JSON).
+    Issue(issue_cmd::IssueArgs),
+    /// Verify a card from an image or QR text and show it.
+    Open(open_cmd::OpenArgs),
+    /// Card sizes (bytes, per-section breakdown, QR versions) for profile files.
+    Size(size_cmd::SizeArgs),
+    /// List cards in the registry.
+    List(RegistryArg),
+    /// Mark a card revoked in the registry (then `publish`).
+    Revoke {
+        /// Card id (16 hex digits, printed on the card).
+        card_id: String,
+        /// Why (lost, replaced, ...).
+        #[arg(long, default_value = "lost")]
+        reason: String,
+        #[command(flatten)]
+        registry: RegistryArg,
+    },
+    /// Write a signed revocation list of the registry's revoked cards (issuer key).
+    Publish(registry::PublishArgs),
     /// QR symbol tools.
     #[command(subcommand)]
     Qr(QrCommand),
+}
+
+/// Where the registry database is.
+#[derive(Args)]
+pub struct RegistryArg {
+    /// Registry database (SQLite).
+    #[arg(
+        long,
+        default_value = "helpcard-registry.sqlite",
+        env = "HELPCARD_REGISTRY"
+    )]
+    pub registry: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -49,7 +100,7 @@ enum QrCommand {
 }
 
 /// Output language.
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum Lang {
     /// 日本語
     Ja,
@@ -57,17 +108,37 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// Picks the message in this language.
+    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        if self == Lang::Ja { ja } else { en }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.lang;
     let result = match cli.command {
-        Command::Demo { dir, lang } => demo::run(&dir, lang),
-        Command::Qr(QrCommand::Read { images }) => qr_read::run(&images),
+        Command::Demo { dir } => demo::run(&dir, lang).map_err(Fail::general),
+        Command::Keys(c) => keys_cmd::run(c, lang),
+        Command::Trust(c) => trust_cmd::run(c, lang),
+        Command::Issue(a) => issue_cmd::run(a, lang),
+        Command::Open(a) => open_cmd::run(a, lang),
+        Command::Size(a) => size_cmd::run(a, lang),
+        Command::List(r) => registry::list(&r.registry, lang),
+        Command::Revoke {
+            card_id,
+            reason,
+            registry,
+        } => registry::revoke(&registry.registry, &card_id, &reason, lang),
+        Command::Publish(a) => registry::publish(a, lang),
+        Command::Qr(QrCommand::Read { images }) => qr_read::run(&images).map_err(Fail::general),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("helpcard: {message}");
-            ExitCode::FAILURE
+        Err(fail) => {
+            eprintln!("helpcard: {}", fail.message);
+            ExitCode::from(fail.code)
         }
     }
 }

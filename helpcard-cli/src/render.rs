@@ -7,7 +7,7 @@ use helpcard_core::vocab::{Code, Lang as VocabLang};
 use crate::Lang;
 
 fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Ja { ja } else { en }
+    lang.t(ja, en)
 }
 
 fn vocab(lang: Lang) -> VocabLang {

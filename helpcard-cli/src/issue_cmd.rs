@@ -1,0 +1,256 @@
+//! `helpcard issue PROFILE`: profile file → validated profile → card → QR outputs, with the
+//! size report, recorded in the registry.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::date::UnixTime;
+use helpcard_core::keys::Role;
+use helpcard_core::profile::{Profile, ProfileError};
+use helpcard_core::qr::{self, EcLevel};
+use helpcard_core::qrtext;
+use helpcard_core::size::SizeReport;
+use rand_core::OsRng;
+
+use crate::fail::{self, Fail};
+use crate::registry::{self, Record};
+use crate::{Lang, keys_cmd};
+
+/// Cards above this QR version (ECC M) are refused: too fine to print on a card and scan.
+pub const MAX_VERSION: u8 = 25;
+/// Cards above this version get a warning.
+pub const WARN_VERSION: u8 = 20;
+
+#[derive(Args)]
+pub struct IssueArgs {
+    /// Profile file (.toml or .json).
+    profile: PathBuf,
+    /// Issuer private key file.
+    #[arg(long)]
+    issuer: PathBuf,
+    /// Issuer id as on the trust list (recorded in the registry).
+    #[arg(long)]
+    issuer_id: String,
+    /// Responder group public key file (the private part is encrypted to it).
+    #[arg(long)]
+    responder: Option<PathBuf>,
+    /// Output path prefix: writes PREFIX.png, PREFIX.svg and PREFIX.txt (the QR text).
+    #[arg(long)]
+    out: PathBuf,
+    /// URL prefix of the QR text (the web scanner's address).
+    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
+    prefix: String,
+    /// Years of validity.
+    #[arg(long, default_value_t = 3)]
+    valid_years: u64,
+    /// Printed width of the QR code including its quiet zone, in millimetres.
+    #[arg(long, default_value_t = 32.0)]
+    qr_mm: f64,
+    /// PNG resolution.
+    #[arg(long, default_value_t = 600)]
+    dpi: u32,
+    /// Holder reference for the registry (a case number; never the name). Defaults to the
+    /// profile file's name.
+    #[arg(long)]
+    holder: Option<String>,
+    /// Card id this card replaces (marked revoked as "replaced" in the same transaction).
+    #[arg(long)]
+    replaces: Option<String>,
+    #[command(flatten)]
+    registry: crate::RegistryArg,
+}
+
+/// Loads and validates a profile file, with errors naming the file and the field.
+pub fn load_profile(
+    path: &Path,
+    today: helpcard_core::date::Date,
+    lang: Lang,
+) -> Result<Profile, Fail> {
+    let text = fail::read_text(path, lang)?;
+    let parsed = if path.extension().is_some_and(|e| e == "json") {
+        Profile::from_json(&text)
+    } else {
+        Profile::from_toml(&text)
+    };
+    let profile = parsed.and_then(|p| p.validate(today).map(|()| p));
+    profile.map_err(|e| {
+        let detail = match e {
+            ProfileError::Invalid(errors) => errors
+                .iter()
+                .map(|f| {
+                    format!(
+                        "\n  {}: {}",
+                        f.field,
+                        f.problem.message(if lang == Lang::Ja {
+                            helpcard_core::vocab::Lang::Ja
+                        } else {
+                            helpcard_core::vocab::Lang::En
+                        })
+                    )
+                })
+                .collect::<String>(),
+            ProfileError::Syntax {
+                path: field,
+                message,
+            } => format!("\n  {field}: {message}"),
+            other => format!("\n  {other}"),
+        };
+        Fail::with_code(
+            fail::PROFILE,
+            format!(
+                "{}: {}{detail}",
+                path.display(),
+                lang.t("プロフィールに誤りがあります", "the profile has errors")
+            ),
+        )
+    })
+}
+
+/// The size summary printed by `issue` and `size`.
+pub fn summary(r: &SizeReport, lang: Lang) -> String {
+    let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+    format!(
+        "{} {} / QR {} L {} M {} Q {} ({}: {} {} {} {} {} {} {} {} {} {}→{})",
+        r.payload_bytes,
+        lang.t("バイト", "bytes"),
+        lang.t("バージョン", "version"),
+        v(r.qr_version_l),
+        v(r.qr_version_m),
+        v(r.qr_version_q),
+        lang.t("内訳", "breakdown"),
+        lang.t("署名", "signature"),
+        r.signature_and_envelope,
+        lang.t("クレーム", "claims"),
+        r.claims_overhead,
+        lang.t("公開", "public"),
+        r.public_part,
+        lang.t("暗号化", "encryption"),
+        r.key_agreement_and_encryption,
+        lang.t("非公開", "private"),
+        r.private_before_compression,
+        r.private_after_compression
+    )
+}
+
+fn now() -> UnixTime {
+    UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    )
+}
+
+fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
+    let now = now();
+    let profile = load_profile(&a.profile, now.date(), lang)?;
+    let issuer = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let responder = a
+        .responder
+        .as_deref()
+        .map(|p| keys_cmd::load_responder_public(p, lang))
+        .transpose()?;
+    let validity = Validity {
+        issued_at: now,
+        expires_at: UnixTime(now.0 + a.valid_years * 365 * 86_400),
+    };
+    let issued = card::issue(
+        &profile,
+        &issuer,
+        responder.as_ref(),
+        validity,
+        Compression::Auto,
+        &mut OsRng,
+    )
+    .map_err(|e| Fail::with_code(fail::PROFILE, format!("{}: {e}", a.profile.display())))?;
+    let text = qrtext::encode(&a.prefix, &issued.bytes)
+        .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
+    let size = SizeReport::measure(&issued, &a.prefix).map_err(|e| Fail::general(e.to_string()))?;
+    println!("{}: {}", a.profile.display(), summary(&size, lang));
+    let version = size.qr_version_m.unwrap_or(u8::MAX);
+    if version > MAX_VERSION {
+        return Err(Fail::with_code(
+            fail::PROFILE,
+            format!(
+                "{}: {} {version} > {MAX_VERSION}{}",
+                a.profile.display(),
+                lang.t(
+                    "QR バージョンが大きすぎます:",
+                    "the QR code would be version"
+                ),
+                lang.t(
+                    "。非公開情報の文章を短くしてください",
+                    "; shorten the private part's texts"
+                )
+            ),
+        ));
+    }
+    if version > WARN_VERSION {
+        eprintln!(
+            "{}: {} {version} > {WARN_VERSION}",
+            lang.t("警告", "warning"),
+            lang.t(
+                "QR バージョンが大きく、古いカメラでは読みにくくなります:",
+                "the QR code is large; older cameras may fail to read version"
+            )
+        );
+    }
+    // The highest error correction that still fits the smallest version.
+    let ec = [EcLevel::H, EcLevel::Q, EcLevel::M]
+        .into_iter()
+        .find(|ec| qr::min_version(&text, *ec).ok() == Some(version))
+        .unwrap_or(EcLevel::M);
+    let symbol = qr::symbol(&text, ec).map_err(|e| Fail::general(e.to_string()))?;
+    let modules = symbol.size_with_quiet_zone() as f64;
+    let ppm = ((a.qr_mm / modules) * f64::from(a.dpi) / 25.4)
+        .round()
+        .max(1.0) as usize;
+    fail::write(
+        &with_ext(&a.out, ".png"),
+        &symbol.to_png(ppm, Some(a.dpi)),
+        lang,
+    )?;
+    fail::write(
+        &with_ext(&a.out, ".svg"),
+        symbol.to_svg(a.qr_mm / modules).as_bytes(),
+        lang,
+    )?;
+    fail::write(&with_ext(&a.out, ".txt"), text.as_bytes(), lang)?;
+    let holder = a.holder.clone().unwrap_or_else(|| {
+        a.profile
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    registry::record(
+        &a.registry.registry,
+        &[Record {
+            card_id: issued.card_id,
+            holder_ref: holder,
+            issuer_id: a.issuer_id.clone(),
+            issuer_kid: issuer.key_id().to_hex(),
+            issued_at: validity.issued_at,
+            expires_at: validity.expires_at,
+        }],
+        a.replaces.as_deref(),
+        lang,
+    )?;
+    println!(
+        "{} {} ({} {}, ECC {:?}, {:.2} mm/module) → {}.png/.svg/.txt",
+        lang.t("カード番号", "card id"),
+        issued.card_id,
+        lang.t("QR バージョン", "QR version"),
+        symbol.version,
+        symbol.ec_level,
+        a.qr_mm / modules,
+        a.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! `helpcard keys new|show`, and loading keys for the other commands.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Subcommand, ValueEnum};
+use helpcard_core::keys::{
+    KeyError, Protection, ResponderKey, ResponderPublicKey, Role, SigningKey, VerifyingKey,
+};
+use rand_core::OsRng;
+use zeroize::Zeroizing;
+
+use crate::Lang;
+use crate::fail::{self, Fail};
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create a key pair: PREFIX.key.json (private, passphrase-protected) and PREFIX.pub.json.
+    /// The passphrase comes from HELPCARD_PASSPHRASE or is asked for twice.
+    New {
+        /// What the key is for.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Path prefix of the two files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Store the private key WITHOUT protection (demos and tests only).
+        #[arg(long)]
+        insecure_plaintext: bool,
+    },
+    /// Show the role, kind and key id of key files.
+    Show {
+        /// Key files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Key role on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// Signs trust lists.
+    Root,
+    /// Signs cards and revocation lists.
+    Issuer,
+    /// Decrypts private parts.
+    Responder,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Root => Role::Root,
+            RoleArg::Issuer => Role::Issuer,
+            RoleArg::Responder => Role::Responder,
+        }
+    }
+}
+
+pub fn run(cmd: KeysCommand, lang: Lang) -> Result<(), Fail> {
+    match cmd {
+        KeysCommand::New {
+            role,
+            out,
+            insecure_plaintext,
+        } => new(role.into(), &out, insecure_plaintext, lang),
+        KeysCommand::Show { files } => {
+            for f in files {
+                let text = fail::read_text(&f, lang)?;
+                let v: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| Fail::general(format!("{}: {e}", f.display())))?;
+                let protection = if v["sealed"].is_object() {
+                    "argon2id+chacha20poly1305"
+                } else if v["insecure_plaintext_secret"].is_string() {
+                    "INSECURE-PLAINTEXT"
+                } else {
+                    "-"
+                };
+                println!(
+                    "{}\trole={}\tkind={}\tkid={}\tprotection={protection}",
+                    f.display(),
+                    v["role"].as_str().unwrap_or("?"),
+                    v["kind"].as_str().unwrap_or("?"),
+                    v["kid"].as_str().unwrap_or("?")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn new(role: Role, out: &Path, insecure: bool, lang: Lang) -> Result<(), Fail> {
+    let (private_path, public_path) =
+        (with_suffix(out, ".key.json"), with_suffix(out, ".pub.json"));
+    for p in [&private_path, &public_path] {
+        if p.exists() {
+            return Err(Fail::general(format!(
+                "{}: {}",
+                p.display(),
+                lang.t(
+                    "すでに存在します（上書きしません）",
+                    "already exists (not overwritten)"
+                )
+            )));
+        }
+    }
+    let passphrase = if insecure {
+        None
+    } else {
+        Some(passphrase(lang, true)?)
+    };
+    let protection = match &passphrase {
+        Some(p) => Protection::Passphrase(p),
+        None => Protection::InsecurePlaintext,
+    };
+    let mut rng = OsRng;
+    let key_err = |e: KeyError| Fail::general(e.to_string());
+    let (private, public, kid) = match role {
+        Role::Responder => {
+            let k = ResponderKey::generate(&mut rng);
+            (
+                k.to_file(protection, &mut rng).map_err(key_err)?,
+                k.public_key().to_file(),
+                k.key_id(),
+            )
+        }
+        _ => {
+            let k = SigningKey::generate(&mut rng);
+            (
+                k.to_file(role, protection, &mut rng).map_err(key_err)?,
+                k.verifying_key().to_file(role),
+                k.key_id(),
+            )
+        }
+    };
+    fail::write(&private_path, private.as_bytes(), lang)?;
+    fail::write(&public_path, public.as_bytes(), lang)?;
+    println!("{} {role} kid={kid}", lang.t("作成しました:", "created:"));
+    println!("  {}", private_path.display());
+    println!("  {}", public_path.display());
+    if insecure {
+        eprintln!(
+            "{}",
+            lang.t(
+                "警告: 秘密鍵は保護されていません（デモ・テスト専用）",
+                "warning: the private key is NOT protected (demos and tests only)"
+            )
+        );
+    }
+    Ok(())
+}
+
+/// The passphrase from HELPCARD_PASSPHRASE, or asked for on the terminal.
+pub fn passphrase(lang: Lang, confirm: bool) -> Result<Zeroizing<String>, Fail> {
+    if let Ok(p) = std::env::var("HELPCARD_PASSPHRASE") {
+        return Ok(Zeroizing::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Fail::with_code(
+            fail::KEY,
+            lang.t(
+                "パスフレーズがありません。端末で実行するか HELPCARD_PASSPHRASE を設定してください",
+                "no passphrase: run in a terminal or set HELPCARD_PASSPHRASE",
+            ),
+        ));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|e| Fail::general(e.to_string()))
+    };
+    let first = ask(lang.t("パスフレーズ: ", "Passphrase: "))?;
+    if confirm {
+        if first.chars().count() < 10 {
+            return Err(Fail::general(lang.t(
+                "パスフレーズは10文字以上にしてください",
+                "use a passphrase of at least 10 characters",
+            )));
+        }
+        let second = ask(lang.t("もう一度: ", "Again: "))?;
+        if first != second {
+            return Err(Fail::general(
+                lang.t("パスフレーズが一致しません", "the passphrases differ"),
+            ));
+        }
+    }
+    Ok(first)
+}
+
+fn key_fail(path: &Path, e: KeyError, lang: Lang) -> Fail {
+    let (code, hint) = match e {
+        KeyError::WrongPassphrase => (
+            fail::KEY,
+            lang.t(
+                "パスフレーズが違います（またはファイルが改変されています）",
+                "wrong passphrase (or the file was altered)",
+            ),
+        ),
+        KeyError::PassphraseRequired => (
+            fail::KEY,
+            lang.t("パスフレーズが必要です", "a passphrase is needed"),
+        ),
+        KeyError::WrongRole { .. } | KeyError::WrongKind { .. } => (
+            fail::GENERAL,
+            lang.t(
+                "別の種類の鍵ファイルです",
+                "this is a different kind of key file",
+            ),
+        ),
+        _ => (
+            fail::GENERAL,
+            lang.t("鍵ファイルが読めません", "cannot read the key file"),
+        ),
+    };
+    Fail::with_code(code, format!("{}: {hint} ({e})", path.display()))
+}
+
+/// Loads a private signing key, asking for the passphrase only if the file needs one.
+pub fn load_signing(path: &Path, role: Role, lang: Lang) -> Result<SigningKey, Fail> {
+    let text = fail::read_text(path, lang)?;
+    match SigningKey::from_file(&text, role, None) {
+        Err(KeyError::PassphraseRequired) => {
+            let p = passphrase(lang, false)?;
+            SigningKey::from_file(&text, role, Some(&p)).map_err(|e| key_fail(path, e, lang))
+        }
+        other => other.map_err(|e| key_fail(path, e, lang)),
+    }
+}
+
+/// Loads a private responder key, asking for the passphrase only if the file needs one.
+pub fn load_responder(path: &Path, lang: Lang) -> Result<ResponderKey, Fail> {
+    let text = fail::read_text(path, lang)?;
+    match ResponderKey::from_file(&text, None) {
+        Err(KeyError::PassphraseRequired) => {
+            let p = passphrase(lang, false)?;
+            ResponderKey::from_file(&text, Some(&p)).map_err(|e| key_fail(path, e, lang))
+        }
+        other => other.map_err(|e| key_fail(path, e, lang)),
+    }
+}
+
+/// Loads a public signing key of `role`.
+pub fn load_verifying(path: &Path, role: Role, lang: Lang) -> Result<VerifyingKey, Fail> {
+    VerifyingKey::from_file(&fail::read_text(path, lang)?, role)
+        .map_err(|e| key_fail(path, e, lang))
+}
+
+/// Loads a responder public key.
+pub fn load_responder_public(path: &Path, lang: Lang) -> Result<ResponderPublicKey, Fail> {
+    ResponderPublicKey::from_file(&fail::read_text(path, lang)?)
+        .map_err(|e| key_fail(path, e, lang))
+}

@@ -1,0 +1,262 @@
+//! The registry of issued cards (SQLite): what was issued, to whom (a holder reference, never
+//! the private contents), with which key, and its status. Every write is one transaction.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use helpcard_core::date::UnixTime;
+use helpcard_core::keys::Role;
+use helpcard_core::trust::{CardId, RevocationList};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::fail::{self, Fail};
+use crate::{Lang, keys_cmd};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS cards (
+    card_id     TEXT PRIMARY KEY,
+    holder_ref  TEXT NOT NULL,
+    issuer_id   TEXT NOT NULL,
+    issuer_kid  TEXT NOT NULL,
+    issued_at   INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+    revoked_at  INTEGER,
+    reason      TEXT,
+    replaced_by TEXT REFERENCES cards(card_id)
+);
+CREATE INDEX IF NOT EXISTS cards_holder ON cards(holder_ref);
+CREATE TABLE IF NOT EXISTS publications (
+    issuer_id    TEXT NOT NULL,
+    counter      INTEGER NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer_id, counter)
+);
+";
+
+/// One issued card as recorded.
+pub struct Record {
+    pub card_id: CardId,
+    pub holder_ref: String,
+    pub issuer_id: String,
+    pub issuer_kid: String,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+}
+
+fn now() -> UnixTime {
+    UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    )
+}
+
+fn db_fail(path: &Path, e: rusqlite::Error, lang: Lang) -> Fail {
+    let busy = matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked);
+    let hint = if busy {
+        lang.t(
+            "登録簿が他の処理で使用中です。しばらくして再実行してください",
+            "the registry is locked by another process; try again shortly",
+        )
+    } else {
+        lang.t("登録簿のエラー", "registry error")
+    };
+    Fail::general(format!("{}: {hint} ({e})", path.display()))
+}
+
+/// Opens (creating if needed) the registry.
+pub fn open(path: &Path, lang: Lang) -> Result<Connection, Fail> {
+    let conn = Connection::open(path).map_err(|e| db_fail(path, e, lang))?;
+    conn.busy_timeout(std::time::Duration::from_secs(2))
+        .map_err(|e| db_fail(path, e, lang))?;
+    conn.execute_batch(SCHEMA)
+        .map_err(|e| db_fail(path, e, lang))?;
+    Ok(conn)
+}
+
+/// Records issued cards in one transaction: all or none. A card replacing an older one marks
+/// the older one revoked ("replaced") in the same transaction.
+pub fn record(
+    path: &Path,
+    records: &[Record],
+    replaces: Option<&str>,
+    lang: Lang,
+) -> Result<(), Fail> {
+    let mut conn = open(path, lang)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| db_fail(path, e, lang))?;
+    for r in records {
+        tx.execute(
+            "INSERT INTO cards (card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active')",
+            params![r.card_id.to_hex(), r.holder_ref, r.issuer_id, r.issuer_kid, r.issued_at.0 as i64, r.expires_at.0 as i64],
+        )
+        .map_err(|e| db_fail(path, e, lang))?;
+    }
+    if let (Some(old), Some(new)) = (replaces, records.first()) {
+        let n = tx
+            .execute(
+                "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = 'replaced', replaced_by = ?3 WHERE card_id = ?1",
+                params![old, now().0 as i64, new.card_id.to_hex()],
+            )
+            .map_err(|e| db_fail(path, e, lang))?;
+        if n == 0 {
+            return Err(Fail::general(format!(
+                "{old}: {}",
+                lang.t(
+                    "置き換えるカードが登録簿にありません",
+                    "the card to replace is not in the registry"
+                )
+            )));
+        }
+    }
+    tx.commit().map_err(|e| db_fail(path, e, lang))
+}
+
+pub fn list(path: &Path, lang: Lang) -> Result<(), Fail> {
+    let conn = open(path, lang)?;
+    let mut stmt = conn
+        .prepare("SELECT card_id, holder_ref, issuer_id, issued_at, expires_at, status, COALESCE(reason, ''), COALESCE(replaced_by, '') FROM cards ORDER BY issued_at, card_id")
+        .map_err(|e| db_fail(path, e, lang))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .map_err(|e| db_fail(path, e, lang))?;
+    println!("card_id\tholder\tissuer\tissued\texpires\tstatus\treason\treplaced_by");
+    for row in rows {
+        let (id, holder, issuer, iat, exp, status, reason, by) =
+            row.map_err(|e| db_fail(path, e, lang))?;
+        let d = |t: i64| UnixTime(t.max(0) as u64).date();
+        println!(
+            "{id}\t{holder}\t{issuer}\t{}\t{}\t{status}\t{reason}\t{by}",
+            d(iat),
+            d(exp)
+        );
+    }
+    Ok(())
+}
+
+pub fn revoke(path: &Path, card_id: &str, reason: &str, lang: Lang) -> Result<(), Fail> {
+    let id = CardId::from_hex(card_id).ok_or_else(|| {
+        Fail::general(format!(
+            "{card_id}: {}",
+            lang.t("カード番号は16桁の16進数です", "a card id is 16 hex digits")
+        ))
+    })?;
+    let conn = open(path, lang)?;
+    let n = conn
+        .execute(
+            "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE card_id = ?1 AND status = 'active'",
+            params![id.to_hex(), now().0 as i64, reason],
+        )
+        .map_err(|e| db_fail(path, e, lang))?;
+    if n == 0 {
+        let exists: Option<String> = conn
+            .query_row(
+                "SELECT status FROM cards WHERE card_id = ?1",
+                [id.to_hex()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| db_fail(path, e, lang))?;
+        return Err(Fail::general(match exists {
+            Some(_) => format!(
+                "{id}: {}",
+                lang.t("すでに失効しています", "is already revoked")
+            ),
+            None => format!(
+                "{id}: {}",
+                lang.t("登録簿にありません", "is not in the registry")
+            ),
+        }));
+    }
+    println!(
+        "{id}: {}",
+        lang.t(
+            "失効にしました。`helpcard publish` で失効リストを配布してください",
+            "revoked. Run `helpcard publish` to distribute the revocation list"
+        )
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct PublishArgs {
+    /// Issuer private key (signs the list).
+    #[arg(long)]
+    issuer: PathBuf,
+    /// Issuer id as on the trust list (e.g. musashino).
+    #[arg(long)]
+    issuer_id: String,
+    /// Output file.
+    #[arg(long)]
+    out: PathBuf,
+    /// Days until scanners should expect the next list.
+    #[arg(long, default_value_t = 7)]
+    next_update_days: u64,
+    #[command(flatten)]
+    registry: crate::RegistryArg,
+}
+
+pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
+    let key = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let path = &a.registry.registry;
+    let mut conn = open(path, lang)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| db_fail(path, e, lang))?;
+    let revoked: Vec<CardId> = {
+        let mut stmt = tx
+            .prepare("SELECT card_id FROM cards WHERE issuer_id = ?1 AND status = 'revoked' ORDER BY card_id")
+            .map_err(|e| db_fail(path, e, lang))?;
+        let ids = stmt
+            .query_map([&a.issuer_id], |r| r.get::<_, String>(0))
+            .map_err(|e| db_fail(path, e, lang))?;
+        ids.filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
+            .collect()
+    };
+    let counter: u64 = tx
+        .query_row(
+            "SELECT COALESCE(MAX(counter), 0) + 1 FROM publications WHERE issuer_id = ?1",
+            [&a.issuer_id],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(|e| db_fail(path, e, lang))? as u64;
+    let issued_at = now();
+    let list = RevocationList {
+        issuer: a.issuer_id.clone(),
+        counter,
+        issued_at,
+        next_update: UnixTime(issued_at.0 + a.next_update_days * 86_400),
+        revoked: revoked.clone(),
+        revoked_before: None,
+    };
+    fail::write(&a.out, &list.sign(&key), lang)?;
+    tx.execute(
+        "INSERT INTO publications (issuer_id, counter, published_at) VALUES (?1, ?2, ?3)",
+        params![a.issuer_id, counter as i64, issued_at.0 as i64],
+    )
+    .map_err(|e| db_fail(path, e, lang))?;
+    tx.commit().map_err(|e| db_fail(path, e, lang))?;
+    println!(
+        "{} {} (counter {counter}, {} {})",
+        lang.t("失効リストを書きました:", "wrote the revocation list:"),
+        a.out.display(),
+        revoked.len(),
+        lang.t("枚失効", "cards revoked")
+    );
+    Ok(())
+}

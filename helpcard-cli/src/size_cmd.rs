@@ -1,0 +1,63 @@
+//! `helpcard size PROFILE... [--json]`: bytes, per-section breakdown and QR versions.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::date::UnixTime;
+use helpcard_core::qrtext;
+use helpcard_core::size::SizeReport;
+use helpcard_core::testing::{DemoWorld, StreamRng};
+
+use crate::fail::Fail;
+use crate::{Lang, issue_cmd};
+
+#[derive(Args)]
+pub struct SizeArgs {
+    /// Profile files (.toml or .json).
+    #[arg(required = true)]
+    profiles: Vec<PathBuf>,
+    /// URL prefix of the QR text.
+    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
+    prefix: String,
+    /// One JSON object per profile, one per line.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: SizeArgs, lang: Lang) -> Result<(), Fail> {
+    // Sizes do not depend on which keys are used: measure with throwaway demo keys.
+    let world = DemoWorld::new(0);
+    let now = UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    );
+    let validity = Validity {
+        issued_at: now,
+        expires_at: UnixTime(now.0 + 3 * 365 * 86_400),
+    };
+    for path in &a.profiles {
+        let profile = issue_cmd::load_profile(path, now.date(), lang)?;
+        let issued = card::issue(
+            &profile,
+            &world.issuer,
+            Some(&world.responder.public_key()),
+            validity,
+            Compression::Auto,
+            &mut StreamRng::from_seed(0),
+        )
+        .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
+        let r = SizeReport::measure(&issued, &a.prefix)
+            .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
+        if a.json {
+            let mut v = serde_json::to_value(&r).map_err(|e| Fail::general(e.to_string()))?;
+            v["profile"] = serde_json::Value::from(path.display().to_string());
+            println!("{v}");
+        } else {
+            println!("{}: {}", path.display(), issue_cmd::summary(&r, lang));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! The issuing office's workflow end to end, through the real binary: keys, trust list, issue,
+//! open (image, with and without the responder key), revoke, publish, open again; and the bad
+//! inputs staff will meet (wrong passphrase, invalid profile, unknown card).
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Office {
+    dir: PathBuf,
+}
+
+impl Office {
+    fn new(name: &str) -> Office {
+        let dir = std::env::temp_dir().join(format!("helpcard-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Office { dir }
+    }
+
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.join(p)
+    }
+
+    fn run(&self, args: &[&str], passphrase: &str) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_helpcard"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("HELPCARD_PASSPHRASE", passphrase)
+            .env("HELPCARD_LANG", "en")
+            .env_remove("HELPCARD_REGISTRY")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args, "correct horse battery");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn profile_path(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../profiles")
+        .join(format!("{name}.toml"))
+        .display()
+        .to_string()
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s.trim()).unwrap()
+}
+
+#[test]
+fn issue_open_revoke_publish() {
+    let o = Office::new("workflow");
+    for (role, name) in [
+        ("root", "root"),
+        ("issuer", "issuer"),
+        ("responder", "responder"),
+    ] {
+        o.ok(&["keys", "new", "--role", role, "--out", name]);
+    }
+    assert!(
+        !std::fs::read_to_string(o.path("issuer.key.json"))
+            .unwrap()
+            .contains("insecure")
+    );
+    std::fs::write(
+        o.path("trust.toml"),
+        r#"sequence = 1
+next_update = "2099-01-01"
+[[issuer]]
+key = "issuer.pub.json"
+id = "musashino"
+name = "武蔵野市 障害者福祉課"
+not_before = "2020-01-01"
+not_after = "2099-01-01"
+[[responder]]
+key = "responder.pub.json"
+name = "緊急対応"
+not_before = "2020-01-01"
+not_after = "2099-01-01"
+"#,
+    )
+    .unwrap();
+    o.ok(&[
+        "trust",
+        "build",
+        "trust.toml",
+        "--root",
+        "root.key.json",
+        "--out",
+        "trust.cbor",
+    ]);
+    let profile = profile_path("02-autism-teen");
+    let issued = o.ok(&[
+        "issue",
+        &profile,
+        "--issuer",
+        "issuer.key.json",
+        "--issuer-id",
+        "musashino",
+        "--responder",
+        "responder.pub.json",
+        "--out",
+        "card",
+        "--holder",
+        "case-0042",
+    ]);
+    assert!(issued.contains("bytes"), "{issued}");
+    let card_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
+
+    // Public view from the PNG, then the private part with the responder key.
+    let public = json(&o.ok(&[
+        "open",
+        "card.png",
+        "--root",
+        "root.pub.json",
+        "--trust",
+        "trust.cbor",
+        "--json",
+    ]));
+    assert_eq!(public["status"], "ok");
+    assert_eq!(public["card_id"], card_id.as_str());
+    assert_eq!(public["private"], "locked");
+    assert_eq!(public["public"]["help"][0]["key"], "speak-slowly");
+    let private = json(&o.ok(&[
+        "open",
+        "card.png",
+        "--root",
+        "root.pub.json",
+        "--trust",
+        "trust.cbor",
+        "--responder-key",
+        "responder.key.json",
+        "--json",
+    ]));
+    assert_eq!(private["private"]["name"], "佐藤 健太");
+    let text = std::fs::read_to_string(o.path("card.txt")).unwrap();
+    let from_text = json(&o.ok(&[
+        "open",
+        "--text",
+        &text,
+        "--root",
+        "root.pub.json",
+        "--trust",
+        "trust.cbor",
+        "--json",
+    ]));
+    assert_eq!(from_text["card_id"], card_id.as_str());
+
+    // Registry: listed, revoked, published, and then rejected by scanners holding the list.
+    assert!(
+        o.ok(&["list"])
+            .contains(&format!("{card_id}\tcase-0042\tmusashino"))
+    );
+    o.ok(&["revoke", &card_id, "--reason", "lost"]);
+    o.ok(&[
+        "publish",
+        "--issuer",
+        "issuer.key.json",
+        "--issuer-id",
+        "musashino",
+        "--out",
+        "revoked.cbor",
+    ]);
+    let out = o.run(
+        &[
+            "open",
+            "card.png",
+            "--root",
+            "root.pub.json",
+            "--trust",
+            "trust.cbor",
+            "--revocations",
+            "revoked.cbor",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json(&String::from_utf8(out.stdout).unwrap())["status"],
+        "revoked"
+    );
+    let again = o.run(&["revoke", &card_id], "");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already revoked"));
+
+    // Wrong passphrase: exit 4, and the file is named.
+    let out = o.run(
+        &[
+            "issue",
+            &profile,
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "x",
+        ],
+        "wrong passphrase",
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("issuer.key.json: wrong passphrase"));
+
+    // An invalid profile: exit 3, naming file and field; nothing registered.
+    std::fs::write(
+        o.path("bad.toml"),
+        "[public]\nhelp = [\"writing\"]\n[private]\nname = \"x\"\nbirth_date = \"2999-01-01\"\n",
+    )
+    .unwrap();
+    let out = o.run(
+        &[
+            "issue",
+            "bad.toml",
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "bad",
+        ],
+        "correct horse battery",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("private.birth_date") && err.contains("future"),
+        "{err}"
+    );
+    assert_eq!(
+        o.ok(&["list"]).lines().count(),
+        2,
+        "header and the one card"
+    );
+
+    // An expired trust list is refused with a clear message.
+    std::fs::write(
+        o.path("old.toml"),
+        std::fs::read_to_string(o.path("trust.toml"))
+            .unwrap()
+            .replace(
+                "next_update = \"2099-01-01\"",
+                "next_update = \"2000-01-01\"",
+            ),
+    )
+    .unwrap();
+    let out = o.run(
+        &[
+            "trust",
+            "build",
+            "old.toml",
+            "--root",
+            "root.key.json",
+            "--out",
+            "old.cbor",
+        ],
+        "correct horse battery",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("next_update is in the past"));
+    std::fs::remove_dir_all(&o.dir).unwrap();
+}
+
+#[test]
+fn size_reports_every_profile() {
+    let o = Office::new("size");
+    let out = o.ok(&[
+        "size",
+        "--json",
+        &profile_path("01-deaf-adult"),
+        &profile_path("04-wheelchair-medcare"),
+    ]);
+    let lines: Vec<serde_json::Value> = out.lines().map(json).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0]["payload_bytes"].as_u64().unwrap() < lines[1]["payload_bytes"].as_u64().unwrap()
+    );
+    assert!(
+        lines[1]["qr_version_m"].as_u64().unwrap() >= lines[1]["qr_version_l"].as_u64().unwrap()
+    );
+    std::fs::remove_dir_all(&o.dir).unwrap();
+}
