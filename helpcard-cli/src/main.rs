@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod batch;
 mod demo;
 mod fail;
 mod issue_cmd;
@@ -52,6 +53,9 @@ enum Command {
     Trust(trust_cmd::TrustCommand),
     /// Issue a card from a profile file (TOML or JSON).
     Issue(issue_cmd::IssueArgs),
+    /// Issue many cards from a CSV file or a directory of profiles, with a progress bar and a
+    /// per-row error report; failed rows get no card and are not registered.
+    Batch(batch::BatchArgs),
     /// Verify a card from an image or QR text and show it.
     Open(open_cmd::OpenArgs),
     /// Card sizes (bytes, per-section breakdown, QR versions) for profile files.
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Command::Keys(c) => keys_cmd::run(c, lang),
         Command::Trust(c) => trust_cmd::run(c, lang),
         Command::Issue(a) => issue_cmd::run(a, lang),
+        Command::Batch(a) => batch::run(a, lang),
         Command::Open(a) => open_cmd::run(a, lang),
         Command::Size(a) => size_cmd::run(a, lang),
         Command::List(r) => registry::list(&r.registry, lang),

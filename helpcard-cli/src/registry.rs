@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS publications (
 ";
 
 /// One issued card as recorded.
+#[derive(Clone)]
 pub struct Record {
     pub card_id: CardId,
     pub holder_ref: String,

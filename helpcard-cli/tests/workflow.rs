@@ -292,3 +292,87 @@ fn size_reports_every_profile() {
     );
     std::fs::remove_dir_all(&o.dir).unwrap();
 }
+
+#[test]
+fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
+    let o = Office::new("batch");
+    o.ok(&[
+        "keys",
+        "new",
+        "--role",
+        "issuer",
+        "--out",
+        "issuer",
+        "--insecure-plaintext",
+    ]);
+    o.ok(&[
+        "keys",
+        "new",
+        "--role",
+        "responder",
+        "--out",
+        "responder",
+        "--insecure-plaintext",
+    ]);
+    std::fs::write(
+        o.path("cards.csv"),
+        "holder_ref,help,message,name,birth_date,allergies,contact1_name,contact1_relation,contact1_phone\n\
+         case-1,writing;sign-language,筆談でお願いします,田中 美咲,1987-09-02,なし,田中 健,spouse,090-1234-5678\n\
+         case-2,speak-slowly,,佐藤 健太,2010-07-14,卵;小麦,佐藤 由美,mother,090-ABCD-2222\n\
+         case-3,quiet-place,静かな場所へ,渡辺 亮,,,,,\n",
+    )
+    .unwrap();
+    let out = o.run(
+        &[
+            "batch",
+            "cards.csv",
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "cards",
+        ],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a failed row makes the batch exit 3"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cards.csv:3 (case-2): private.contacts[0].phone"),
+        "{err}"
+    );
+    let listed = o.ok(&["list"]);
+    assert!(
+        listed.contains("\tcase-1\t")
+            && listed.contains("\tcase-3\t")
+            && !listed.contains("case-2"),
+        "{listed}"
+    );
+    assert!(o.path("cards/case-1.png").exists() && !o.path("cards/case-2.png").exists());
+    // An unknown column is refused before anything is issued.
+    std::fs::write(o.path("bad.csv"), "holder_ref,nmae\nx,y\n").unwrap();
+    let out = o.run(
+        &[
+            "batch",
+            "bad.csv",
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "cards2",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown column \"nmae\""));
+    std::fs::remove_dir_all(&o.dir).unwrap();
+}

@@ -74,9 +74,20 @@ fn bits(text: &str, version: u8, ec_level: EcLevel) -> Result<Bits, QrError> {
 /// The smallest version (1–40) holding `text` at `ec_level`.
 pub fn min_version(text: &str, ec_level: EcLevel) -> Result<u8, QrError> {
     qrtext::segments(text).ok_or(QrError::NotQrText)?;
-    (1..=40u8)
-        .find(|v| bits(text, *v, ec_level).is_ok())
-        .ok_or(QrError::TooLong)
+    // Capacity grows with the version, so the smallest fitting version is a binary search.
+    if bits(text, 40, ec_level).is_err() {
+        return Err(QrError::TooLong);
+    }
+    let (mut lo, mut hi) = (1u8, 40u8);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if bits(text, mid, ec_level).is_ok() {
+            hi = mid
+        } else {
+            lo = mid + 1
+        }
+    }
+    Ok(lo)
 }
 
 /// The symbol for `text` at the smallest version for `ec_level`.
@@ -151,7 +162,8 @@ mod tests {
         assert_eq!(found, vec![text.as_bytes().to_vec()]);
         // PNG: decode with the png crate and read again.
         let png_bytes = s.to_png(2, Some(600));
-        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        decoder.set_transformations(png::Transformations::EXPAND);
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();

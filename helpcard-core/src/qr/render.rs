@@ -40,11 +40,22 @@ impl Symbol {
     /// PNG bytes, `pixels_per_module` pixels per module; `dpi` is recorded (pHYs) so print
     /// software keeps the intended physical size.
     pub fn to_png(&self, pixels_per_module: usize, dpi: Option<u32>) -> Vec<u8> {
-        let (side, px) = self.to_luma(pixels_per_module);
+        // 1-bit grayscale: an eighth of the bytes to compress, and exact black and white.
+        let ppm = pixels_per_module.max(1);
+        let side = self.size_with_quiet_zone() * ppm;
+        let row_bytes = side.div_ceil(8);
+        let mut packed = vec![0u8; row_bytes * side];
+        for y in 0..side {
+            for x in 0..side {
+                if !self.is_dark(x / ppm, y / ppm) {
+                    packed[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
+                }
+            }
+        }
         let mut out = Vec::new();
         let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
         encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_depth(png::BitDepth::One);
         if let Some(dpi) = dpi {
             let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
             encoder.set_pixel_dims(Some(png::PixelDimensions {
@@ -55,7 +66,9 @@ impl Symbol {
         }
         // Writing into a Vec cannot fail, and the dimensions match the buffer.
         let mut writer = encoder.write_header().expect("PNG header into memory");
-        writer.write_image_data(&px).expect("PNG data into memory");
+        writer
+            .write_image_data(&packed)
+            .expect("PNG data into memory");
         writer.finish().expect("PNG end into memory");
         out
     }

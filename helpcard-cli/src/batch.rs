@@ -1,0 +1,482 @@
+//! `helpcard batch SOURCE`: issue many cards at once from a CSV file (one profile per row) or a
+//! directory of profile files. Every row is validated first; a row that fails is reported with
+//! its row number and field and gets no card. The cards that succeed are registered in one
+//! transaction, so an interrupted batch leaves no card half-registered.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use clap::Args;
+use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::date::UnixTime;
+use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
+use helpcard_core::profile::{Profile, ProfileError};
+use helpcard_core::qr::{self, EcLevel};
+use helpcard_core::qrtext;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand_core::OsRng;
+use serde_json::{Map, Value, json};
+
+use crate::fail::{self, Fail};
+use crate::registry::{self, Record};
+use crate::{Lang, issue_cmd, keys_cmd};
+
+#[derive(Args)]
+pub struct BatchArgs {
+    /// CSV file (one profile per row, header names the columns) or a directory of .toml/.json
+    /// profile files.
+    source: PathBuf,
+    /// Issuer private key file.
+    #[arg(long)]
+    issuer: PathBuf,
+    /// Issuer id as on the trust list.
+    #[arg(long)]
+    issuer_id: String,
+    /// Responder group public key file.
+    #[arg(long)]
+    responder: PathBuf,
+    /// Output directory: HOLDER.png and HOLDER.txt per card.
+    #[arg(long)]
+    out: PathBuf,
+    /// URL prefix of the QR text.
+    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
+    prefix: String,
+    /// Years of validity.
+    #[arg(long, default_value_t = 3)]
+    valid_years: u64,
+    /// PNG pixels per QR module.
+    #[arg(long, default_value_t = 4)]
+    pixels_per_module: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    registry: crate::RegistryArg,
+}
+
+/// One input profile with where it came from.
+struct Row {
+    /// "row 12" or the file name, for messages.
+    origin: String,
+    holder: String,
+    profile: Result<Profile, String>,
+}
+
+/// Columns holding lists, separated by ';'.
+const LIST_COLUMNS: [&str; 6] = [
+    "help",
+    "conditions",
+    "support",
+    "medications",
+    "allergies",
+    "medical_care",
+];
+const PRIVATE_TEXT: [&str; 9] = [
+    "name",
+    "name_kana",
+    "birth_date",
+    "blood_type",
+    "how_to_help",
+    "avoid",
+    "medical_care_notes",
+    "notes",
+    "language",
+];
+const MAX_CONTACTS: usize = 5;
+
+fn is_known_column(c: &str) -> bool {
+    [
+        "holder_ref",
+        "message",
+        "hospital_name",
+        "hospital_phone",
+        "support_office_name",
+        "support_office_phone",
+    ]
+    .contains(&c)
+        || LIST_COLUMNS.contains(&c)
+        || PRIVATE_TEXT.contains(&c)
+        || (1..=MAX_CONTACTS).any(|i| {
+            ["name", "relation", "phone"]
+                .iter()
+                .any(|f| c == format!("contact{i}_{f}"))
+        })
+}
+
+/// Builds the profile JSON of one CSV row; empty cells are absent fields.
+fn row_to_json(headers: &[String], cells: &csv::StringRecord) -> Value {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| cells.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let list = |name: &str| {
+        get(name).map(|s| {
+            s.split(';')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut public = Map::new();
+    public.insert("help".into(), json!(list("help").unwrap_or_default()));
+    if let Some(m) = get("message") {
+        public.insert("message".into(), json!(m));
+    }
+    let mut private = Map::new();
+    for f in PRIVATE_TEXT {
+        if let Some(v) = get(f) {
+            private.insert(f.into(), json!(v));
+        }
+    }
+    for f in ["conditions", "support", "medications", "medical_care"] {
+        if let Some(v) = list(f) {
+            private.insert(f.into(), json!(v));
+        }
+    }
+    // "none"/"なし" records that there are no known allergies; an empty cell, that none were asked.
+    match get("allergies") {
+        Some("none" | "なし") => drop(private.insert("allergies".into(), json!([]))),
+        Some(_) => drop(private.insert("allergies".into(), json!(list("allergies")))),
+        None => {}
+    }
+    for (field, prefix) in [
+        ("hospital", "hospital"),
+        ("support_office", "support_office"),
+    ] {
+        if let Some(name) = get(&format!("{prefix}_name")) {
+            let mut place = json!({ "name": name });
+            if let Some(phone) = get(&format!("{prefix}_phone")) {
+                place["phone"] = json!(phone);
+            }
+            private.insert(field.into(), place);
+        }
+    }
+    let contacts: Vec<Value> = (1..=MAX_CONTACTS)
+        .filter_map(|i| {
+            let name = get(&format!("contact{i}_name"))?;
+            let mut c =
+                json!({ "name": name, "phone": get(&format!("contact{i}_phone")).unwrap_or("") });
+            if let Some(r) = get(&format!("contact{i}_relation")) {
+                c["relation"] = json!(r);
+            }
+            Some(c)
+        })
+        .collect();
+    if !contacts.is_empty() {
+        private.insert("contacts".into(), json!(contacts));
+    }
+    let mut profile = json!({ "public": public });
+    if !private.is_empty() {
+        profile["private"] = Value::Object(private);
+    }
+    profile
+}
+
+fn describe(e: ProfileError, lang: Lang) -> String {
+    let vl = if lang == Lang::Ja {
+        helpcard_core::vocab::Lang::Ja
+    } else {
+        helpcard_core::vocab::Lang::En
+    };
+    match e {
+        ProfileError::Invalid(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.problem.message(vl)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        ProfileError::Syntax { path, message } => format!("{path}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+fn read_rows(
+    source: &Path,
+    today: helpcard_core::date::Date,
+    lang: Lang,
+) -> Result<Vec<Row>, Fail> {
+    let validate = |p: Result<Profile, ProfileError>| {
+        p.and_then(|p| p.validate(today).map(|()| p))
+            .map_err(|e| describe(e, lang))
+    };
+    if source.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(source)
+            .map_err(|e| Fail::general(format!("{}: {e}", source.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml" || e == "json"))
+            .collect();
+        files.sort();
+        return files
+            .into_iter()
+            .map(|f| {
+                let text = fail::read_text(&f, lang)?;
+                let parsed = if f.extension().is_some_and(|e| e == "json") {
+                    Profile::from_json(&text)
+                } else {
+                    Profile::from_toml(&text)
+                };
+                Ok(Row {
+                    origin: f.display().to_string(),
+                    holder: f
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    profile: validate(parsed),
+                })
+            })
+            .collect();
+    }
+    let mut reader = csv::Reader::from_path(source)
+        .map_err(|e| Fail::general(format!("{}: {e}", source.display())))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Fail::general(format!("{}: {e}", source.display())))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if let Some(bad) = headers.iter().find(|h| !is_known_column(h)) {
+        return Err(Fail::with_code(
+            fail::PROFILE,
+            format!(
+                "{}: {} \"{bad}\"",
+                source.display(),
+                lang.t("不明な列名", "unknown column")
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2; // the header is line 1
+        let origin = format!("{}:{line}", source.display());
+        let row = match record {
+            Err(e) => Row {
+                origin,
+                holder: String::new(),
+                profile: Err(e.to_string()),
+            },
+            Ok(cells) => {
+                let holder = headers
+                    .iter()
+                    .position(|h| h == "holder_ref")
+                    .and_then(|i| cells.get(i))
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("row{line}"));
+                let json = row_to_json(&headers, &cells);
+                Row {
+                    origin,
+                    holder,
+                    profile: validate(Profile::from_json(&json.to_string())),
+                }
+            }
+        };
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// A card issued from one row, before it is registered.
+struct Issued {
+    record: Record,
+    files: Vec<PathBuf>,
+}
+
+struct Job<'a> {
+    /// Nanoseconds spent per stage, summed over threads: sign+encrypt, QR symbol, PNG, files.
+    stage_ns: [AtomicU64; 4],
+    issuer: &'a SigningKey,
+    responder: &'a ResponderPublicKey,
+    validity: Validity,
+    prefix: &'a str,
+    out: &'a Path,
+    ppm: usize,
+    issuer_id: &'a str,
+}
+
+fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, String> {
+    let mut clock = Instant::now();
+    let mut lap = |stage: usize| {
+        let now = Instant::now();
+        job.stage_ns[stage].fetch_add((now - clock).as_nanos() as u64, Ordering::Relaxed);
+        clock = now;
+    };
+    let issued = card::issue(
+        profile,
+        job.issuer,
+        Some(job.responder),
+        job.validity,
+        Compression::Auto,
+        &mut OsRng,
+    )
+    .map_err(|e| e.to_string())?;
+    let text = qrtext::encode(job.prefix, &issued.bytes).map_err(|e| e.to_string())?;
+    lap(0);
+    let symbol = qr::symbol(&text, EcLevel::M).map_err(|e| e.to_string())?;
+    if symbol.version > issue_cmd::MAX_VERSION {
+        return Err(format!(
+            "QR version {} > {}",
+            symbol.version,
+            issue_cmd::MAX_VERSION
+        ));
+    }
+    lap(1);
+    let png_bytes = symbol.to_png(job.ppm, None);
+    lap(2);
+    let safe: String = holder
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let (png, txt) = (
+        job.out.join(format!("{safe}.png")),
+        job.out.join(format!("{safe}.txt")),
+    );
+    std::fs::write(&png, png_bytes).map_err(|e| format!("{}: {e}", png.display()))?;
+    std::fs::write(&txt, &text).map_err(|e| format!("{}: {e}", txt.display()))?;
+    lap(3);
+    Ok(Issued {
+        record: Record {
+            card_id: issued.card_id,
+            holder_ref: holder.to_owned(),
+            issuer_id: job.issuer_id.to_owned(),
+            issuer_kid: job.issuer.key_id().to_hex(),
+            issued_at: job.validity.issued_at,
+            expires_at: job.validity.expires_at,
+        },
+        files: vec![png, txt],
+    })
+}
+
+pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
+    let now = UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    );
+    let started = std::time::Instant::now();
+    let rows = read_rows(&a.source, now.date(), lang)?;
+    let issuer = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let responder = keys_cmd::load_responder_public(&a.responder, lang)?;
+    std::fs::create_dir_all(&a.out)
+        .map_err(|e| Fail::general(format!("{}: {e}", a.out.display())))?;
+    let job = Job {
+        stage_ns: Default::default(),
+        issuer: &issuer,
+        responder: &responder,
+        validity: Validity {
+            issued_at: now,
+            expires_at: UnixTime(now.0 + a.valid_years * 365 * 86_400),
+        },
+        prefix: &a.prefix,
+        out: &a.out,
+        ppm: a.pixels_per_module.max(1),
+        issuer_id: &a.issuer_id,
+    };
+    let progress = ProgressBar::new(rows.len() as u64);
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
+    let chunk = rows.len().div_ceil(jobs).max(1);
+    let results: Vec<Result<Issued, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| {
+                let (job, progress) = (&job, &progress);
+                s.spawn(move || {
+                    part.iter()
+                        .map(|row| {
+                            let r = row
+                                .profile
+                                .as_ref()
+                                .map_err(Clone::clone)
+                                .and_then(|p| issue_row(job, &row.holder, p));
+                            progress.inc(1);
+                            r
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    progress.finish_and_clear();
+    let issue_time = started.elapsed();
+    let mut ok = Vec::new();
+    let mut failed = 0;
+    for (row, result) in rows.iter().zip(results) {
+        match result {
+            Ok(issued) => ok.push(issued),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{} ({}): {e}", row.origin, row.holder);
+            }
+        }
+    }
+    let records: Vec<Record> = ok.iter().map(|i| i.record.clone()).collect();
+    if let Err(e) = registry::record(&a.registry.registry, &records, None, lang) {
+        // Nothing was registered: remove the files so no unregistered card can be printed.
+        ok.iter()
+            .flat_map(|i| &i.files)
+            .for_each(|f| drop(std::fs::remove_file(f)));
+        return Err(e);
+    }
+    println!(
+        "{}: {} {}, {} {} ({:.1} s; {:.1} s {})",
+        a.source.display(),
+        ok.len(),
+        lang.t("枚発行・登録", "cards issued and registered"),
+        failed,
+        lang.t(
+            "行は失敗（上記参照、未登録）",
+            "rows failed (see above; not registered)"
+        ),
+        started.elapsed().as_secs_f64(),
+        issue_time.as_secs_f64(),
+        lang.t("は発行", "issuing")
+    );
+    let secs = |i: usize| job.stage_ns[i].load(Ordering::Relaxed) as f64 / 1e9;
+    println!(
+        "{}: {} {:.1} s, QR {:.1} s, PNG {:.1} s, {} {:.1} s ({jobs} {})",
+        lang.t(
+            "内訳（全スレッド合計）",
+            "time by stage (summed over threads)"
+        ),
+        lang.t("署名・暗号化", "sign+encrypt"),
+        secs(0),
+        secs(1),
+        secs(2),
+        lang.t("ファイル書き込み", "file writes"),
+        secs(3),
+        lang.t("スレッド", "threads")
+    );
+    if failed > 0 {
+        Err(Fail::with_code(
+            fail::PROFILE,
+            format!("{failed} {}", lang.t("行が失敗しました", "rows failed")),
+        ))
+    } else {
+        Ok(())
+    }
+}
