@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use clap::Args;
 use helpcard_core::card::{self, Compression, Validity};
-use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_core::qr::{self, EcLevel};
@@ -27,24 +26,14 @@ pub struct BatchArgs {
     /// CSV file (one profile per row, header names the columns) or a directory of .toml/.json
     /// profile files.
     source: PathBuf,
-    /// Issuer private key file.
-    #[arg(long)]
-    issuer: PathBuf,
-    /// Issuer id as on the trust list.
-    #[arg(long)]
-    issuer_id: String,
+    #[command(flatten)]
+    issuing: issue_cmd::Issuing,
     /// Responder group public key file.
     #[arg(long)]
     responder: PathBuf,
     /// Output directory: HOLDER.png and HOLDER.txt per card.
     #[arg(long)]
     out: PathBuf,
-    /// URL prefix of the QR text.
-    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
-    prefix: String,
-    /// Years of validity.
-    #[arg(long, default_value_t = 3)]
-    valid_years: u64,
     /// PNG pixels per QR module.
     #[arg(long, default_value_t = 4)]
     pixels_per_module: usize,
@@ -357,15 +346,10 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
 }
 
 pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    );
+    let now = crate::now();
     let started = std::time::Instant::now();
     let rows = read_rows(&a.source, now.date(), lang)?;
-    let issuer = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
     let responder = keys_cmd::load_responder_public(&a.responder, lang)?;
     std::fs::create_dir_all(&a.out)
         .map_err(|e| Fail::general(format!("{}: {e}", a.out.display())))?;
@@ -373,14 +357,11 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
         stage_ns: Default::default(),
         issuer: &issuer,
         responder: &responder,
-        validity: Validity {
-            issued_at: now,
-            expires_at: UnixTime(now.0 + a.valid_years * 365 * 86_400),
-        },
-        prefix: &a.prefix,
+        validity: a.issuing.validity(now),
+        prefix: &a.issuing.prefix,
         out: &a.out,
         ppm: a.pixels_per_module.max(1),
-        issuer_id: &a.issuer_id,
+        issuer_id: &a.issuing.issuer_id,
     };
     let progress = ProgressBar::new(rows.len() as u64);
     progress.set_style(

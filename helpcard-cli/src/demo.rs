@@ -19,12 +19,7 @@ const YEAR: u64 = 365 * 86_400;
 
 pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
     let ja = lang == Lang::Ja;
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| format!("system clock: {e}"))?
-            .as_secs(),
-    );
+    let now = crate::now();
     // Fresh random keys every run; written unprotected because this is a demo.
     let mut rng = OsRng;
     let mut secrets = [[0u8; 32]; 3];

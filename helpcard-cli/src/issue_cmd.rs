@@ -22,28 +22,45 @@ pub const MAX_VERSION: u8 = 25;
 /// Cards above this version get a warning.
 pub const WARN_VERSION: u8 = 20;
 
+/// What every issuing command needs: who signs, and the card's URL and validity.
+#[derive(Args)]
+pub struct Issuing {
+    /// Issuer private key file.
+    #[arg(long)]
+    pub issuer: PathBuf,
+    /// Issuer id as on the trust list (recorded in the registry).
+    #[arg(long)]
+    pub issuer_id: String,
+    /// URL prefix of the QR text (the web scanner's address).
+    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
+    pub prefix: String,
+    /// Years of validity.
+    #[arg(long, default_value_t = 3)]
+    pub valid_years: u64,
+}
+
+impl Issuing {
+    /// Validity from now.
+    pub fn validity(&self, now: UnixTime) -> Validity {
+        Validity {
+            issued_at: now,
+            expires_at: UnixTime(now.0 + self.valid_years * 365 * 86_400),
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct IssueArgs {
     /// Profile file (.toml or .json).
     profile: PathBuf,
-    /// Issuer private key file.
-    #[arg(long)]
-    issuer: PathBuf,
-    /// Issuer id as on the trust list (recorded in the registry).
-    #[arg(long)]
-    issuer_id: String,
+    #[command(flatten)]
+    issuing: Issuing,
     /// Responder group public key file (the private part is encrypted to it).
     #[arg(long)]
     responder: Option<PathBuf>,
     /// Output path prefix: writes PREFIX.png, PREFIX.svg and PREFIX.txt (the QR text).
     #[arg(long)]
     out: PathBuf,
-    /// URL prefix of the QR text (the web scanner's address).
-    #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
-    prefix: String,
-    /// Years of validity.
-    #[arg(long, default_value_t = 3)]
-    valid_years: u64,
     /// Printed width of the QR code including its quiet zone, in millimetres.
     #[arg(long, default_value_t = 32.0)]
     qr_mm: f64,
@@ -133,15 +150,6 @@ pub fn summary(r: &SizeReport, lang: Lang) -> String {
     )
 }
 
-fn now() -> UnixTime {
-    UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    )
-}
-
 fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     let mut s = prefix.as_os_str().to_owned();
     s.push(ext);
@@ -149,18 +157,15 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 }
 
 pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
-    let now = now();
+    let now = crate::now();
     let profile = load_profile(&a.profile, now.date(), lang)?;
-    let issuer = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
     let responder = a
         .responder
         .as_deref()
         .map(|p| keys_cmd::load_responder_public(p, lang))
         .transpose()?;
-    let validity = Validity {
-        issued_at: now,
-        expires_at: UnixTime(now.0 + a.valid_years * 365 * 86_400),
-    };
+    let validity = a.issuing.validity(now);
     let issued = card::issue(
         &profile,
         &issuer,
@@ -170,9 +175,10 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         &mut OsRng,
     )
     .map_err(|e| Fail::with_code(fail::PROFILE, format!("{}: {e}", a.profile.display())))?;
-    let text = qrtext::encode(&a.prefix, &issued.bytes)
+    let text = qrtext::encode(&a.issuing.prefix, &issued.bytes)
         .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
-    let size = SizeReport::measure(&issued, &a.prefix).map_err(|e| Fail::general(e.to_string()))?;
+    let size = SizeReport::measure(&issued, &a.issuing.prefix)
+        .map_err(|e| Fail::general(e.to_string()))?;
     println!("{}: {}", a.profile.display(), summary(&size, lang));
     let version = size.qr_version_m.unwrap_or(u8::MAX);
     if version > MAX_VERSION {
@@ -234,7 +240,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         &[Record {
             card_id: issued.card_id,
             holder_ref: holder,
-            issuer_id: a.issuer_id.clone(),
+            issuer_id: a.issuing.issuer_id.clone(),
             issuer_kid: issuer.key_id().to_hex(),
             issued_at: validity.issued_at,
             expires_at: validity.expires_at,

@@ -97,12 +97,7 @@ fn to_json(o: &Opened, lang: Lang) -> Value {
 }
 
 pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    );
+    let now = crate::now();
     let root = keys_cmd::load_verifying(&a.root, Role::Root, lang)?;
     let mut trust = TrustStore::new(vec![root]);
     trust.load(&fail::read(&a.trust, lang)?, now).map_err(|e| {

@@ -45,15 +45,6 @@ pub struct Record {
     pub expires_at: UnixTime,
 }
 
-fn now() -> UnixTime {
-    UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    )
-}
-
 fn db_fail(path: &Path, e: rusqlite::Error, lang: Lang) -> Fail {
     let busy = matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked);
     let hint = if busy {
@@ -101,7 +92,7 @@ pub fn record(
         let n = tx
             .execute(
                 "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = 'replaced', replaced_by = ?3 WHERE card_id = ?1",
-                params![old, now().0 as i64, new.card_id.to_hex()],
+                params![old, crate::now().0 as i64, new.card_id.to_hex()],
             )
             .map_err(|e| db_fail(path, e, lang))?;
         if n == 0 {
@@ -161,7 +152,7 @@ pub fn revoke(path: &Path, card_id: &str, reason: &str, lang: Lang) -> Result<()
     let n = conn
         .execute(
             "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE card_id = ?1 AND status = 'active'",
-            params![id.to_hex(), now().0 as i64, reason],
+            params![id.to_hex(), crate::now().0 as i64, reason],
         )
         .map_err(|e| db_fail(path, e, lang))?;
     if n == 0 {
@@ -236,7 +227,7 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
             |r| r.get::<_, i64>(0),
         )
         .map_err(|e| db_fail(path, e, lang))? as u64;
-    let issued_at = now();
+    let issued_at = crate::now();
     let list = RevocationList {
         issuer: a.issuer_id.clone(),
         counter,

@@ -28,12 +28,7 @@ pub struct SizeArgs {
 pub fn run(a: SizeArgs, lang: Lang) -> Result<(), Fail> {
     // Sizes do not depend on which keys are used: measure with throwaway demo keys.
     let world = DemoWorld::new(0);
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    );
+    let now = crate::now();
     let validity = Validity {
         issued_at: now,
         expires_at: UnixTime(now.0 + 3 * 365 * 86_400),

@@ -123,12 +123,7 @@ fn build(config_path: &Path, root: &Path, out: &Path, lang: Lang) -> Result<(), 
     let config: Config = toml::from_str(&text)
         .map_err(|e| Fail::general(format!("{}: {e}", config_path.display())))?;
     let base = config_path.parent().unwrap_or(Path::new("."));
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    );
+    let now = crate::now();
     let mut list = TrustList {
         sequence: config.sequence,
         issued_at: now,

@@ -138,6 +138,27 @@ impl From<CborError> for ListError {
     }
 }
 
+/// Both list formats are at version 1.
+fn check_version(v: &Value) -> Result<(), ListError> {
+    match cbor::uint(v, "version")? {
+        1 => Ok(()),
+        other => Err(ListError::Malformed(OpenError::UnknownVersion(other))),
+    }
+}
+
+/// Whether to replace the list held (`Ok(true)`), keep it because the same list was offered
+/// again (`Ok(false)`), or refuse an older or conflicting one.
+fn replaces<T: PartialEq>(held: Option<(&T, u64)>, offered: (&T, u64)) -> Result<bool, ListError> {
+    match held {
+        Some((list, _)) if list == offered.0 => Ok(false),
+        Some((_, counter)) if offered.1 <= counter => Err(ListError::Older {
+            held: counter,
+            got: offered.1,
+        }),
+        _ => Ok(true),
+    }
+}
+
 fn time(v: &Value, what: &'static str) -> Result<UnixTime, CborError> {
     cbor::uint(v, what).map(UnixTime)
 }
@@ -263,12 +284,7 @@ impl TrustList {
         for (k, v) in cbor::as_int_map(cbor::decode_strict(&signed.payload)?, "trust list")? {
             seen |= 1 << k.clamp(0, 7);
             match k {
-                1 if cbor::uint(&v, "version")? == 1 => {}
-                1 => {
-                    return Err(ListError::Malformed(OpenError::UnknownVersion(cbor::uint(
-                        &v, "version",
-                    )?)));
-                }
+                1 => check_version(&v)?,
                 2 => list.sequence = cbor::uint(&v, "sequence")?,
                 3 => list.issued_at = time(&v, "issued-at")?,
                 4 => list.next_update = time(&v, "next-update")?,
@@ -346,18 +362,12 @@ impl TrustStore {
         if now >= list.next_update {
             return Err(ListError::Expired(list.next_update));
         }
-        if let Some(held) = &self.list {
-            if *held == list {
-                return Ok(());
-            }
-            if list.sequence <= held.sequence {
-                return Err(ListError::Older {
-                    held: held.sequence,
-                    got: list.sequence,
-                });
-            }
+        if replaces(
+            self.list.as_ref().map(|l| (l, l.sequence)),
+            (&list, list.sequence),
+        )? {
+            self.list = Some(list);
         }
-        self.list = Some(list);
         Ok(())
     }
 
@@ -445,12 +455,7 @@ impl RevocationList {
         for (k, v) in cbor::as_int_map(cbor::decode_strict(&signed.payload)?, "revocation list")? {
             seen |= 1 << k.clamp(0, 7);
             match k {
-                1 if cbor::uint(&v, "version")? == 1 => {}
-                1 => {
-                    return Err(ListError::Malformed(OpenError::UnknownVersion(cbor::uint(
-                        &v, "version",
-                    )?)));
-                }
+                1 => check_version(&v)?,
                 2 => list.issuer = cbor::text(v, "issuer")?,
                 3 => list.counter = cbor::uint(&v, "counter")?,
                 4 => list.issued_at = time(&v, "issued-at")?,
@@ -514,18 +519,10 @@ impl Revocations {
         if now >= list.next_update {
             return Err(ListError::Expired(list.next_update));
         }
-        if let Some(held) = self.lists.get(&list.issuer) {
-            if *held == list {
-                return Ok(());
-            }
-            if list.counter <= held.counter {
-                return Err(ListError::Older {
-                    held: held.counter,
-                    got: list.counter,
-                });
-            }
+        let held = self.lists.get(&list.issuer).map(|l| (l, l.counter));
+        if replaces(held, (&list, list.counter))? {
+            self.lists.insert(list.issuer.clone(), list);
         }
-        self.lists.insert(list.issuer.clone(), list);
         Ok(())
     }
 
