@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::fail::{self, Fail};
 use crate::registry::{self, Record};
-use crate::{Lang, issue_cmd, keys_cmd};
+use crate::{Lang, issue_cmd, keys_cmd, pdf, printout};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -34,6 +34,9 @@ pub struct BatchArgs {
     /// Output directory: HOLDER.png and HOLDER.txt per card.
     #[arg(long)]
     out: PathBuf,
+    /// Also write all cards as A4 sheets (ten per page, crop marks) to this PDF.
+    #[arg(long)]
+    pdf: Option<PathBuf>,
     /// PNG pixels per QR module.
     #[arg(long, default_value_t = 4)]
     pixels_per_module: usize,
@@ -272,6 +275,7 @@ fn read_rows(
 struct Issued {
     record: Record,
     files: Vec<PathBuf>,
+    symbol: qr::Symbol,
 }
 
 struct Job<'a> {
@@ -342,6 +346,7 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
             expires_at: job.validity.expires_at,
         },
         files: vec![png, txt],
+        symbol,
     })
 }
 
@@ -408,20 +413,44 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
     let mut failed = 0;
     for (row, result) in rows.iter().zip(results) {
         match result {
-            Ok(issued) => ok.push(issued),
+            Ok(issued) => ok.push((row, issued)),
             Err(e) => {
                 failed += 1;
                 eprintln!("{} ({}): {e}", row.origin, row.holder);
             }
         }
     }
-    let records: Vec<Record> = ok.iter().map(|i| i.record.clone()).collect();
+    let records: Vec<Record> = ok.iter().map(|(_, i)| i.record.clone()).collect();
     if let Err(e) = registry::record(&a.registry.registry, &records, None, lang) {
         // Nothing was registered: remove the files so no unregistered card can be printed.
         ok.iter()
-            .flat_map(|i| &i.files)
+            .flat_map(|(_, i)| &i.files)
             .for_each(|f| drop(std::fs::remove_file(f)));
         return Err(e);
+    }
+    if let Some(path) = &a.pdf {
+        let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
+        let mut doc = pdf::Document::new(&font)?;
+        let issuer_name = a
+            .issuing
+            .issuer_name
+            .as_deref()
+            .unwrap_or(&a.issuing.issuer_id);
+        let faces: Vec<pdf::CardFace<'_>> = ok
+            .iter()
+            .filter_map(|(row, i)| {
+                let profile = row.profile.as_ref().ok()?;
+                Some(printout::face(
+                    profile,
+                    &i.symbol,
+                    issuer_name,
+                    i.record.card_id,
+                    i.record.expires_at,
+                ))
+            })
+            .collect();
+        doc.sheets(&faces);
+        fail::write(path, &doc.finish()?, lang)?;
     }
     println!(
         "{}: {} {}, {} {} ({:.1} s; {:.1} s {})",

@@ -108,6 +108,8 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         if ja { "出力先" } else { "output" },
         dir.display()
     );
+    // PDFs need a Japanese font; without one the demo still runs and says so.
+    let font = crate::pdf::load_font(None, lang).ok();
     let validity = Validity {
         issued_at: now,
         expires_at: UnixTime(now.0 + 3 * YEAR),
@@ -145,6 +147,25 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         let symbol = qr::symbol(&text, EcLevel::M).map_err(|e| e.to_string())?;
         let png = symbol.to_png(4, Some(600));
         write(&format!("cards/{name}.png"), &png)?;
+        if let Some(font) = &font {
+            // The card at true size, then the holder's copy.
+            let mut doc = crate::pdf::Document::new(font).map_err(|f| f.message)?;
+            let issuer = "武蔵野市 障害者福祉課";
+            doc.card_page(&crate::printout::face(
+                &profile,
+                &symbol,
+                issuer,
+                issued.card_id,
+                validity.expires_at,
+            ));
+            let (title, lines) =
+                crate::printout::holder_copy(&profile, issuer, issued.card_id, validity.expires_at);
+            doc.text_pages(&title, &lines);
+            write(
+                &format!("cards/{name}.pdf"),
+                &doc.finish().map_err(|f| f.message)?,
+            )?;
+        }
         let (side, pixels) = symbol.to_luma(4);
         let read = qr::read(
             &LumaImage::new(side, side, &pixels).map_err(|e| e.to_string())?,
@@ -180,6 +201,16 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         );
         print!("{}", render::opened(&responder_view, lang));
         println!();
+    }
+    if font.is_none() {
+        println!(
+            "{}",
+            if ja {
+                "（日本語フォントがないため PDF は作りませんでした: apt-get install fonts-ipaexfont-gothic）"
+            } else {
+                "(no Japanese font, so no PDFs were written: apt-get install fonts-ipaexfont-gothic)"
+            }
+        );
     }
     Ok(())
 }

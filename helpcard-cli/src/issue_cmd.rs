@@ -15,7 +15,7 @@ use rand_core::OsRng;
 
 use crate::fail::{self, Fail};
 use crate::registry::{self, Record};
-use crate::{Lang, keys_cmd};
+use crate::{Lang, keys_cmd, pdf, printout};
 
 /// Cards above this QR version (ECC M) are refused: too fine to print on a card and scan.
 pub const MAX_VERSION: u8 = 25;
@@ -37,6 +37,12 @@ pub struct Issuing {
     /// Years of validity.
     #[arg(long, default_value_t = 3)]
     pub valid_years: u64,
+    /// Issuing office name printed on the card (defaults to the issuer id).
+    #[arg(long)]
+    pub issuer_name: Option<String>,
+    /// TrueType font with Japanese glyphs for PDFs (default: IPAex Gothic, or HELPCARD_FONT).
+    #[arg(long)]
+    pub font: Option<PathBuf>,
 }
 
 impl Issuing {
@@ -58,7 +64,8 @@ pub struct IssueArgs {
     /// Responder group public key file (the private part is encrypted to it).
     #[arg(long)]
     responder: Option<PathBuf>,
-    /// Output path prefix: writes PREFIX.png, PREFIX.svg and PREFIX.txt (the QR text).
+    /// Output path prefix: writes PREFIX.pdf (the card at ID-1 size, then the holder's copy),
+    /// PREFIX.png, PREFIX.svg and PREFIX.txt (the QR text).
     #[arg(long)]
     out: PathBuf,
     /// Printed width of the QR code including its quiet zone, in millimetres.
@@ -229,6 +236,24 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         lang,
     )?;
     fail::write(&with_ext(&a.out, ".txt"), text.as_bytes(), lang)?;
+    let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
+    let mut doc = pdf::Document::new(&font)?;
+    let issuer_name = a
+        .issuing
+        .issuer_name
+        .as_deref()
+        .unwrap_or(&a.issuing.issuer_id);
+    doc.card_page(&printout::face(
+        &profile,
+        &symbol,
+        issuer_name,
+        issued.card_id,
+        validity.expires_at,
+    ));
+    let (title, lines) =
+        printout::holder_copy(&profile, issuer_name, issued.card_id, validity.expires_at);
+    doc.text_pages(&title, &lines);
+    fail::write(&with_ext(&a.out, ".pdf"), &doc.finish()?, lang)?;
     let holder = a.holder.clone().unwrap_or_else(|| {
         a.profile
             .file_stem()
@@ -249,7 +274,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         lang,
     )?;
     println!(
-        "{} {} ({} {}, ECC {:?}, {:.2} mm/module) → {}.png/.svg/.txt",
+        "{} {} ({} {}, ECC {:?}, {:.2} mm/module) → {}.pdf/.png/.svg/.txt",
         lang.t("カード番号", "card id"),
         issued.card_id,
         lang.t("QR バージョン", "QR version"),

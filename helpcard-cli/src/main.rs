@@ -16,6 +16,8 @@ mod fail;
 mod issue_cmd;
 mod keys_cmd;
 mod open_cmd;
+mod pdf;
+mod printout;
 mod qr_read;
 mod registry;
 mod render;

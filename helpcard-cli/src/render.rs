@@ -67,7 +67,6 @@ pub fn opened(o: &Opened, lang: Lang) -> String {
 }
 
 fn private(p: &PrivatePart, lang: Lang) -> String {
-    let v = vocab(lang);
     let mut out = format!(
         "  --- {} ---\n",
         t(
@@ -76,9 +75,20 @@ fn private(p: &PrivatePart, lang: Lang) -> String {
             "Private part (responders only)"
         )
     );
-    let mut line = |label: &str, value: String| {
+    for (label, value) in private_fields(p, lang) {
+        out.push_str(&format!("  {label}: {value}\n"));
+    }
+    out
+}
+
+/// The private part as (label, value) lines, empty fields left out: for the terminal, the JSON
+/// of `open`, and the holder's copy.
+pub fn private_fields(p: &PrivatePart, lang: Lang) -> Vec<(&'static str, String)> {
+    let v = vocab(lang);
+    let mut out = Vec::new();
+    let mut line = |label: &'static str, value: String| {
         if !value.is_empty() {
-            out.push_str(&format!("  {label}: {value}\n"));
+            out.push((label, value));
         }
     };
     let kana = if p.name_kana.is_empty() {

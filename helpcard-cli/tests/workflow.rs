@@ -116,6 +116,58 @@ not_after = "2099-01-01"
     assert!(issued.contains("bytes"), "{issued}");
     let card_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
 
+    // The PDF: the card page rendered by poppler must scan back to the same QR text, and the
+    // Japanese font must be embedded as a subset with a ToUnicode map.
+    let render = Command::new("pdftoppm")
+        .args([
+            "-r", "300", "-f", "1", "-l", "1", "-png", "card.pdf", "page",
+        ])
+        .current_dir(&o.dir)
+        .status()
+        .unwrap();
+    assert!(
+        render.success(),
+        "pdftoppm (poppler-utils) must be installed: scripts/test-all installs it"
+    );
+    let text = std::fs::read_to_string(o.path("card.txt")).unwrap();
+    let scanned = o.ok(&["qr", "read", "page-1.png"]);
+    assert_eq!(scanned, format!("page-1.png\t{text}\n"));
+    let fonts = String::from_utf8(
+        Command::new("pdffonts")
+            .arg("card.pdf")
+            .current_dir(&o.dir)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        fonts.contains("CID TrueType")
+            && fonts
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(4)
+                .any(|w| w == ["Identity-H", "yes", "yes", "yes"]),
+        "{fonts}"
+    );
+    let pages = String::from_utf8(
+        Command::new("pdfinfo")
+            .arg("card.pdf")
+            .current_dir(&o.dir)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        pages.contains("Pages:           2"),
+        "card page and holder's copy: {pages}"
+    );
+    assert!(
+        pages.contains("242.646 x 153.071 pts"),
+        "ID-1 size (85.6 x 54 mm): {pages}"
+    );
+
     // Public view from the PNG, then the private part with the responder key.
     let public = json(&o.ok(&[
         "open",
@@ -142,7 +194,6 @@ not_after = "2099-01-01"
         "--json",
     ]));
     assert_eq!(private["private"]["name"], "佐藤 健太");
-    let text = std::fs::read_to_string(o.path("card.txt")).unwrap();
     let from_text = json(&o.ok(&[
         "open",
         "--text",
@@ -374,5 +425,24 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
     );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown column \"nmae\""));
+    std::fs::remove_dir_all(&o.dir).unwrap();
+}
+
+#[test]
+fn a_locked_registry_is_reported_not_waited_on_forever() {
+    let o = Office::new("locked");
+    o.ok(&["list"]); // creates the registry
+    let mut conn = rusqlite::Connection::open(o.path("helpcard-registry.sqlite")).unwrap();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
+        .unwrap();
+    let out = o.run(&["revoke", "0011223344556677"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("locked by another process"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tx.rollback().unwrap();
     std::fs::remove_dir_all(&o.dir).unwrap();
 }

@@ -1,0 +1,481 @@
+//! Printable PDFs: a help card at true ID-1 size (85.6 × 54 mm), A4 sheets of ten cards with
+//! crop marks, and the holder's copy (what the card contains, in plain language).
+//!
+//! Japanese text uses an embedded TrueType font (IPAex Gothic by default), subset to the glyphs
+//! used, as a Type0/CIDFontType2 font with Identity-H encoding and a ToUnicode map, so the text
+//! is selectable and searchable. The QR code, with its 4-module quiet zone, is a 1-bit image
+//! with one pixel per module and interpolation off: exact squares at any print resolution.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use helpcard_core::qr::Symbol;
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use subsetter::GlyphRemapper;
+
+use crate::Lang;
+use crate::fail::Fail;
+
+/// Default Japanese font (Debian package fonts-ipaexfont-gothic, IPA Font License).
+pub const DEFAULT_FONT: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+/// ID-1 card size (ISO/IEC 7810).
+pub const CARD_W: f32 = 85.6;
+/// ID-1 card height.
+pub const CARD_H: f32 = 54.0;
+const A4_W: f32 = 210.0;
+const A4_H: f32 = 297.0;
+
+fn pt(mm: f32) -> f32 {
+    mm * PT_PER_MM
+}
+
+/// Loads the font file, with an error that says how to get one.
+pub fn load_font(path: Option<&Path>, lang: Lang) -> Result<Vec<u8>, Fail> {
+    let path: PathBuf = path.map(Path::to_path_buf).unwrap_or_else(|| {
+        std::env::var_os("HELPCARD_FONT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_FONT))
+    });
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Fail::general(format!(
+            "{}: {} ({e})",
+            path.display(),
+            lang.t(
+                "日本語フォントがありません。fonts-ipaexfont-gothic を入れるか --font で指定してください",
+                "no Japanese font: install fonts-ipaexfont-gothic or pass --font"
+            )
+        ))
+    })?;
+    ttf_parser::Face::parse(&bytes, 0)
+        .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
+    Ok(bytes)
+}
+
+/// What goes on the front of a card.
+pub struct CardFace<'a> {
+    /// "ヘルプカード" or "Help card".
+    pub title: &'a str,
+    /// Help request labels, most important first.
+    pub help: Vec<String>,
+    /// The public message.
+    pub message: &'a str,
+    /// Issuer display name.
+    pub issuer: &'a str,
+    /// Card id line.
+    pub card_id: String,
+    /// Expiry line.
+    pub expires: String,
+    /// The QR symbol.
+    pub symbol: &'a Symbol,
+}
+
+/// A PDF being built: pages of drawing operations and the glyphs they use.
+pub struct Document<'f> {
+    face: ttf_parser::Face<'f>,
+    font: &'f [u8],
+    remapper: GlyphRemapper,
+    /// New glyph id → the character it shows (for ToUnicode) and its advance (font units).
+    glyphs: BTreeMap<u16, (char, u16)>,
+    pages: Vec<Page>,
+    /// QR symbols as zlib-compressed 1-bit images: (side in modules, data).
+    images: Vec<(usize, Vec<u8>)>,
+}
+
+/// One page: size in mm, drawing operations, and the QR images it shows.
+struct Page {
+    width: f32,
+    height: f32,
+    ops: Vec<u8>,
+    images: Vec<usize>,
+}
+
+impl<'f> Document<'f> {
+    /// An empty document using `font` (TrueType bytes).
+    pub fn new(font: &'f [u8]) -> Result<Document<'f>, Fail> {
+        let face =
+            ttf_parser::Face::parse(font, 0).map_err(|e| Fail::general(format!("font: {e}")))?;
+        let mut remapper = GlyphRemapper::new();
+        remapper.remap(0); // .notdef stays glyph 0
+        Ok(Document {
+            face,
+            font,
+            remapper,
+            glyphs: BTreeMap::new(),
+            pages: Vec::new(),
+            images: Vec::new(),
+        })
+    }
+
+    fn units(&self) -> f32 {
+        f32::from(self.face.units_per_em())
+    }
+
+    /// Width of `text` in mm at `size` points.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                self.face
+                    .glyph_index(c)
+                    .and_then(|g| self.face.glyph_hor_advance(g))
+                    .map_or(0, u32::from)
+            })
+            .sum();
+        units as f32 / self.units() * size / PT_PER_MM
+    }
+
+    /// Encodes `text` as 2-byte glyph ids of the subset, recording what each shows.
+    fn encode(&mut self, text: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len() * 2);
+        for c in text.chars() {
+            let old = self.face.glyph_index(c).map_or(0, |g| g.0);
+            let advance = self
+                .face
+                .glyph_hor_advance(ttf_parser::GlyphId(old))
+                .unwrap_or(0);
+            let new = self.remapper.remap(old);
+            self.glyphs.entry(new).or_insert((c, advance));
+            out.extend_from_slice(&new.to_be_bytes());
+        }
+        out
+    }
+
+    /// Draws one line of text with its baseline at (x, y) mm from the page's bottom left.
+    fn text(&mut self, content: &mut Content, text: &str, x: f32, y: f32, size: f32) {
+        let encoded = self.encode(text);
+        content
+            .begin_text()
+            .set_font(Name(b"F1"), size)
+            .next_line(pt(x), pt(y))
+            .show(Str(&encoded))
+            .end_text();
+    }
+
+    /// Splits `text` into lines no wider than `width` mm, breaking anywhere (Japanese has no
+    /// spaces) except before closing punctuation and small kana (kinsoku), and never leaving a
+    /// single character alone on the last line.
+    pub fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        const NO_LINE_START: &str =
+            "、。，．）」』】〕！？・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ々ヽヾゝゞ,.)!?:;";
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let mut line = String::new();
+            for c in paragraph.chars() {
+                line.push(c);
+                if self.width(&line, size) > width
+                    && line.chars().count() > 1
+                    && !NO_LINE_START.contains(c)
+                {
+                    line.pop();
+                    lines.push(std::mem::take(&mut line));
+                    line.push(c);
+                }
+            }
+            if line.chars().count() == 1
+                && let Some(previous) = lines.last_mut()
+                && previous.chars().count() > 2
+                && let Some(moved) = previous.pop()
+            {
+                line.insert(0, moved);
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Draws a card with its bottom-left corner at (x, y) mm.
+    fn card(
+        &mut self,
+        content: &mut Content,
+        images: &mut Vec<usize>,
+        face: &CardFace<'_>,
+        x: f32,
+        y: f32,
+    ) {
+        // Card outline (light grey, for cutting and as the card edge on screen).
+        content
+            .set_stroke_gray(0.75)
+            .set_line_width(0.3)
+            .rect(pt(x), pt(y), pt(CARD_W), pt(CARD_H))
+            .stroke();
+        // Help mark area: red with a white cross and heart, as on Tokyo's ヘルプマーク.
+        let (mx, my, mw, mh) = (x + 3.0, y + CARD_H - 21.0, 13.0, 18.0);
+        content
+            .set_fill_rgb(0.86, 0.08, 0.15)
+            .rect(pt(mx), pt(my), pt(mw), pt(mh))
+            .fill_nonzero();
+        content.set_fill_gray(1.0);
+        content
+            .rect(pt(mx + 5.0), pt(my + 10.5), pt(3.0), pt(6.0))
+            .fill_nonzero();
+        content
+            .rect(pt(mx + 3.5), pt(my + 12.0), pt(6.0), pt(3.0))
+            .fill_nonzero();
+        self.text(content, "♥", mx + 3.2, my + 2.2, 20.0);
+        content.set_fill_gray(0.0);
+        // QR code at the right, vertically centred, with its quiet zone inside the square.
+        let qr_size = 32.0;
+        let (qx, qy) = (x + CARD_W - qr_size - 2.5, y + (CARD_H - qr_size) / 2.0);
+        let image = self.add_symbol(face.symbol);
+        images.push(image);
+        content
+            .save_state()
+            .transform([pt(qr_size), 0.0, 0.0, pt(qr_size), pt(qx), pt(qy)]);
+        content
+            .x_object(Name(format!("Q{image}").as_bytes()))
+            .restore_state();
+        // Text column between the mark and the QR code.
+        let (tx, tw) = (x + 18.5, CARD_W - 18.5 - qr_size - 4.0);
+        let mut ty = y + CARD_H - 7.0;
+        self.text(content, face.title, tx, ty, 10.0);
+        ty -= 4.8;
+        for label in &face.help {
+            for (i, line) in self.wrap(label, 6.2, tw - 2.2).into_iter().enumerate() {
+                if ty < y + 14.0 {
+                    break;
+                }
+                if i == 0 {
+                    self.text(content, "・", tx, ty, 6.2);
+                }
+                self.text(content, &line, tx + 2.2, ty, 6.2);
+                ty -= 2.9;
+            }
+        }
+        // The message runs below the help mark, across the text column and the mark's width.
+        ty = ty.min(my - 3.2);
+        for line in self.wrap(face.message, 6.0, tw + 15.5) {
+            if ty < y + 14.0 {
+                break;
+            }
+            self.text(content, &line, x + 3.0, ty, 6.0);
+            ty -= 2.8;
+        }
+        // Issuer, card id and expiry along the bottom left.
+        for (i, line) in [face.issuer, &face.card_id, &face.expires]
+            .iter()
+            .enumerate()
+        {
+            self.text(content, line, x + 3.0, y + 9.5 - i as f32 * 3.0, 5.5);
+        }
+    }
+
+    /// A page with one card at true size.
+    pub fn card_page(&mut self, face: &CardFace<'_>) {
+        let (mut content, mut images) = (Content::new(), Vec::new());
+        self.card(&mut content, &mut images, face, 0.0, 0.0);
+        self.pages.push(Page {
+            width: CARD_W,
+            height: CARD_H,
+            ops: content.finish().to_vec(),
+            images,
+        });
+    }
+
+    /// Adds a symbol (with its quiet zone) as a 1-bit image, one pixel per module: exact
+    /// squares at any print resolution, a few hundred bytes each.
+    fn add_symbol(&mut self, symbol: &Symbol) -> usize {
+        let n = symbol.size_with_quiet_zone();
+        let row_bytes = n.div_ceil(8);
+        let mut bits = vec![0u8; row_bytes * n];
+        for y in 0..n {
+            for x in 0..n {
+                if !symbol.is_dark(x, y) {
+                    bits[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
+                }
+            }
+        }
+        self.images
+            .push((n, miniz_oxide::deflate::compress_to_vec_zlib(&bits, 6)));
+        self.images.len() - 1
+    }
+
+    /// A4 sheets, ten cards each (2 × 5), with crop marks at every card corner.
+    pub fn sheets(&mut self, faces: &[CardFace<'_>]) {
+        let (x0, y0) = ((A4_W - 2.0 * CARD_W) / 2.0, (A4_H - 5.0 * CARD_H) / 2.0);
+        for chunk in faces.chunks(10) {
+            let (mut content, mut images) = (Content::new(), Vec::new());
+            for (i, face) in chunk.iter().enumerate() {
+                let (col, row) = (i % 2, i / 2);
+                let (x, y) = (
+                    x0 + col as f32 * CARD_W,
+                    A4_H - y0 - (row as f32 + 1.0) * CARD_H,
+                );
+                self.card(&mut content, &mut images, face, x, y);
+            }
+            crop_marks(&mut content, x0, y0);
+            self.pages.push(Page {
+                width: A4_W,
+                height: A4_H,
+                ops: content.finish().to_vec(),
+                images,
+            });
+        }
+    }
+
+    /// An A4 page of headed lines (the holder's copy), continuing on new pages as needed.
+    pub fn text_pages(&mut self, title: &str, lines: &[(String, String)]) {
+        let (left, width, size) = (20.0, A4_W - 40.0, 10.0);
+        let mut content = Content::new();
+        let mut y = A4_H - 25.0;
+        self.text(&mut content, title, left, y, 14.0);
+        y -= 10.0;
+        for (heading, body) in lines {
+            let wrapped = self.wrap(body, size, width - 45.0);
+            if y - wrapped.len() as f32 * 5.0 < 20.0 {
+                let done = std::mem::replace(&mut content, Content::new());
+                self.pages.push(Page {
+                    width: A4_W,
+                    height: A4_H,
+                    ops: done.finish().to_vec(),
+                    images: Vec::new(),
+                });
+                y = A4_H - 25.0;
+            }
+            self.text(&mut content, heading, left, y, size);
+            for line in wrapped {
+                self.text(&mut content, &line, left + 45.0, y, size);
+                y -= 5.0;
+            }
+            y -= 1.5;
+        }
+        self.pages.push(Page {
+            width: A4_W,
+            height: A4_H,
+            ops: content.finish().to_vec(),
+            images: Vec::new(),
+        });
+    }
+
+    /// The PDF bytes: pages, then the font subset with its metrics and ToUnicode map.
+    pub fn finish(self) -> Result<Vec<u8>, Fail> {
+        let mut pdf = Pdf::new();
+        let mut next = 1;
+        let mut alloc = || {
+            let r = Ref::new(next);
+            next += 1;
+            r
+        };
+        let (catalog, tree, type0, cid, descriptor, file, cmap) = (
+            alloc(),
+            alloc(),
+            alloc(),
+            alloc(),
+            alloc(),
+            alloc(),
+            alloc(),
+        );
+        let page_ids: Vec<(Ref, Ref)> = self.pages.iter().map(|_| (alloc(), alloc())).collect();
+        let image_ids: Vec<Ref> = self.images.iter().map(|_| alloc()).collect();
+        pdf.catalog(catalog).pages(tree);
+        pdf.pages(tree)
+            .kids(page_ids.iter().map(|p| p.0))
+            .count(page_ids.len() as i32);
+        for (page, (page_id, content)) in self.pages.iter().zip(&page_ids) {
+            let mut p = pdf.page(*page_id);
+            p.media_box(Rect::new(0.0, 0.0, pt(page.width), pt(page.height)))
+                .parent(tree)
+                .contents(*content);
+            let mut resources = p.resources();
+            resources.fonts().pair(Name(b"F1"), type0);
+            let mut x_objects = resources.x_objects();
+            for i in &page.images {
+                x_objects.pair(Name(format!("Q{i}").as_bytes()), image_ids[*i]);
+            }
+            x_objects.finish();
+            resources.finish();
+            p.finish();
+            pdf.stream(*content, &page.ops);
+        }
+        for ((side, data), id) in self.images.iter().zip(&image_ids) {
+            let mut image = pdf.image_xobject(*id, data);
+            image.filter(Filter::FlateDecode);
+            image.width(*side as i32).height(*side as i32);
+            image.color_space().device_gray();
+            image.bits_per_component(1).interpolate(false);
+        }
+        let base = Name(b"HLPCRD+IPAexGothic");
+        pdf.type0_font(type0)
+            .base_font(base)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid)
+            .to_unicode(cmap);
+        let scale = 1000.0 / self.units();
+        let system_info = SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        };
+        let mut cid_font = pdf.cid_font(cid);
+        cid_font
+            .subtype(CidFontType::Type2)
+            .base_font(base)
+            .system_info(system_info)
+            .font_descriptor(descriptor);
+        cid_font
+            .cid_to_gid_map_predefined(Name(b"Identity"))
+            .default_width(1000.0);
+        {
+            let mut widths = cid_font.widths();
+            for (gid, (_, advance)) in &self.glyphs {
+                widths.consecutive(*gid, [f32::from(*advance) * scale]);
+            }
+        }
+        cid_font.finish();
+        let bbox = self.face.global_bounding_box();
+        pdf.font_descriptor(descriptor)
+            .name(base)
+            .flags(FontFlags::NON_SYMBOLIC)
+            .bbox(Rect::new(
+                f32::from(bbox.x_min) * scale,
+                f32::from(bbox.y_min) * scale,
+                f32::from(bbox.x_max) * scale,
+                f32::from(bbox.y_max) * scale,
+            ))
+            .italic_angle(0.0)
+            .ascent(f32::from(self.face.ascender()) * scale)
+            .descent(f32::from(self.face.descender()) * scale)
+            .cap_height(
+                f32::from(self.face.capital_height().unwrap_or(self.face.ascender())) * scale,
+            )
+            .stem_v(80.0)
+            .font_file2(file);
+        let subset = subsetter::subset(self.font, 0, &self.remapper)
+            .map_err(|e| Fail::general(format!("font subset: {e}")))?;
+        pdf.stream(file, &subset);
+        let mut unicode = UnicodeCmap::<u16>::new(Name(b"Adobe-Identity-UCS"), system_info);
+        for (gid, (c, _)) in &self.glyphs {
+            unicode.pair(*gid, *c);
+        }
+        pdf.cmap(cmap, &unicode.finish())
+            .name(Name(b"Adobe-Identity-UCS"))
+            .system_info(system_info);
+        Ok(pdf.finish())
+    }
+}
+
+/// Crop marks at the corners of the 2 × 5 card grid, outside the cards.
+fn crop_marks(content: &mut Content, x0: f32, y0: f32) {
+    content.set_stroke_gray(0.0).set_line_width(0.25);
+    let xs = [x0, x0 + CARD_W, x0 + 2.0 * CARD_W];
+    let ys: Vec<f32> = (0..=5).map(|i| A4_H - y0 - i as f32 * CARD_H).collect();
+    for &y in &ys {
+        content
+            .move_to(pt(x0 - 8.0), pt(y))
+            .line_to(pt(x0 - 2.0), pt(y));
+        content
+            .move_to(pt(xs[2] + 2.0), pt(y))
+            .line_to(pt(xs[2] + 8.0), pt(y));
+    }
+    for &x in &xs {
+        content
+            .move_to(pt(x), pt(ys[0] + 2.0))
+            .line_to(pt(x), pt(ys[0] + 8.0));
+        content
+            .move_to(pt(x), pt(ys[5] - 2.0))
+            .line_to(pt(x), pt(ys[5] - 8.0));
+    }
+    content.stroke();
+}
