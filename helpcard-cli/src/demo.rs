@@ -166,9 +166,13 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
                 &doc.finish().map_err(|f| f.message)?,
             )?;
         }
-        let (side, pixels) = symbol.to_luma(4);
+        // Decode the PNG file's bytes, as a scanner reading an image would.
+        let luma = image::load_from_memory(&png)
+            .map_err(|e| format!("{name}.png: {e}"))?
+            .to_luma8();
         let read = qr::read(
-            &LumaImage::new(side, side, &pixels).map_err(|e| e.to_string())?,
+            &LumaImage::new(luma.width() as usize, luma.height() as usize, luma.as_raw())
+                .map_err(|e| e.to_string())?,
             Effort::Thorough,
         )
         .map_err(|e| e.to_string())?;

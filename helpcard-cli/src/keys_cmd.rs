@@ -28,6 +28,17 @@ pub enum KeysCommand {
         #[arg(long)]
         insecure_plaintext: bool,
     },
+    /// Rotate: create the next key (as `new`) and print the trust-list entry to add. The old
+    /// key stays on the trust list with `not_after` set to today, so every card it signed
+    /// still verifies; new cards use the new key.
+    Rotate {
+        /// What the key is for (issuer or responder).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Path prefix of the new key's two files.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Show the role, kind and key id of key files.
     Show {
         /// Key files.
@@ -64,6 +75,7 @@ pub fn run(cmd: KeysCommand, lang: Lang) -> Result<(), Fail> {
             out,
             insecure_plaintext,
         } => new(role.into(), &out, insecure_plaintext, lang),
+        KeysCommand::Rotate { role, out } => rotate(role.into(), &out, lang),
         KeysCommand::Show { files } => {
             for f in files {
                 let text = fail::read_text(&f, lang)?;
@@ -255,4 +267,41 @@ pub fn load_verifying(path: &Path, role: Role, lang: Lang) -> Result<VerifyingKe
 pub fn load_responder_public(path: &Path, lang: Lang) -> Result<ResponderPublicKey, Fail> {
     ResponderPublicKey::from_file(&fail::read_text(path, lang)?)
         .map_err(|e| key_fail(path, e, lang))
+}
+
+fn rotate(role: Role, out: &Path, lang: Lang) -> Result<(), Fail> {
+    if role == Role::Root {
+        return Err(Fail::general(lang.t(
+            "ルート鍵はスキャナーに固定されています。新しいルート鍵はスキャナーの更新と一緒に配布してください",
+            "the root key is pinned in every scanner: distribute a new root key with a scanner update",
+        )));
+    }
+    new(role, out, false, lang)?;
+    let today = crate::now().date();
+    let (table, id) = if role == Role::Issuer {
+        ("issuer", "id = \"...\"  # the old key's issuer id\n")
+    } else {
+        ("responder", "")
+    };
+    println!(
+        "\n{}\n",
+        lang.t(
+            "信頼リストの設定に次を追加してください:",
+            "Add this to the trust list description:"
+        )
+    );
+    println!(
+        "[[{table}]]\nkey = \"{}\"\n{id}name = \"...\"\nnot_before = \"{today}\"\nnot_after = \"...\"\n",
+        with_suffix(out, ".pub.json").display()
+    );
+    if lang == Lang::Ja {
+        println!(
+            "古い鍵の not_after を {today} にし、sequence を 1 増やして `helpcard trust build` を実行してください。古い鍵で発行したカードは有効期限まで検証できます。"
+        );
+    } else {
+        println!(
+            "Set the old key's not_after to {today}, increase sequence by one, and run `helpcard trust build`. Cards signed with the old key keep verifying until they expire."
+        );
+    }
+    Ok(())
 }

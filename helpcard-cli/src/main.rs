@@ -63,7 +63,20 @@ enum Command {
     /// Card sizes (bytes, per-section breakdown, QR versions) for profile files.
     Size(size_cmd::SizeArgs),
     /// List cards in the registry.
-    List(RegistryArg),
+    List {
+        /// Only this holder's cards.
+        #[arg(long)]
+        holder: Option<String>,
+        #[command(flatten)]
+        registry: RegistryArg,
+    },
+    /// Show one card's registry entry.
+    Show {
+        /// Card id (16 hex digits).
+        card_id: String,
+        #[command(flatten)]
+        registry: RegistryArg,
+    },
     /// Mark a card revoked in the registry (then `publish`).
     Revoke {
         /// Card id (16 hex digits, printed on the card).
@@ -140,7 +153,10 @@ fn main() -> ExitCode {
         Command::Batch(a) => batch::run(a, lang),
         Command::Open(a) => open_cmd::run(a, lang),
         Command::Size(a) => size_cmd::run(a, lang),
-        Command::List(r) => registry::list(&r.registry, lang),
+        Command::List { holder, registry } => {
+            registry::list(&registry.registry, holder.as_deref(), lang)
+        }
+        Command::Show { card_id, registry } => registry::show(&registry.registry, &card_id, lang),
         Command::Revoke {
             card_id,
             reason,

@@ -108,35 +108,104 @@ pub fn record(
     tx.commit().map_err(|e| db_fail(path, e, lang))
 }
 
-pub fn list(path: &Path, lang: Lang) -> Result<(), Fail> {
+/// One registry row as shown by `list` and `show`.
+struct Listed {
+    card_id: String,
+    holder: String,
+    issuer: String,
+    issuer_kid: String,
+    issued_at: i64,
+    expires_at: i64,
+    status: String,
+    revoked_at: Option<i64>,
+    reason: String,
+    replaced_by: String,
+}
+
+/// Cards matching `filter` (a SQL condition on one parameter), oldest first.
+fn select(path: &Path, filter: &str, param: &str, lang: Lang) -> Result<Vec<Listed>, Fail> {
     let conn = open(path, lang)?;
-    let mut stmt = conn
-        .prepare("SELECT card_id, holder_ref, issuer_id, issued_at, expires_at, status, COALESCE(reason, ''), COALESCE(replaced_by, '') FROM cards ORDER BY issued_at, card_id")
-        .map_err(|e| db_fail(path, e, lang))?;
+    let sql = format!(
+        "SELECT card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status, revoked_at,
+                COALESCE(reason, ''), COALESCE(replaced_by, '')
+         FROM cards WHERE {filter} ORDER BY issued_at, card_id"
+    );
+    let mut stmt = conn.prepare(&sql).map_err(|e| db_fail(path, e, lang))?;
     let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-            ))
+        .query_map([param], |r| {
+            Ok(Listed {
+                card_id: r.get(0)?,
+                holder: r.get(1)?,
+                issuer: r.get(2)?,
+                issuer_kid: r.get(3)?,
+                issued_at: r.get(4)?,
+                expires_at: r.get(5)?,
+                status: r.get(6)?,
+                revoked_at: r.get(7)?,
+                reason: r.get(8)?,
+                replaced_by: r.get(9)?,
+            })
         })
         .map_err(|e| db_fail(path, e, lang))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(|e| db_fail(path, e, lang))
+}
+
+fn day(t: i64) -> helpcard_core::date::Date {
+    UnixTime(t.max(0) as u64).date()
+}
+
+/// `list [--holder REF]`: one line per card.
+pub fn list(path: &Path, holder: Option<&str>, lang: Lang) -> Result<(), Fail> {
+    let rows = match holder {
+        Some(h) => select(path, "holder_ref = ?1", h, lang)?,
+        None => select(path, "?1 = ''", "", lang)?,
+    };
     println!("card_id\tholder\tissuer\tissued\texpires\tstatus\treason\treplaced_by");
-    for row in rows {
-        let (id, holder, issuer, iat, exp, status, reason, by) =
-            row.map_err(|e| db_fail(path, e, lang))?;
-        let d = |t: i64| UnixTime(t.max(0) as u64).date();
+    for r in rows {
         println!(
-            "{id}\t{holder}\t{issuer}\t{}\t{}\t{status}\t{reason}\t{by}",
-            d(iat),
-            d(exp)
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.card_id,
+            r.holder,
+            r.issuer,
+            day(r.issued_at),
+            day(r.expires_at),
+            r.status,
+            r.reason,
+            r.replaced_by
         );
+    }
+    Ok(())
+}
+
+/// `show CARD_ID`: everything the registry holds about one card.
+pub fn show(path: &Path, card_id: &str, lang: Lang) -> Result<(), Fail> {
+    let rows = select(path, "card_id = ?1", &card_id.to_ascii_lowercase(), lang)?;
+    let r = rows.first().ok_or_else(|| {
+        Fail::general(format!(
+            "{card_id}: {}",
+            lang.t("登録簿にありません", "is not in the registry")
+        ))
+    })?;
+    let revoked = r.revoked_at.map(|t| day(t).to_string()).unwrap_or_default();
+    for (k, v) in [
+        (lang.t("カード番号", "card id"), r.card_id.as_str()),
+        (lang.t("本人参照", "holder"), &r.holder),
+        (lang.t("発行者", "issuer"), &r.issuer),
+        (lang.t("発行鍵", "issuer key"), &r.issuer_kid),
+        (lang.t("発行日", "issued"), &day(r.issued_at).to_string()),
+        (
+            lang.t("有効期限", "expires"),
+            &day(r.expires_at).to_string(),
+        ),
+        (lang.t("状態", "status"), &r.status),
+        (lang.t("失効日", "revoked"), &revoked),
+        (lang.t("理由", "reason"), &r.reason),
+        (lang.t("後継カード", "replaced by"), &r.replaced_by),
+    ] {
+        if !v.is_empty() {
+            println!("{k}: {v}");
+        }
     }
     Ok(())
 }

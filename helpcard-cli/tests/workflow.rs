@@ -206,7 +206,60 @@ not_after = "2099-01-01"
     ]));
     assert_eq!(from_text["card_id"], card_id.as_str());
 
-    // Registry: listed, revoked, published, and then rejected by scanners holding the list.
+    // A missing key file is named; a profile too large for a card is refused with the reason.
+    let out = o.run(
+        &[
+            "issue",
+            &profile,
+            "--issuer",
+            "nope.key.json",
+            "--issuer-id",
+            "musashino",
+            "--out",
+            "x",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.key.json: cannot read the file"));
+    // 399 different kanji per field: nothing for DEFLATE to shorten.
+    let long: String = (0..399u32)
+        .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
+        .collect();
+    std::fs::write(
+        o.path("huge.toml"),
+        format!("[public]\nhelp = [\"writing\"]\n[private]\nname = \"x\"\nhow_to_help = \"{long}\"\navoid = \"{long}\"\nnotes = \"{long}\"\nmedical_care_notes = \"{long}\"\n"),
+    )
+    .unwrap();
+    let out = o.run(
+        &[
+            "issue",
+            "huge.toml",
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "huge",
+        ],
+        "correct horse battery",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the QR code would be version"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!o.path("huge.png").exists());
+
+    // Registry: listed, shown, revoked, published, and then rejected by scanners holding the list.
+    let shown = o.ok(&["show", &card_id]);
+    assert!(
+        shown.contains("holder: case-0042") && shown.contains("status: active"),
+        "{shown}"
+    );
     assert!(
         o.ok(&["list"])
             .contains(&format!("{card_id}\tcase-0042\tmusashino"))
@@ -240,6 +293,7 @@ not_after = "2099-01-01"
         json(&String::from_utf8(out.stdout).unwrap())["status"],
         "revoked"
     );
+    assert!(o.ok(&["show", &card_id]).contains("reason: lost"));
     let again = o.run(&["revoke", &card_id], "");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already revoked"));
