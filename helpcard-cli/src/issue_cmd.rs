@@ -80,7 +80,7 @@ pub struct IssueArgs {
     holder: Option<String>,
     /// Card id this card replaces (marked revoked as "replaced" in the same transaction).
     #[arg(long)]
-    replaces: Option<String>,
+    pub replaces: Option<String>,
     #[command(flatten)]
     registry: crate::RegistryArg,
 }

@@ -55,6 +55,13 @@ enum Command {
     Trust(trust_cmd::TrustCommand),
     /// Issue a card from a profile file (TOML or JSON).
     Issue(issue_cmd::IssueArgs),
+    /// Issue a new card for a holder and revoke the old one as "replaced" (one transaction).
+    Reissue {
+        /// The card id being replaced.
+        old_card_id: String,
+        #[command(flatten)]
+        args: issue_cmd::IssueArgs,
+    },
     /// Issue many cards from a CSV file or a directory of profiles, with a progress bar and a
     /// per-row error report; failed rows get no card and are not registered.
     Batch(batch::BatchArgs),
@@ -165,6 +172,13 @@ fn main() -> ExitCode {
         Command::Keys(c) => keys_cmd::run(c, lang),
         Command::Trust(c) => trust_cmd::run(c, lang),
         Command::Issue(a) => issue_cmd::run(a, lang),
+        Command::Reissue {
+            old_card_id,
+            mut args,
+        } => {
+            args.replaces = Some(old_card_id);
+            issue_cmd::run(args, lang)
+        }
         Command::Batch(a) => batch::run(a, lang),
         Command::Open(a) => open_cmd::run(a, lang),
         Command::Size(a) => size_cmd::run(a, lang),
