@@ -170,20 +170,7 @@ fn row_to_json(headers: &[String], cells: &csv::StringRecord) -> Value {
 }
 
 fn describe(e: ProfileError, lang: Lang) -> String {
-    let vl = if lang == Lang::Ja {
-        helpcard_core::vocab::Lang::Ja
-    } else {
-        helpcard_core::vocab::Lang::En
-    };
-    match e {
-        ProfileError::Invalid(errors) => errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.problem.message(vl)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        ProfileError::Syntax { path, message } => format!("{path}: {message}"),
-        other => other.to_string(),
-    }
+    issue_cmd::profile_problems(e, lang).join("; ")
 }
 
 fn read_rows(

@@ -86,6 +86,19 @@ pub struct IssueArgs {
 }
 
 /// Loads and validates a profile file, with errors naming the file and the field.
+/// Each problem of a profile as one line naming the field.
+pub fn profile_problems(e: ProfileError, lang: Lang) -> Vec<String> {
+    match e {
+        ProfileError::Invalid(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.problem.message(lang.vocab())))
+            .collect(),
+        ProfileError::Syntax { path, message } => vec![format!("{path}: {message}")],
+        other => vec![other.to_string()],
+    }
+}
+
+/// Loads and validates a profile file, with errors naming the file and the field.
 pub fn load_profile(
     path: &Path,
     today: helpcard_core::date::Date,
@@ -97,38 +110,22 @@ pub fn load_profile(
     } else {
         Profile::from_toml(&text)
     };
-    let profile = parsed.and_then(|p| p.validate(today).map(|()| p));
-    profile.map_err(|e| {
-        let detail = match e {
-            ProfileError::Invalid(errors) => errors
+    parsed
+        .and_then(|p| p.validate(today).map(|()| p))
+        .map_err(|e| {
+            let detail: String = profile_problems(e, lang)
                 .iter()
-                .map(|f| {
-                    format!(
-                        "\n  {}: {}",
-                        f.field,
-                        f.problem.message(if lang == Lang::Ja {
-                            helpcard_core::vocab::Lang::Ja
-                        } else {
-                            helpcard_core::vocab::Lang::En
-                        })
-                    )
-                })
-                .collect::<String>(),
-            ProfileError::Syntax {
-                path: field,
-                message,
-            } => format!("\n  {field}: {message}"),
-            other => format!("\n  {other}"),
-        };
-        Fail::with_code(
-            fail::PROFILE,
-            format!(
-                "{}: {}{detail}",
-                path.display(),
-                lang.t("プロフィールに誤りがあります", "the profile has errors")
-            ),
-        )
-    })
+                .map(|l| format!("\n  {l}"))
+                .collect();
+            Fail::with_code(
+                fail::PROFILE,
+                format!(
+                    "{}: {}{detail}",
+                    path.display(),
+                    lang.t("プロフィールに誤りがあります", "the profile has errors")
+                ),
+            )
+        })
 }
 
 /// The size summary printed by `issue` and `size`.

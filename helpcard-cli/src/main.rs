@@ -143,6 +143,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The vocabulary labels for this language.
+    pub fn vocab(self) -> helpcard_core::vocab::Lang {
+        if self == Lang::Ja {
+            helpcard_core::vocab::Lang::Ja
+        } else {
+            helpcard_core::vocab::Lang::En
+        }
+    }
+
     /// Picks the message in this language.
     pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
         if self == Lang::Ja { ja } else { en }

@@ -64,11 +64,7 @@ fn code_json(c: Code, lang: VocabLang) -> Value {
 }
 
 fn to_json(o: &Opened, lang: Lang) -> Value {
-    let vl = if lang == Lang::Ja {
-        VocabLang::Ja
-    } else {
-        VocabLang::En
-    };
+    let vl = lang.vocab();
     let private = match &o.private {
         PrivateOutcome::Absent => Value::Null,
         PrivateOutcome::Locked => json!("locked"),

@@ -11,11 +11,7 @@ fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
 }
 
 fn vocab(lang: Lang) -> VocabLang {
-    if lang == Lang::Ja {
-        VocabLang::Ja
-    } else {
-        VocabLang::En
-    }
+    lang.vocab()
 }
 
 /// The verified card, public part first; the private part only if it was decrypted.
