@@ -418,11 +418,7 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
     if let Some(path) = &a.pdf {
         let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
         let mut doc = pdf::Document::new(&font)?;
-        let issuer_name = a
-            .issuing
-            .issuer_name
-            .as_deref()
-            .unwrap_or(&a.issuing.issuer_id);
+        let issuer_name = a.issuing.issuer_name();
         let faces: Vec<pdf::CardFace<'_>> = ok
             .iter()
             .filter_map(|(row, i)| {

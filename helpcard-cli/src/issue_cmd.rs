@@ -46,6 +46,11 @@ pub struct Issuing {
 }
 
 impl Issuing {
+    /// The office name printed on cards.
+    pub fn issuer_name(&self) -> &str {
+        self.issuer_name.as_deref().unwrap_or(&self.issuer_id)
+    }
+
     /// Validity from now.
     pub fn validity(&self, now: UnixTime) -> Validity {
         Validity {
@@ -235,11 +240,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     fail::write(&with_ext(&a.out, ".txt"), text.as_bytes(), lang)?;
     let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
     let mut doc = pdf::Document::new(&font)?;
-    let issuer_name = a
-        .issuing
-        .issuer_name
-        .as_deref()
-        .unwrap_or(&a.issuing.issuer_id);
+    let issuer_name = a.issuing.issuer_name();
     doc.card_page(&printout::face(
         &profile,
         &symbol,
