@@ -155,6 +155,7 @@ fn levers() {
         Pass::ScaledRqrr(2.0),
         Pass::ScaledRqrr(0.5),
         Pass::Sharpened,
+        Pass::LocalMean(3),
     ];
     for pass in candidates {
         let r = ok(&[pass]);
