@@ -340,7 +340,19 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
 pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
     let now = crate::now();
     let started = std::time::Instant::now();
-    let rows = read_rows(&a.source, now.date(), lang)?;
+    let mut rows = read_rows(&a.source, now.date(), lang)?;
+    // Output files are named after the holder: a repeated holder would overwrite a card.
+    let mut first_row = std::collections::HashMap::new();
+    for row in &mut rows {
+        if let Some(first) = first_row.get(&row.holder) {
+            row.profile = Err(format!(
+                "holder_ref {} {first}",
+                lang.t("は次の行と重複しています:", "repeats")
+            ));
+        } else {
+            first_row.insert(row.holder.clone(), row.origin.clone());
+        }
+    }
     let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
     let responder = keys_cmd::load_responder_public(&a.responder, lang)?;
     std::fs::create_dir_all(&a.out)
@@ -389,11 +401,20 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
                 })
             })
             .collect();
+        // A worker that panicked would leave rows without results; refuse the whole batch
+        // rather than attribute a card to the wrong row.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+            .map(|h| h.join().ok())
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.into_iter().flatten().collect::<Vec<_>>())
+    })
+    .ok_or_else(|| {
+        Fail::general(lang.t(
+            "内部エラーのため一括発行を中止しました（何も登録していません）",
+            "internal error: the batch was stopped and nothing was registered",
+        ))
+    })?;
     progress.finish_and_clear();
     let issue_time = started.elapsed();
     let mut ok = Vec::new();

@@ -424,7 +424,8 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
         "holder_ref,help,message,name,birth_date,allergies,contact1_name,contact1_relation,contact1_phone\n\
          case-1,writing;sign-language,筆談でお願いします,田中 美咲,1987-09-02,なし,田中 健,spouse,090-1234-5678\n\
          case-2,speak-slowly,,佐藤 健太,2010-07-14,卵;小麦,佐藤 由美,mother,090-ABCD-2222\n\
-         case-3,quiet-place,静かな場所へ,渡辺 亮,,,,,\n",
+         case-3,quiet-place,静かな場所へ,渡辺 亮,,,,,\n\
+         case-1,writing,,別人,,,,,\n",
     )
     .unwrap();
     let out = o.run(
