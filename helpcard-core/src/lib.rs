@@ -81,6 +81,7 @@ pub mod profile;
 pub mod qr;
 pub mod qrtext;
 pub mod size;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod trust;
 pub mod vocab;
