@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use helpcard_core::card::{self, Compression, ResponderKeys, Validity};
+use helpcard_core::card::{self, ResponderKeys, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
@@ -116,15 +116,9 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
     };
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, now.date()).map_err(|e| format!("{name}: {e}"))?;
-        let issued = card::issue(
-            &profile,
-            &world.issuer,
-            Some(&world.responder.public_key()),
-            validity,
-            Compression::Auto,
-            &mut rng,
-        )
-        .map_err(|e| format!("{name}: {e}"))?;
+        let issued = world
+            .issue(&profile, validity, &mut rng)
+            .map_err(|e| format!("{name}: {e}"))?;
         let text =
             qrtext::encode(qrtext::DEFAULT_PREFIX, &issued.bytes).map_err(|e| e.to_string())?;
         write(&format!("cards/{name}.txt"), text.as_bytes())?;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::card::Validity;
 use helpcard_core::date::UnixTime;
 use helpcard_core::qrtext;
 use helpcard_core::size::SizeReport;
@@ -35,15 +35,9 @@ pub fn run(a: SizeArgs, lang: Lang) -> Result<(), Fail> {
     };
     for path in &a.profiles {
         let profile = issue_cmd::load_profile(path, now.date(), lang)?;
-        let issued = card::issue(
-            &profile,
-            &world.issuer,
-            Some(&world.responder.public_key()),
-            validity,
-            Compression::Auto,
-            &mut StreamRng::from_seed(0),
-        )
-        .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
+        let issued = world
+            .issue(&profile, validity, &mut StreamRng::from_seed(0))
+            .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
         let r = SizeReport::measure(&issued, &a.prefix)
             .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
         if a.json {

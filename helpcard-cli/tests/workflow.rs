@@ -52,6 +52,19 @@ fn profile_path(name: &str) -> String {
         .to_string()
 }
 
+/// `head`, then the issuer and responder key arguments every issuing command takes, then `tail`.
+fn issuing<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    let keys = [
+        "--issuer",
+        "issuer.key.json",
+        "--issuer-id",
+        "musashino",
+        "--responder",
+        "responder.pub.json",
+    ];
+    [head, &keys[..], tail].concat()
+}
+
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s.trim()).unwrap()
 }
@@ -99,20 +112,10 @@ not_after = "2099-01-01"
         "trust.cbor",
     ]);
     let profile = profile_path("02-autism-teen");
-    let issued = o.ok(&[
-        "issue",
-        &profile,
-        "--issuer",
-        "issuer.key.json",
-        "--issuer-id",
-        "musashino",
-        "--responder",
-        "responder.pub.json",
-        "--out",
-        "card",
-        "--holder",
-        "case-0042",
-    ]);
+    let issued = o.ok(&issuing(
+        &["issue", &profile],
+        &["--out", "card", "--holder", "case-0042"],
+    ));
     assert!(issued.contains("bytes"), "{issued}");
     let card_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
 
@@ -232,18 +235,7 @@ not_after = "2099-01-01"
     )
     .unwrap();
     let out = o.run(
-        &[
-            "issue",
-            "huge.toml",
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "huge",
-        ],
+        &issuing(&["issue", "huge.toml"], &["--out", "huge"]),
         "correct horse battery",
     );
     assert_eq!(out.status.code(), Some(3));
@@ -300,18 +292,7 @@ not_after = "2099-01-01"
 
     // Wrong passphrase: exit 4, and the file is named.
     let out = o.run(
-        &[
-            "issue",
-            &profile,
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "x",
-        ],
+        &issuing(&["issue", &profile], &["--out", "x"]),
         "wrong passphrase",
     );
     assert_eq!(out.status.code(), Some(4));
@@ -324,18 +305,7 @@ not_after = "2099-01-01"
     )
     .unwrap();
     let out = o.run(
-        &[
-            "issue",
-            "bad.toml",
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "bad",
-        ],
+        &issuing(&["issue", "bad.toml"], &["--out", "bad"]),
         "correct horse battery",
     );
     assert_eq!(out.status.code(), Some(3));
@@ -428,21 +398,7 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
          case-1,writing,,別人,,,,,\n",
     )
     .unwrap();
-    let out = o.run(
-        &[
-            "batch",
-            "cards.csv",
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "cards",
-        ],
-        "",
-    );
+    let out = o.run(&issuing(&["batch", "cards.csv"], &["--out", "cards"]), "");
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -463,21 +419,7 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
     assert!(o.path("cards/case-1.png").exists() && !o.path("cards/case-2.png").exists());
     // An unknown column is refused before anything is issued.
     std::fs::write(o.path("bad.csv"), "holder_ref,nmae\nx,y\n").unwrap();
-    let out = o.run(
-        &[
-            "batch",
-            "bad.csv",
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "cards2",
-        ],
-        "",
-    );
+    let out = o.run(&issuing(&["batch", "bad.csv"], &["--out", "cards2"]), "");
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown column \"nmae\""));
     std::fs::remove_dir_all(&o.dir).unwrap();

@@ -6,7 +6,7 @@
 #![allow(missing_docs)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use helpcard_core::card::{self, Compression, ResponderKeys, Validity};
+use helpcard_core::card::{self, ResponderKeys, Validity};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::ResponderKey;
 use helpcard_core::profile::Profile;
@@ -29,33 +29,17 @@ fn bench(c: &mut Criterion) {
         let profile = Profile::load_toml(text, today).expect("profile");
         let mut rng = StreamRng::from_seed(1);
         issue_group.bench_with_input(BenchmarkId::from_parameter(name), &profile, |b, p| {
-            b.iter(|| {
-                card::issue(
-                    p,
-                    &world.issuer,
-                    Some(&world.responder.public_key()),
-                    validity,
-                    Compression::Auto,
-                    &mut rng,
-                )
-                .expect("issue")
-            })
+            b.iter(|| world.issue(p, validity, &mut rng).expect("issue"))
         });
     }
     issue_group.finish();
     let mut open_group = c.benchmark_group("open");
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, today).expect("profile");
-        let bytes = card::issue(
-            &profile,
-            &world.issuer,
-            Some(&world.responder.public_key()),
-            validity,
-            Compression::Auto,
-            &mut StreamRng::from_seed(1),
-        )
-        .expect("issue")
-        .bytes;
+        let bytes = world
+            .issue(&profile, validity, &mut StreamRng::from_seed(1))
+            .expect("issue")
+            .bytes;
         open_group.bench_with_input(BenchmarkId::new("with_key", name), &bytes, |b, bytes| {
             b.iter(|| card::open(bytes, &trust, now, Some(&keys), None).expect("open"))
         });

@@ -2,7 +2,7 @@
 //!
 //! Run: `cargo run --release -p helpcard-core --example sizes`
 
-use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::card::Validity;
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::profile::Profile;
 use helpcard_core::qrtext::DEFAULT_PREFIX;
@@ -22,15 +22,9 @@ fn main() {
     );
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, today).expect("reference profile");
-        let issued = card::issue(
-            &profile,
-            &world.issuer,
-            Some(&world.responder.public_key()),
-            validity,
-            Compression::Auto,
-            &mut StreamRng::from_seed(1),
-        )
-        .expect("issue");
+        let issued = world
+            .issue(&profile, validity, &mut StreamRng::from_seed(1))
+            .expect("issue");
         let r = SizeReport::measure(&issued, DEFAULT_PREFIX).expect("prefix");
         let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
         println!(

@@ -153,6 +153,25 @@ impl DemoWorld {
         }
     }
 
+    /// Issues `profile` with these keys (private part to the responder key, compressed when
+    /// smaller): the one call benchmarks, size reports and demos need.
+    pub fn issue(
+        &self,
+        profile: &crate::profile::Profile,
+        validity: crate::card::Validity,
+        rng: &mut impl rand_core::CryptoRngCore,
+    ) -> Result<crate::card::Issued, crate::error::IssueError> {
+        let responder = self.responder.public_key();
+        crate::card::issue(
+            profile,
+            &self.issuer,
+            Some(&responder),
+            validity,
+            crate::card::Compression::Auto,
+            rng,
+        )
+    }
+
     /// A trust store pinning the root and holding the trust list, as of `now`.
     pub fn trust_store(&self, now: crate::date::UnixTime) -> crate::trust::TrustStore {
         let mut store = crate::trust::TrustStore::new(vec![self.root.verifying_key()]);
