@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::QRCodeReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader};
 
 /// Largest image accepted: 8192 × 8192 pixels (a 64 MP photo), far above any camera frame.
 pub const MAX_PIXELS: usize = 8192 * 8192;
@@ -285,11 +285,10 @@ fn hints(try_harder: bool) -> DecodeHints {
 }
 
 fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<u8>> {
-    let Ok(source) = Luma8LuminanceSource::new(
-        image.pixels.to_vec(),
-        image.width as u32,
-        image.height as u32,
-    ) else {
+    // Borrow the frame: no copy of the pixels on every pass.
+    let Ok(source) =
+        Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32)
+    else {
         return Vec::new();
     };
     let h = hints(try_harder);
