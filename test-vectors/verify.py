@@ -3,18 +3,19 @@
 
 Uses only `cbor2` and `cryptography` (pinned in requirements.txt) and this file: none of the Rust
 code. For every vector it decodes the QR text, verifies the trust list, the revocation list and
-the card's COSE_Sign1 (Ed25519), checks times and revocation, and decrypts the COSE_Encrypt
-(ECDH-ES + HKDF-256 with X25519, ChaCha20/Poly1305, optional raw DEFLATE). Valid vectors must
-open and reproduce every recorded stage; failure vectors must be rejected.
+the card's COSE_Sign1 (Ed25519), checks times and revocation, decrypts the COSE_Encrypt
+(ECDH-ES + HKDF-256 with X25519, ChaCha20/Poly1305) and decodes both parts' texts with the text
+model (`helpcard-core/src/text/ja-1.model`, read by the ~70 lines of `TextModel` below). Valid
+vectors must open and reproduce every recorded stage; failure vectors must be rejected.
 
 Exit status 0 only if every vector behaves as expected.
 """
+import bisect
 import hashlib
 import io
 import json
 import pathlib
 import sys
-import zlib
 
 import cbor2
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -27,10 +28,211 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 CLAIM_HELPCARD = -65537
 CLOCK_SKEW = 300
 WIDTHS = [0, 3, 5, 8, 10, 13, 15, 17]
+KID_LEN = 4
+ROOT = pathlib.Path(__file__).resolve().parent
+MODEL_PATH = ROOT.parent / "helpcard-core" / "src" / "text" / "ja-1.model"
+MAX_SYMBOLS = 4096
 
 
 class Reject(Exception):
     """The card (or its private part) is rejected; args[0] is the outcome code."""
+
+
+class TextModel:
+    """The static text model and the arithmetic decoder (48-bit state, integer only)."""
+    END, ESC = 0, 1
+    BITS = 48
+
+    def __init__(self, data):
+        assert data[:5] == b"HCTM1", "model magic"
+        self.data, self.pos = data, 5
+        self.a0, self.a1 = self.int(), self.int()
+        self.chars = [chr(self.int()) for _ in range(self.int())]
+        self.w0 = [self.int() for _ in range(len(self.chars) + 2)]
+        self.cum0 = [0]
+        for w in self.w0:
+            self.cum0.append(self.cum0[-1] + w)
+        self.o1 = {self.int(): self.row() for _ in range(self.int())}
+        self.o2 = {}
+        for _ in range(self.int()):
+            a, b = self.int(), self.int()
+            self.o2[a, b] = self.row()
+        assert self.pos == len(data), "model length"
+
+    def int(self):  # unsigned LEB128
+        n = shift = 0
+        while True:
+            byte = self.data[self.pos]
+            self.pos += 1
+            n |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return n
+
+    def row(self):
+        row, last = {}, 0
+        for _ in range(self.int()):
+            last += self.int()
+            row[last] = self.int()
+        return row
+
+    def distribution(self, p2, p1, seen, seen2):
+        """(sorted extra weights, total) after p2, p1: static order-0 plus sparse extras."""
+        extra = {}
+        rows = [self.o1.get(p1, {}), self.o2.get((p2, p1), {}),
+                {s: n * self.a0 for s, n in seen.items()},
+                {s: n * self.a1 for s, n in seen2.get(p1, {}).items()}]
+        for row in rows:
+            for sym, w in row.items():
+                extra[sym] = extra.get(sym, 0) + w
+        return sorted(extra.items()), self.cum0[-1] + sum(extra.values())
+
+    def symbols(self, texts):
+        """Yields (p2, p1, symbol, escaped code point or None) for every coded symbol."""
+        index = {c: i + 2 for i, c in enumerate(self.chars)}
+        for text in texts:
+            p2 = p1 = self.END
+            for c in list(text) + [None]:
+                sym = self.END if c is None else index.get(c, self.ESC)
+                yield p2, p1, sym, (ord(c) if sym == self.ESC else None)
+                p2, p1 = p1, sym
+
+    def encode(self, texts):
+        full = 1 << self.BITS
+        half, quarter, mask = full >> 1, full >> 2, full - 1
+        low, high, pending, out = 0, mask, 0, []
+
+        def put(total, cum, width):
+            nonlocal low, high, pending
+            span = high - low + 1
+            low, high = low + cum * span // total, low + (cum + width) * span // total - 1
+            while True:
+                if (low ^ high) & half == 0:
+                    bit = low >> (self.BITS - 1)
+                    out.extend([bit] + [bit ^ 1] * pending)
+                    pending = 0
+                    low, high = (low << 1) & mask, ((high << 1) & mask) | 1
+                elif low & ~high & quarter:
+                    pending += 1
+                    low, high = (low << 1) ^ half, ((high ^ half) << 1) | half | 1
+                else:
+                    return
+
+        seen, seen2 = {}, {}
+        for p2, p1, sym, cp in self.symbols(texts):
+            order, total = self.distribution(p2, p1, seen, seen2)
+            extra = dict(order)
+            put(total, self.cum0[sym] + sum(w for s, w in order if s < sym), self.w0[sym] + extra.get(sym, 0))
+            if cp is not None:
+                put(0x110000, cp, 1)
+            seen[sym] = seen.get(sym, 0) + 1
+            seen2.setdefault(p1, {})[sym] = seen2.get(p1, {}).get(sym, 0) + 1
+        if not texts:
+            return b""
+        out += [1] + [0] * pending
+        out += [0] * (-len(out) % 8)
+        data = bytes(int("".join(map(str, out[i:i + 8])), 2) for i in range(0, len(out), 8))
+        return data.rstrip(b"\0")
+
+    def decode(self, stream, count):
+        """`count` strings from `stream`; Reject("bad_text") unless it is exactly the coding
+        of those strings."""
+        full = 1 << self.BITS
+        half, quarter, mask = full >> 1, full >> 2, full - 1
+        bits = iter([(byte >> (7 - i)) & 1 for byte in stream for i in range(8)])
+        low, high, code = 0, mask, 0
+        for _ in range(self.BITS):
+            code = (code << 1) | next(bits, 0)
+
+        def take(total, find):
+            nonlocal low, high, code
+            span = high - low + 1
+            symbol, cum, width = find(((code - low + 1) * total - 1) // span)
+            low, high = low + cum * span // total, low + (cum + width) * span // total - 1
+            while True:
+                if (low ^ high) & half == 0:
+                    code = ((code << 1) & mask) | next(bits, 0)
+                    low, high = (low << 1) & mask, ((high << 1) & mask) | 1
+                elif low & ~high & quarter:
+                    code = (code & half) | ((code << 1) & (mask >> 1)) | next(bits, 0)
+                    low, high = (low << 1) ^ half, ((high ^ half) << 1) | half | 1
+                else:
+                    return symbol
+
+        seen, seen2, texts, symbols = {}, {}, [], 0
+        for _ in range(count):
+            p2 = p1 = self.END
+            text = ""
+            while True:
+                symbols += 1
+                if symbols > MAX_SYMBOLS:
+                    raise Reject("bad_text")
+                order, total = self.distribution(p2, p1, seen, seen2)
+
+                def find(value):
+                    # Between symbols with extra weight the cumulative is cum0 plus a constant.
+                    added, start = 0, 0
+                    for sym, w in order:
+                        if value < self.cum0[sym] + added:
+                            break
+                        if value < self.cum0[sym + 1] + added + w:
+                            return sym, self.cum0[sym] + added, self.w0[sym] + w
+                        added += w
+                        start = sym + 1
+                    sym = bisect.bisect_right(self.cum0, value - added, start) - 1
+                    return sym, self.cum0[sym] + added, self.w0[sym]
+
+                symbol = take(total, find)
+                if symbol == self.ESC:
+                    cp = take(0x110000, lambda v: (v, v, 1))
+                    if 0xD800 <= cp < 0xE000:
+                        raise Reject("bad_text")
+                    text += chr(cp)
+                elif symbol != self.END:
+                    text += self.chars[symbol - 2]
+                seen[symbol] = seen.get(symbol, 0) + 1
+                seen2.setdefault(p1, {})[symbol] = seen2.get(p1, {}).get(symbol, 0) + 1
+                p2, p1 = p1, symbol
+                if symbol == self.END:
+                    break
+            texts.append(text)
+        if self.encode(texts) != stream:
+            raise Reject("bad_text")
+        return texts
+
+
+def unpack(data):
+    """A packed part: CBOR structure with empty texts, then the text stream."""
+    stream = io.BytesIO(data)
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except Exception:
+        raise Reject("bad_profile")
+    structure = data[:stream.tell()]
+    if cbor2.dumps(value, canonical=True) != structure:
+        raise Reject("bad_profile")
+    slots = []
+
+    def walk(v, parent, key):
+        if isinstance(v, str):
+            if v:
+                raise Reject("bad_profile")
+            slots.append((parent, key))
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, v, i)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, v, k)
+
+    walk(value, None, None)
+    texts = MODEL.decode(data[stream.tell():], len(slots))
+    for (parent, key), text in zip(slots, texts):
+        parent[key] = text
+    return value
+
+
+MODEL = TextModel(MODEL_PATH.read_bytes())
 
 
 def qr_decode(text):
@@ -91,7 +293,7 @@ def parse_sign1(data):
     if unprotected != {} or not isinstance(payload, bytes):
         raise Reject("bad_structure")
     kid = header.get(4, b"")
-    if len(kid) != 8 or len(signature) != 64:
+    if len(kid) != KID_LEN or len(signature) != 64:
         raise Reject("bad_length")
     return header, sign1
 
@@ -106,7 +308,7 @@ def verify_sign1(sign1, public):
 
 
 def key_id(label, public):
-    return hashlib.sha256(label + public).digest()[:8]
+    return hashlib.sha256(label + public).digest()[:KID_LEN]
 
 
 def load_trust_list(data, root_public):
@@ -139,9 +341,10 @@ def decrypt(enc, responder_secret, responder_kid, cti):
         raise Reject("bad_structure")
     protected, unprotected, ciphertext, recipients = enc
     check_protected(protected, 24)
-    iv = unprotected.get(5, b"")
-    if len(iv) != 12:
+    # The only IV the format has: Partial IV h'00' over a zero Base IV (RFC 9052 section 3.1).
+    if unprotected != {6: b"\x00"}:
         raise Reject("bad_length")
+    iv = bytes(12)
     if len(recipients) != 1 or len(recipients[0]) != 3:
         raise Reject("bad_structure")
     r_protected, r_unprotected, r_ciphertext = recipients[0]
@@ -165,22 +368,8 @@ def decrypt(enc, responder_secret, responder_kid, cti):
         plaintext = ChaCha20Poly1305(cek).decrypt(iv, ciphertext, aad)
     except InvalidTag:
         raise Reject("decryption_failed")
-    if plaintext[:1] == b"\x01":
-        try:
-            inflater = zlib.decompressobj(-15)
-            private_cbor = inflater.decompress(plaintext[1:], 65536)
-            if not inflater.eof or inflater.unused_data:
-                raise zlib.error("incomplete")
-        except zlib.error:
-            raise Reject("bad_compression")
-    elif plaintext[:1] == b"\x00":
-        private_cbor = plaintext[1:]
-    else:
-        raise Reject("bad_structure")
-    try:
-        private = strict(private_cbor)
-    except Reject:
-        raise Reject("bad_profile")
+    private = unpack(plaintext)
+    private_cbor = cbor2.dumps(private, canonical=True)
     if not isinstance(private, dict) or 1 not in private or not set(private) <= set(range(1, 18)):
         raise Reject("bad_profile")
     return plaintext, private_cbor
@@ -206,8 +395,10 @@ def open_vector(v):
         if set(claims) != {4, 6, 7, CLAIM_HELPCARD}:
             raise Reject("bad_structure")
         exp, iat, cti, content = claims[4], claims[6], claims[7], claims[CLAIM_HELPCARD]
-        if content[0] != 1:
+        if content[0] != 2:
             raise Reject("unknown_version")
+        if not isinstance(content[1], bytes):
+            raise Reject("bad_structure")
         if not issuer[4] <= iat < issuer[5]:
             raise Reject("issuer_key_not_valid")
         if now + CLOCK_SKEW < iat:
@@ -217,8 +408,12 @@ def open_vector(v):
         if revocations is not None:
             if cti in revocations[6] or (7 in revocations and iat < revocations[7]):
                 raise Reject("revoked")
+        public = unpack(content[1])
+        if not isinstance(public, dict) or not set(public) <= {1, 2}:
+            raise Reject("bad_profile")
         details.update(card_id=cti.hex(), claims=sign1[2].hex(), cose_sign1=card.hex(),
-                       public_cbor=cbor2.dumps(content[1], canonical=True).hex())
+                       public_packed=content[1].hex(),
+                       public_cbor=cbor2.dumps(public, canonical=True).hex())
         details["public_verified"] = True
         if len(content) == 3 and v["open_with_responder_key"]:
             plaintext, private_cbor = decrypt(content[2], bytes.fromhex(keys["responder_secret"]),
@@ -231,7 +426,7 @@ def open_vector(v):
 
 
 def main():
-    directory = pathlib.Path(__file__).parent / "v1"
+    directory = ROOT / "v2"
     files = sorted(directory.glob("*.json"))
     failures, exact = [], 0
     for path in files:
@@ -245,7 +440,8 @@ def main():
                 continue
             if details["card_id"] != v["expect"]["card_id"]:
                 failures.append(f"{name}: card id differs")
-            for stage in ("cose_sign1", "claims", "public_cbor", "plaintext", "private_cbor", "cose_encrypt"):
+            for stage in ("cose_sign1", "claims", "public_packed", "public_cbor", "plaintext",
+                          "private_cbor", "cose_encrypt"):
                 if stage in details and details[stage] != v["stages"][stage]:
                     failures.append(f"{name}: stage {stage} differs")
             if v["open_with_responder_key"] and v["stages"]["private_cbor"] and "private_cbor" not in details:

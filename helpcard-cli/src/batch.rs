@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::card::{self, Validity};
 use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_core::qr::{self, EcLevel};
@@ -289,7 +289,6 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
         job.issuer,
         Some(job.responder),
         job.validity,
-        Compression::Auto,
         &mut OsRng,
     )
     .map_err(|e| e.to_string())?;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use helpcard_core::card::{self, Compression, Validity};
+use helpcard_core::card::{self, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::Role;
 use helpcard_core::profile::{Profile, ProfileError};
@@ -137,7 +137,7 @@ pub fn load_profile(
 pub fn summary(r: &SizeReport, lang: Lang) -> String {
     let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
     format!(
-        "{} {} / QR {} L {} M {} Q {} ({}: {} {} {} {} {} {} {} {} {} {}→{})",
+        "{} {} / QR {} L {} M {} Q {} ({}: {} {} {} {} {} {}→{} {} {} {} {}→{})",
         r.payload_bytes,
         lang.t("バイト", "bytes"),
         lang.t("バージョン", "version"),
@@ -150,6 +150,7 @@ pub fn summary(r: &SizeReport, lang: Lang) -> String {
         lang.t("クレーム", "claims"),
         r.claims_overhead,
         lang.t("公開", "public"),
+        r.public_before_compression,
         r.public_part,
         lang.t("暗号化", "encryption"),
         r.key_agreement_and_encryption,
@@ -175,15 +176,8 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         .map(|p| keys_cmd::load_responder_public(p, lang))
         .transpose()?;
     let validity = a.issuing.validity(now);
-    let issued = card::issue(
-        &profile,
-        &issuer,
-        responder.as_ref(),
-        validity,
-        Compression::Auto,
-        &mut OsRng,
-    )
-    .map_err(|e| Fail::with_code(fail::PROFILE, format!("{}: {e}", a.profile.display())))?;
+    let issued = card::issue(&profile, &issuer, responder.as_ref(), validity, &mut OsRng)
+        .map_err(|e| Fail::with_code(fail::PROFILE, format!("{}: {e}", a.profile.display())))?;
     let text = qrtext::encode(&a.issuing.prefix, &issued.bytes)
         .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
     let size = SizeReport::measure(&issued, &a.issuing.prefix)

@@ -1,11 +1,14 @@
-//! Prints the size of a card for every reference profile.
+//! Prints the size of a card for every reference profile: bytes per section (public and
+//! private part before and after text coding), QR version at ECC L/M/Q, and the version and
+//! level an issued card gets (the highest level that fits the smallest version).
 //!
-//! Run: `cargo run --release -p helpcard-core --example sizes`
+//! Run: `cargo run --release -p helpcard-core --features testing --example sizes`
 
 use helpcard_core::card::Validity;
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::profile::Profile;
-use helpcard_core::qrtext::DEFAULT_PREFIX;
+use helpcard_core::qr;
+use helpcard_core::qrtext::{self, DEFAULT_PREFIX};
 use helpcard_core::size::SizeReport;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
 
@@ -17,8 +20,8 @@ fn main() {
     };
     let today = Date::from_ymd(2026, 11, 25).expect("date");
     println!(
-        "{:<24} {:>6} {:>5} {:>5} {:>6} {:>6} {:>8} {:>8} {:>4} {:>4} {:>4}",
-        "profile", "bytes", "sig", "clm", "public", "enc", "priv", "deflated", "L", "M", "Q"
+        "{:<24} {:>5} {:>4} {:>4} {:>11} {:>4} {:>11} {:>3} {:>3} {:>3} {:>6}",
+        "profile", "bytes", "sig", "clm", "public", "enc", "private", "L", "M", "Q", "card"
     );
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, today).expect("reference profile");
@@ -27,19 +30,23 @@ fn main() {
             .expect("issue");
         let r = SizeReport::measure(&issued, DEFAULT_PREFIX).expect("prefix");
         let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+        let text = qrtext::encode(DEFAULT_PREFIX, &issued.bytes).expect("prefix");
+        let card = qr::best_ec_level(&text).map_or("-".into(), |(v, ec)| format!("v{v}-{ec:?}"));
         println!(
-            "{:<24} {:>6} {:>5} {:>5} {:>6} {:>6} {:>8} {:>8} {:>4} {:>4} {:>4}",
+            "{:<24} {:>5} {:>4} {:>4} {:>4} → {:>4} {:>4} {:>4} → {:>4} {:>3} {:>3} {:>3} {:>6}",
             name,
             r.payload_bytes,
             r.signature_and_envelope,
             r.claims_overhead,
+            r.public_before_compression,
             r.public_part,
             r.key_agreement_and_encryption,
             r.private_before_compression,
             r.private_after_compression,
             v(r.qr_version_l),
             v(r.qr_version_m),
-            v(r.qr_version_q)
+            v(r.qr_version_q),
+            card
         );
     }
 }

@@ -1,14 +1,16 @@
-//! Issuing and opening cards: profile → CBOR → (DEFLATE) → COSE_Encrypt → CWT claims →
-//! COSE_Sign1 → bytes, and back.
+//! Issuing and opening cards: profile → CBOR → packed (texts coded) → COSE_Encrypt → CWT
+//! claims → COSE_Sign1 → bytes, and back.
 //!
 //! ```text
 //! card    = COSE_Sign1 (untagged), protected {1: -19 (Ed25519), 4: issuer kid}
-//! claims  = { 4: exp, 6: iat, 7: cti (8 bytes), -65537: [1, public, ? COSE_Encrypt] }
-//! COSE_Encrypt: protected {1: 24}, unprotected {5: iv},
+//! claims  = { 4: exp, 6: iat, 7: cti (8 bytes), -65537: [2, packed public, ? COSE_Encrypt] }
+//! COSE_Encrypt: protected {1: 24}, unprotected {6: h'00' (Partial IV; Base IV is zero)},
 //!               one recipient [{1: -25}, {4: responder kid, -1: {1: 1, -1: 4, -2: x}}, h'']
 //!               external_aad = cti (binds the private part to this card)
-//! plaintext = coding byte (0: CBOR, 1: raw DEFLATE of CBOR) ‖ private part
+//! plaintext = packed private part
 //! ```
+//!
+//! "packed" is the part's CBOR with its texts coded by the text model ([`crate::packed`]).
 
 use ciborium::Value;
 use rand_core::CryptoRngCore;
@@ -19,20 +21,16 @@ use crate::cose::{self, EncryptRandom, Encrypted, Signed};
 use crate::date::UnixTime;
 use crate::error::{IssueError, OpenError};
 use crate::keys::{KeyId, ResponderKey, ResponderPublicKey, SigningKey};
+use crate::packed::{self, UnpackError};
 use crate::profile::{PrivatePart, Profile, PublicPart};
 use crate::trust::{CardId, Revocations, TrustStore};
 
 /// The card format version inside the signed claims (and as the QR text's version digit).
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 /// CWT private-use claim key holding `[version, public, ? encrypted]`.
 pub const CLAIM_HELPCARD: i64 = -65537;
 /// Tolerated clock difference for cards "issued in the future" (seconds).
 pub const CLOCK_SKEW: u64 = 300;
-/// Largest private part accepted after decompression (a bound against DEFLATE bombs).
-const MAX_PLAINTEXT: usize = 64 * 1024;
-
-const CODING_CBOR: u8 = 0;
-const CODING_DEFLATE: u8 = 1;
 
 /// When a card is valid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,16 +41,6 @@ pub struct Validity {
     pub expires_at: UnixTime,
 }
 
-/// Whether to DEFLATE the private part.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Compression {
-    /// Compress when that makes it smaller.
-    #[default]
-    Auto,
-    /// Never compress.
-    Never,
-}
-
 /// A freshly issued card, with every intermediate stage (for vectors and size reports).
 #[derive(Debug)]
 pub struct Issued {
@@ -60,11 +48,13 @@ pub struct Issued {
     pub bytes: Vec<u8>,
     /// The card id (`cti`).
     pub card_id: CardId,
-    /// Public part CBOR.
+    /// Public part CBOR, texts inline.
     pub public_cbor: Vec<u8>,
-    /// Private part CBOR (sensitive; wiped on drop).
+    /// Public part as on the card: packed (texts coded).
+    pub public_packed: Vec<u8>,
+    /// Private part CBOR, texts inline (sensitive; wiped on drop).
     pub private_cbor: Option<Zeroizing<Vec<u8>>>,
-    /// Plaintext actually encrypted: coding byte ‖ (DEFLATE of) private CBOR (sensitive).
+    /// Plaintext actually encrypted: the packed private part (sensitive).
     pub plaintext: Option<Zeroizing<Vec<u8>>>,
     /// The COSE_Encrypt structure.
     pub encrypted: Option<Vec<u8>>,
@@ -73,13 +63,12 @@ pub struct Issued {
 }
 
 /// Issues a card. Randomness is taken from `rng` in this order: card id (8 bytes), then if
-/// there is a private part the ephemeral X25519 secret (32) and the IV (12).
+/// there is a private part the ephemeral X25519 secret (32).
 pub fn issue(
     profile: &Profile,
     issuer: &SigningKey,
     responder: Option<&ResponderPublicKey>,
     validity: Validity,
-    compression: Compression,
     rng: &mut impl CryptoRngCore,
 ) -> Result<Issued, IssueError> {
     if validity.expires_at <= validity.issued_at {
@@ -89,16 +78,20 @@ pub fn issue(
     rng.fill_bytes(&mut cti);
     let public_value = profile.public.to_cbor();
     let public_cbor = cbor::encode(&public_value);
-    let mut content = vec![Value::from(FORMAT_VERSION), public_value];
+    let public_packed = packed::pack(&public_value).map_err(IssueError::Text)?;
+    let mut content = vec![
+        Value::from(FORMAT_VERSION),
+        Value::Bytes(public_packed.clone()),
+    ];
     let (mut private_cbor, mut plaintext, mut encrypted) = (None, None, None);
     if let Some(private) = &profile.private {
         let responder = responder.ok_or(IssueError::NoResponderKey)?;
-        let random = EncryptRandom {
-            ephemeral_secret: Zeroizing::new(random_array(rng)),
-            iv: random_array(rng),
-        };
-        let private_bytes = Zeroizing::new(private.to_cbor_bytes());
-        let pt = Zeroizing::new(encode_plaintext(&private_bytes, compression));
+        let mut ephemeral_secret = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(ephemeral_secret.as_mut());
+        let random = EncryptRandom { ephemeral_secret };
+        let private_value = private.to_cbor();
+        let private_bytes = Zeroizing::new(cbor::encode(&private_value));
+        let pt = Zeroizing::new(packed::pack(&private_value).map_err(IssueError::Text)?);
         let value =
             cose::encrypt(&pt, responder, &cti, &random).ok_or(IssueError::BadResponderKey)?;
         encrypted = Some(cbor::encode(&value));
@@ -117,6 +110,7 @@ pub fn issue(
         bytes,
         card_id: CardId(cti),
         public_cbor,
+        public_packed,
         private_cbor,
         plaintext,
         encrypted,
@@ -124,32 +118,13 @@ pub fn issue(
     })
 }
 
-fn random_array<const N: usize>(rng: &mut impl CryptoRngCore) -> [u8; N] {
-    let mut b = [0u8; N];
-    rng.fill_bytes(&mut b);
-    b
-}
-
-fn encode_plaintext(private_cbor: &[u8], compression: Compression) -> Vec<u8> {
-    if compression == Compression::Auto {
-        let deflated = miniz_oxide::deflate::compress_to_vec(private_cbor, 10);
-        if deflated.len() < private_cbor.len() {
-            return [&[CODING_DEFLATE][..], &deflated].concat();
-        }
-    }
-    [&[CODING_CBOR][..], private_cbor].concat()
-}
-
-fn decode_plaintext(plaintext: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-    match plaintext.split_first() {
-        Some((&CODING_CBOR, body)) => Ok(Zeroizing::new(body.to_vec())),
-        Some((&CODING_DEFLATE, body)) => {
-            miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_PLAINTEXT)
-                .map(Zeroizing::new)
-                .map_err(|_| OpenError::BadCompression)
-        }
-        _ => Err(OpenError::BadStructure("unknown plaintext coding")),
-    }
+/// Unpacks a part; a damaged text stream is [`OpenError::BadText`], anything else about the
+/// part is [`OpenError::BadProfile`].
+fn unpack(bytes: &[u8], part: &'static str) -> Result<Value, OpenError> {
+    packed::unpack(bytes).map_err(|e| match e {
+        UnpackError::Text(_) => OpenError::BadText(part),
+        _ => OpenError::BadProfile(part),
+    })
 }
 
 /// The responder keys a device holds (several during key rotation).
@@ -250,7 +225,7 @@ struct Claims {
     exp: UnixTime,
     iat: UnixTime,
     cti: CardId,
-    public: Value,
+    public: Vec<u8>,
     encrypted: Option<Value>,
 }
 
@@ -284,6 +259,7 @@ fn parse_claims(payload: &[u8]) -> Result<Claims, OpenError> {
     let public = content
         .next()
         .ok_or(OpenError::BadStructure("public part missing"))?;
+    let public = cbor::bytes(public, "the public part is a byte string")?;
     let encrypted = content.next();
     if content.next().is_some() {
         return Err(OpenError::BadStructure("helpcard claim has extra items"));
@@ -355,8 +331,8 @@ pub fn open(
             }
         },
     };
-    let public =
-        PublicPart::from_cbor(claims.public).map_err(|_| OpenError::BadProfile("public part"))?;
+    let public = PublicPart::from_cbor(unpack(&claims.public, "public part")?)
+        .map_err(|_| OpenError::BadProfile("public part"))?;
     let private = match (claims.encrypted, responder_keys) {
         (None, _) => PrivateOutcome::Absent,
         (Some(enc), keys) => {
@@ -394,9 +370,7 @@ fn open_private(
         .get(enc.recipient_kid)
         .ok_or(OpenError::NoMatchingResponderKey(enc.recipient_kid))?;
     let plaintext = enc.decrypt(key, &cti.0)?;
-    let private_cbor = decode_plaintext(&plaintext)?;
-    let value = cbor::decode_strict(&private_cbor)
-        .map_err(|_| OpenError::BadProfile("private part CBOR"))?;
+    let value = unpack(&plaintext, "private part")?;
     PrivatePart::from_cbor(value).map_err(|_| OpenError::BadProfile("private part"))
 }
 

@@ -25,13 +25,12 @@ fn now() -> UnixTime {
     UnixTime(DEMO_EPOCH.0 + 60 * DAY)
 }
 
-fn issue_demo(w: &DemoWorld, p: &Profile, compression: Compression) -> Issued {
+fn issue_demo(w: &DemoWorld, p: &Profile) -> Issued {
     issue(
         p,
         &w.issuer,
         Some(&w.responder.public_key()),
         validity(),
-        compression,
         &mut StreamRng::from_seed(1),
     )
     .expect("issue")
@@ -47,21 +46,19 @@ fn issue_then_open_round_trips_every_reference_profile() {
     ]);
     for (name, _) in crate::testing::REFERENCE_PROFILES {
         let p = profile(name);
-        for compression in [Compression::Auto, Compression::Never] {
-            let card = issue_demo(&w, &p, compression);
-            let opened = open(&card.bytes, &trust, now(), Some(&keys), None).expect(name);
-            assert_eq!(opened.public, p.public, "{name}");
-            assert_eq!(
-                opened.private,
-                PrivateOutcome::Decrypted(Box::new(p.private.clone().unwrap())),
-                "{name}"
-            );
-            assert_eq!(opened.card_id, card.card_id);
-            assert_eq!(opened.issuer, "musashino");
-            assert_eq!(opened.revocation, RevocationStatus::NotChecked);
-            let locked = open(&card.bytes, &trust, now(), None, None).expect(name);
-            assert_eq!(locked.private, PrivateOutcome::Locked);
-        }
+        let card = issue_demo(&w, &p);
+        let opened = open(&card.bytes, &trust, now(), Some(&keys), None).expect(name);
+        assert_eq!(opened.public, p.public, "{name}");
+        assert_eq!(
+            opened.private,
+            PrivateOutcome::Decrypted(Box::new(p.private.clone().unwrap())),
+            "{name}"
+        );
+        assert_eq!(opened.card_id, card.card_id);
+        assert_eq!(opened.issuer, "musashino");
+        assert_eq!(opened.revocation, RevocationStatus::NotChecked);
+        let locked = open(&card.bytes, &trust, now(), None, None).expect(name);
+        assert_eq!(locked.private, PrivateOutcome::Locked);
     }
 }
 
@@ -76,38 +73,63 @@ fn clone_key(k: &ResponderKey) -> ResponderKey {
 }
 
 #[test]
-fn compression_is_used_only_when_smaller() {
+fn both_parts_are_packed_and_much_smaller_than_their_cbor() {
     let w = DemoWorld::new(1);
-    let rich = issue_demo(&w, &profile("03-epilepsy-child"), Compression::Auto);
-    let plain = issue_demo(&w, &profile("03-epilepsy-child"), Compression::Never);
-    assert_eq!(rich.plaintext.as_ref().unwrap()[0], CODING_DEFLATE);
-    assert!(rich.bytes.len() < plain.bytes.len());
-    let tiny = Profile {
-        public: PublicPart::default(),
-        private: Some(PrivatePart {
-            name: "A".into(),
-            ..Default::default()
-        }),
-    };
-    let card = issue_demo(&w, &tiny, Compression::Auto);
-    assert_eq!(card.plaintext.as_ref().unwrap()[0], CODING_CBOR);
+    let (mut cbor_total, mut packed_total) = (0, 0);
+    for (name, _) in crate::testing::REFERENCE_PROFILES {
+        let card = issue_demo(&w, &profile(name));
+        let private_cbor = card.private_cbor.as_ref().unwrap();
+        let plaintext = card.plaintext.as_ref().unwrap();
+        assert_eq!(
+            packed::unpack(plaintext).unwrap(),
+            cbor::decode_strict(private_cbor).unwrap()
+        );
+        assert_eq!(
+            packed::unpack(&card.public_packed).unwrap(),
+            cbor::decode_strict(&card.public_cbor).unwrap()
+        );
+        assert!(plaintext.len() < private_cbor.len(), "{name}");
+        assert!(card.public_packed.len() < card.public_cbor.len(), "{name}");
+        cbor_total += private_cbor.len() + card.public_cbor.len();
+        packed_total += plaintext.len() + card.public_packed.len();
+    }
+    assert!(
+        packed_total * 10 < cbor_total * 6,
+        "{packed_total} of {cbor_total}"
+    );
+}
+
+#[test]
+fn texts_too_long_for_any_card_are_refused_when_issuing() {
+    let w = DemoWorld::new(1);
+    let mut p = profile("01-deaf-adult");
+    p.private.as_mut().unwrap().notes = "あ".repeat(crate::text::MAX_SYMBOLS);
+    let err = issue(
+        &p,
+        &w.issuer,
+        Some(&w.responder.public_key()),
+        validity(),
+        &mut StreamRng::from_seed(1),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        IssueError::Text(crate::text::TextError::TooLong(_))
+    ));
 }
 
 #[test]
 fn issuing_is_deterministic_for_a_given_rng() {
     let w = DemoWorld::new(1);
     let p = profile("02-autism-teen");
-    assert_eq!(
-        issue_demo(&w, &p, Compression::Auto).bytes,
-        issue_demo(&w, &p, Compression::Auto).bytes
-    );
+    assert_eq!(issue_demo(&w, &p).bytes, issue_demo(&w, &p).bytes);
 }
 
 #[test]
 fn time_checks() {
     let w = DemoWorld::new(1);
     let trust = w.trust_store(now());
-    let card = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto);
+    let card = issue_demo(&w, &profile("01-deaf-adult"));
     let v = validity();
     assert_eq!(
         open(&card.bytes, &trust, v.expires_at, None, None).unwrap_err(),
@@ -134,7 +156,7 @@ fn time_checks() {
 fn revocation_by_id_and_by_time() {
     let w = DemoWorld::new(1);
     let trust = w.trust_store(now());
-    let card = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto);
+    let card = issue_demo(&w, &profile("01-deaf-adult"));
     let mut list = RevocationList {
         issuer: "musashino".into(),
         counter: 1,
@@ -173,7 +195,7 @@ fn wrong_responder_key_keeps_public_part() {
     let w = DemoWorld::new(1);
     let other = DemoWorld::new(2);
     let trust = w.trust_store(now());
-    let card = issue_demo(&w, &profile("02-autism-teen"), Compression::Auto);
+    let card = issue_demo(&w, &profile("02-autism-teen"));
     let keys = ResponderKeys::new(vec![clone_key(&other.responder)]);
     let opened = open(&card.bytes, &trust, now(), Some(&keys), None).unwrap();
     assert_eq!(
@@ -187,13 +209,13 @@ fn wrong_responder_key_keeps_public_part() {
 fn unknown_issuer_and_forged_signature() {
     let w = DemoWorld::new(1);
     let other = DemoWorld::new(2);
-    let card = issue_demo(&other, &profile("01-deaf-adult"), Compression::Auto);
+    let card = issue_demo(&other, &profile("01-deaf-adult"));
     let trust = w.trust_store(now());
     assert_eq!(
         open(&card.bytes, &trust, now(), None, None).unwrap_err(),
         OpenError::UnknownIssuer(other.issuer.key_id())
     );
-    let mut bytes = issue_demo(&w, &profile("01-deaf-adult"), Compression::Auto).bytes;
+    let mut bytes = issue_demo(&w, &profile("01-deaf-adult")).bytes;
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
     assert_eq!(
@@ -215,7 +237,6 @@ fn issue_refuses_bad_inputs() {
         &w.issuer,
         Some(&w.responder.public_key()),
         bad,
-        Compression::Auto,
         &mut StreamRng::from_seed(1),
     );
     assert!(matches!(r, Err(IssueError::BadValidity)));
@@ -224,7 +245,6 @@ fn issue_refuses_bad_inputs() {
         &w.issuer,
         None,
         validity(),
-        Compression::Auto,
         &mut StreamRng::from_seed(1),
     );
     assert!(matches!(r, Err(IssueError::NoResponderKey)));
@@ -234,7 +254,6 @@ fn issue_refuses_bad_inputs() {
         &w.issuer,
         Some(&small_order),
         validity(),
-        Compression::Auto,
         &mut StreamRng::from_seed(1),
     );
     assert!(matches!(r, Err(IssueError::BadResponderKey)));

@@ -34,17 +34,22 @@ pub enum CborError {
 
 /// Decodes exactly one deterministic CBOR item.
 pub fn decode_strict(bytes: &[u8]) -> Result<Value, CborError> {
+    match decode_strict_prefix(bytes)? {
+        (value, []) => Ok(value),
+        _ => Err(CborError::TrailingBytes),
+    }
+}
+
+/// Decodes one deterministic CBOR item at the start of `bytes`; returns it and what follows.
+pub fn decode_strict_prefix(bytes: &[u8]) -> Result<(Value, &[u8]), CborError> {
     let mut rest = bytes;
     let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, MAX_DEPTH)
         .map_err(|_| CborError::Malformed)?;
-    if !rest.is_empty() {
-        return Err(CborError::TrailingBytes);
-    }
     check_maps(&value)?;
-    if encode(&value) != bytes {
+    if encode(&value) != bytes[..bytes.len() - rest.len()] {
         return Err(CborError::NonCanonical);
     }
-    Ok(value)
+    Ok((value, rest))
 }
 
 /// Encodes a value; our values always serialise.

@@ -29,7 +29,14 @@ pub const ALG_ECDH_ES_HKDF_256: i64 = iana::Algorithm::ECDH_ES_HKDF_256 as i64;
 pub const ALG_CHACHA20_POLY1305: i64 = iana::Algorithm::ChaCha20Poly1305 as i64;
 
 /// Header labels this implementation understands, and so may be listed as critical.
-const UNDERSTOOD: [i64; 5] = [1, 3, 4, 5, -1];
+const UNDERSTOOD: [i64; 5] = [1, 3, 4, 6, -1];
+
+/// The Partial IV every card carries. The content key is derived afresh from a new ephemeral
+/// X25519 key for every card (ECDH-ES), so no key ever sees two nonces and a random IV would
+/// add 12 bytes without adding safety. RFC 9052 §3.1: the IV is the Partial IV, left-padded
+/// with zeros, XORed with the Base IV, which this format fixes at zero.
+pub const PARTIAL_IV: [u8; 1] = [0];
+const NONCE: [u8; 12] = [0; 12];
 
 /// Signs `payload` into an untagged COSE_Sign1 with `kid` and an optional content type.
 pub fn sign1(key: &SigningKey, content_type: Option<&str>, payload: Vec<u8>) -> Vec<u8> {
@@ -152,12 +159,10 @@ fn check_protected(bstr: &Value, expected_alg: i64) -> Result<(), OpenError> {
     }
 }
 
-/// Random bytes an encryption consumes, in this order: ephemeral X25519 secret, IV.
+/// Random bytes an encryption consumes.
 pub struct EncryptRandom {
     /// Ephemeral X25519 secret scalar.
     pub ephemeral_secret: Zeroizing<[u8; 32]>,
-    /// ChaCha20/Poly1305 nonce.
-    pub iv: [u8; 12],
 }
 
 /// COSE_KDF_Context (RFC 9053 §5.2) for ECDH-ES + HKDF-256 producing a ChaCha20/Poly1305 key:
@@ -227,10 +232,10 @@ pub fn encrypt(
                 .algorithm(iana::Algorithm::ChaCha20Poly1305)
                 .build(),
         )
-        .unprotected(HeaderBuilder::new().iv(random.iv.to_vec()).build())
+        .unprotected(HeaderBuilder::new().partial_iv(PARTIAL_IV.to_vec()).build())
         .create_ciphertext(plaintext, external_aad, |pt, aad| {
             cipher
-                .encrypt(&random.iv.into(), Payload { msg: pt, aad })
+                .encrypt(&NONCE.into(), Payload { msg: pt, aad })
                 .expect("in-memory AEAD")
         })
         .add_recipient(recipient)
@@ -244,13 +249,12 @@ pub struct Encrypted {
     pub recipient_kid: KeyId,
     ephemeral_public: [u8; 32],
     recipient_protected: Vec<u8>,
-    iv: [u8; 12],
     encrypt: CoseEncrypt,
 }
 
 impl Encrypted {
-    /// Parses strictly: ChaCha20/Poly1305 with a 12-byte IV, exactly one ECDH-ES + HKDF-256
-    /// recipient with an 8-byte kid, an X25519 ephemeral key and an empty ciphertext.
+    /// Parses strictly: ChaCha20/Poly1305 with the format's Partial IV, exactly one ECDH-ES +
+    /// HKDF-256 recipient with a key id, an X25519 ephemeral key and an empty ciphertext.
     pub fn parse(value: Value) -> Result<Encrypted, OpenError> {
         let Value::Array(items) = &value else {
             return Err(OpenError::BadStructure("COSE_Encrypt must be an array"));
@@ -271,12 +275,11 @@ impl Encrypted {
         check_protected(recipient_protected, ALG_ECDH_ES_HKDF_256)?;
         let encrypt = CoseEncrypt::from_cbor_value(value)
             .map_err(|_| OpenError::BadStructure("COSE_Encrypt"))?;
-        let iv: [u8; 12] = encrypt
-            .unprotected
-            .iv
-            .as_slice()
-            .try_into()
-            .map_err(|_| OpenError::BadLength("iv"))?;
+        if !encrypt.unprotected.iv.is_empty() || encrypt.unprotected.partial_iv != PARTIAL_IV {
+            return Err(OpenError::BadLength(
+                "IV (the format has only Partial IV h'00')",
+            ));
+        }
         if !encrypt.protected.header.key_id.is_empty() || encrypt.recipients.len() != 1 {
             return Err(OpenError::BadStructure("COSE_Encrypt headers"));
         }
@@ -301,7 +304,6 @@ impl Encrypted {
             recipient_kid,
             ephemeral_public,
             recipient_protected,
-            iv,
             encrypt,
         })
     }
@@ -323,7 +325,7 @@ impl Encrypted {
                 || OpenError::BadStructure("no ciphertext"),
                 |ct, aad| {
                     cipher
-                        .decrypt(&self.iv.into(), Payload { msg: ct, aad })
+                        .decrypt(&NONCE.into(), Payload { msg: ct, aad })
                         .map_err(|_| OpenError::DecryptionFailed)
                 },
             )

@@ -61,7 +61,6 @@ fn encrypt_decrypt_binds_external_aad() {
     let responder = ResponderKey::from_secret_bytes(&[5; 32]);
     let random = EncryptRandom {
         ephemeral_secret: Zeroizing::new([6; 32]),
-        iv: [7; 12],
     };
     let value = encrypt(b"secret", &responder.public_key(), b"card-1", &random).unwrap();
     let parsed = Encrypted::parse(value.clone()).unwrap();
@@ -79,4 +78,33 @@ fn encrypt_decrypt_binds_external_aad() {
         parsed.decrypt(&other, b"card-1").unwrap_err(),
         OpenError::DecryptionFailed
     );
+}
+
+#[test]
+fn only_the_formats_partial_iv_is_accepted() {
+    let responder = ResponderKey::from_secret_bytes(&[5; 32]);
+    let random = EncryptRandom {
+        ephemeral_secret: Zeroizing::new([6; 32]),
+    };
+    let value = encrypt(b"secret", &responder.public_key(), b"card-1", &random).unwrap();
+    let Value::Array(items) = &value else {
+        panic!("COSE_Encrypt is an array")
+    };
+    assert_eq!(
+        items[1],
+        Value::Map(vec![(Value::from(6), Value::Bytes(vec![0]))])
+    );
+    for unprotected in [
+        vec![(Value::from(5), Value::Bytes(vec![0; 12]))],
+        vec![(Value::from(6), Value::Bytes(vec![1]))],
+        vec![(Value::from(6), Value::Bytes(vec![0, 0]))],
+        vec![],
+    ] {
+        let mut items = items.clone();
+        items[1] = Value::Map(unprotected);
+        assert!(matches!(
+            Encrypted::parse(Value::Array(items)),
+            Err(OpenError::BadLength(_))
+        ));
+    }
 }

@@ -70,9 +70,9 @@ pub enum OpenError {
     /// Authentication of the encrypted part failed.
     #[error("the private part could not be decrypted (altered card or wrong key)")]
     DecryptionFailed,
-    /// The decrypted private part is not valid DEFLATE.
-    #[error("the private part is damaged (compression)")]
-    BadCompression,
+    /// A part's text stream does not decode (or is not in its one canonical coding).
+    #[error("the {0} is damaged: its text coding does not decode")]
+    BadText(&'static str),
     /// The decrypted or public profile is malformed.
     #[error("the profile on the card is malformed: {0}")]
     BadProfile(&'static str),
@@ -108,7 +108,7 @@ impl OpenError {
             OpenError::NoMatchingResponderKey(_) => "no_matching_responder_key",
             OpenError::AllZeroSharedSecret => "all_zero_shared_secret",
             OpenError::DecryptionFailed => "decryption_failed",
-            OpenError::BadCompression => "bad_compression",
+            OpenError::BadText(_) => "bad_text",
             OpenError::BadProfile(_) => "bad_profile",
         }
     }
@@ -145,4 +145,7 @@ pub enum IssueError {
     /// Expiry not after issue time.
     #[error("the card would expire before it is issued")]
     BadValidity,
+    /// The profile's texts are longer than a card can hold.
+    #[error("{0}")]
+    Text(crate::text::TextError),
 }

@@ -19,9 +19,12 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// Length of a key id in bytes.
-pub const KEY_ID_LEN: usize = 8;
+///
+/// Four bytes tell apart the few dozen keys a trust list holds (the trust list builder refuses
+/// a collision), and every card carries two of them.
+pub const KEY_ID_LEN: usize = 4;
 
-/// Identifies a public key: the first 8 bytes of SHA-256 over a type label and the key.
+/// Identifies a public key: the first 4 bytes of SHA-256 over a type label and the key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyId(pub [u8; KEY_ID_LEN]);
 

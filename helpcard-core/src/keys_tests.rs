@@ -17,7 +17,7 @@ fn key_ids_are_stable_and_type_separated() {
     let r = ResponderKey::from_secret_bytes(&[1; 32]);
     assert_eq!(k.key_id(), k.verifying_key().key_id());
     assert_ne!(k.key_id().0, r.key_id().0);
-    assert_eq!(k.key_id().to_hex().len(), 16);
+    assert_eq!(k.key_id().to_hex().len(), 2 * KEY_ID_LEN);
 }
 
 #[test]

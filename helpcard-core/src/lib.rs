@@ -7,7 +7,7 @@
 //! X25519, ChaCha20/Poly1305). See [`manual`] for the design rationale.
 //!
 //! ```
-//! use helpcard_core::card::{self, Compression, PrivateOutcome, ResponderKeys, Validity};
+//! use helpcard_core::card::{self, PrivateOutcome, ResponderKeys, Validity};
 //! use helpcard_core::date::{Date, UnixTime};
 //! use helpcard_core::keys::{ResponderKey, SigningKey};
 //! use helpcard_core::profile::Profile;
@@ -49,8 +49,7 @@
 //!     conditions = ["hearing"]
 //! "#, now.date())?;
 //! let validity = Validity { issued_at: now, expires_at: UnixTime(now.0 + 3 * year) };
-//! let issued = card::issue(&profile, &issuer, Some(&responder.public_key()), validity,
-//!                          Compression::Auto, &mut rng)?;
+//! let issued = card::issue(&profile, &issuer, Some(&responder.public_key()), validity, &mut rng)?;
 //! let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &issued.bytes)?;
 //!
 //! // A responder scans it: the public part verifies for anyone, the private part needs the key.
@@ -64,8 +63,8 @@
 //! # }
 //! ```
 //!
-//! Data flows one way: [`profile`] → [`cbor`] → [`cose`] (encrypt, sign) → [`qrtext`] →
-//! [`qr`]; and back through [`card::open`]. The core never reads a clock, a file or the
+//! Data flows one way: [`profile`] → [`cbor`] → [`packed`] (texts through [`text`]) →
+//! [`cose`] (encrypt, sign) → [`qrtext`] → [`qr`]; and back through [`card::open`]. The core never reads a clock, a file or the
 //! network: time, bytes and randomness come in as arguments.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -77,12 +76,14 @@ pub mod date;
 pub mod error;
 pub mod keys;
 pub mod manual;
+pub mod packed;
 pub mod profile;
 pub mod qr;
 pub mod qrtext;
 pub mod size;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod text;
 pub mod trust;
 pub mod vocab;
 

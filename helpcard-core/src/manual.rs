@@ -1,18 +1,42 @@
 //! # Design manual
 //!
 //! Why the format is what it is. The decisions were measured on prototypes (see the project's
-//! `design.md`); the test vectors in `test-vectors/v1/` are normative where this text is silent.
+//! `design.md`); the test vectors in `test-vectors/v2/` are normative where this text is silent.
 //!
 //! ## Layers
 //!
 //! | layer | standard | choice and reason |
 //! |---|---|---|
 //! | signature | COSE_Sign1, RFC 9052 | untagged (the QR version digit already says what it is; one byte saved). Protected header `{1: -19, 4: kid}`. Algorithm **-19 (Ed25519, fully specified, RFC 9864) only**: -8 ("EdDSA", polymorphic, deprecated) is rejected with `unsupported_algorithm`, because no card was ever issued with it and accepting two ids for one algorithm buys nothing. Unprotected header must be empty. Verification is `verify_strict` (rejects small-order keys and non-canonical signatures). |
-//! | claims | CWT, RFC 8392 | `4 exp`, `6 iat`, `7 cti` (8 random bytes: the card id for revocation), and one private-use claim `-65537: [version, public, ? COSE_Encrypt]`. No `iss`: the kid identifies the issuer through the trust list. `iat` is also the start of validity; a 300 s clock skew is tolerated for "not yet valid", none for expiry. |
-//! | encryption | COSE_Encrypt, RFC 9052/9053 | content ChaCha20/Poly1305 (24) with a 12-byte IV; one recipient, direct ECDH-ES + HKDF-256 (-25) with an ephemeral X25519 key `{1: 1, -1: 4, -2: x}` and the responder group's kid. COSE_KDF_Context `[24, [nil,nil,nil], [nil,nil,nil], [256, recipient-protected]]`, no salt. **External AAD = cti**: a private part cannot be moved to another card, even by an issuer. |
-//! | plaintext | RFC 1951 | first byte: 0 = CBOR, 1 = raw DEFLATE of the CBOR; DEFLATE only when smaller. Inflation is capped at 64 KiB. |
+//! | claims | CWT, RFC 8392 | `4 exp`, `6 iat`, `7 cti` (8 random bytes: the card id for revocation), and one private-use claim `-65537: [2, packed public, ? COSE_Encrypt]` (-65537 is the shortest private-use claim key, 5 bytes). No `iss`: the kid identifies the issuer through the trust list. `iat` is also the start of validity; a 300 s clock skew is tolerated for "not yet valid", none for expiry. |
+//! | encryption | COSE_Encrypt, RFC 9052/9053 | content ChaCha20/Poly1305 (24) with Partial IV `h'00'` over a zero Base IV (see below); one recipient, direct ECDH-ES + HKDF-256 (-25) with an ephemeral X25519 key `{1: 1, -1: 4, -2: x}` and the responder group's kid. COSE_KDF_Context `[24, [nil,nil,nil], [nil,nil,nil], [256, recipient-protected]]`, no salt. **External AAD = cti**: a private part cannot be moved to another card, even by an issuer. |
+//! | parts | [`crate::packed`] | public part (signed, in the claims as a byte string) and private part (the plaintext) are each *packed*: the part's CBOR with every text emptied, followed by all its texts in one [`crate::text`] stream. |
+//! | texts | [`crate::text`], model `text/ja-1.model` | arithmetic coding with a static order-2 character model of help-card language, adapting to what the part already said. |
 //! | profile | deterministic CBOR, RFC 8949 §4.2 | integer-keyed maps, vocabulary codes, dates as days since 1970, empty fields omitted (and rejected if present, so every profile has exactly one encoding). |
 //! | QR text | ISO/IEC 18004 numeric mode | `PREFIX#1` + 17 digits per 7 bytes. See [`crate::qrtext`]. |
+//!
+//! ## Compactness (format 2)
+//!
+//! A card's QR code gets 30–35 mm; every QR version saved is a larger module and a more reliable
+//! scan on cheap cameras. Format 1 put a typical profile (`02-autism-teen`) in 685 bytes, QR
+//! version 22 at ECC M; format 2 puts it in about 460 bytes, version 17. Each choice, with
+//! what it saved on that profile:
+//!
+//! | choice | saved | why this and not something else |
+//! |---|---|---|
+//! | texts coded by a static character model + arithmetic coder | ≈ 300 bytes over both parts | UTF-8 spends 3 bytes per kana and kanji; DEFLATE (format 1) found too few repeats in 200 characters (392 bytes for the private part); a word-unigram model built from the same data was measured 15 % worse than the order-2 character model. The model is built from public word frequencies (wordfreq 3.1.1) and the vocabulary labels, never from the reference profiles; it is ~290 kB, pure data, read by 150 lines of Rust or 100 of Python. |
+//! | one text stream per part, texts in CBOR order | ≈ 10 bytes | one end-of-stream cost per part instead of per field; later texts are predicted from earlier ones (surnames in contacts, the city's phone prefix). |
+//! | structure stays deterministic CBOR with empty texts | — | any CBOR tool still reads the structure; the profile rules (integer keys, codes, days) are unchanged and the unpacked CBOR is exactly format 1's profile CBOR, which the vectors record as a stage. |
+//! | Partial IV `h'00'`, Base IV zero | 11 bytes | the content key comes from a fresh ephemeral X25519 key per card (ECDH-ES), so no key is ever used with two nonces; RFC 9052 §3.1 forms the IV from a Partial IV and a context-supplied Base IV, which this format fixes at zero. A random 12-byte IV would defend only against a repeated ephemeral key, i.e. a broken RNG, which would also repeat the card id. |
+//! | 4-byte key ids | 8 bytes | a trust list holds tens of keys; the list builder and parser refuse a collision. |
+//! | ECC level per card | — | the issuing command uses the highest level (H, Q, M) that fits the smallest version at M. |
+//!
+//! What is left is the standard envelope and cannot shrink without leaving COSE: Ed25519
+//! signature 64 bytes, ephemeral X25519 key 32 (+8 of COSE_Key labels), Poly1305 tag 16,
+//! card id 8, times 10, headers and framing ≈ 60: about 195 bytes on every card with a private
+//! part. With the demo URL prefix, ECC M version 10 holds 155 bytes and version 15 holds 384,
+//! so a card with a private part can never be version 10 at M, and version 15 at M leaves
+//! ≈ 190 bytes for the structure and every text of both parts.
 //!
 //! ## Strict decoding
 //!

@@ -15,13 +15,15 @@ pub struct SizeReport {
     pub signature_and_envelope: usize,
     /// CWT claims other than the public and encrypted parts (iat, exp, cti, claim key, version).
     pub claims_overhead: usize,
-    /// The public part's CBOR.
+    /// The public part as plain CBOR with its texts in UTF-8.
+    pub public_before_compression: usize,
+    /// The public part on the card (packed: texts coded by the text model).
     pub public_part: usize,
-    /// COSE_Encrypt overhead: headers, ephemeral key, recipient kid, IV, Poly1305 tag.
+    /// COSE_Encrypt overhead: headers, ephemeral key, recipient kid, Partial IV, Poly1305 tag.
     pub key_agreement_and_encryption: usize,
-    /// Private part CBOR before compression.
+    /// The private part as plain CBOR with its texts in UTF-8.
     pub private_before_compression: usize,
-    /// Plaintext actually encrypted (coding byte ‖ DEFLATE or CBOR).
+    /// The private part as encrypted (packed: texts coded by the text model).
     pub private_after_compression: usize,
     /// Smallest QR version at ECC L, M, Q (`None` if over version 40).
     pub qr_version_l: Option<u8>,
@@ -42,8 +44,9 @@ impl SizeReport {
             payload_bytes: issued.bytes.len(),
             qr_text_chars: text.len(),
             signature_and_envelope: issued.bytes.len() - issued.claims.len(),
-            claims_overhead: issued.claims.len() - issued.public_cbor.len() - encrypted,
-            public_part: issued.public_cbor.len(),
+            claims_overhead: issued.claims.len() - issued.public_packed.len() - encrypted,
+            public_before_compression: issued.public_cbor.len(),
+            public_part: issued.public_packed.len(),
             key_agreement_and_encryption: encrypted - plaintext,
             private_before_compression: issued.private_cbor.as_ref().map_or(0, |p| p.len()),
             private_after_compression: plaintext,

@@ -162,14 +162,7 @@ impl DemoWorld {
         rng: &mut impl rand_core::CryptoRngCore,
     ) -> Result<crate::card::Issued, crate::error::IssueError> {
         let responder = self.responder.public_key();
-        crate::card::issue(
-            profile,
-            &self.issuer,
-            Some(&responder),
-            validity,
-            crate::card::Compression::Auto,
-            rng,
-        )
+        crate::card::issue(profile, &self.issuer, Some(&responder), validity, rng)
     }
 
     /// A trust store pinning the root and holding the trust list, as of `now`.

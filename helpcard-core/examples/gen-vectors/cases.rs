@@ -2,11 +2,12 @@
 //! vector test, which checks the committed files are exactly what this produces).
 
 use ciborium::Value;
-use helpcard_core::card::{self, Compression, Issued, Validity};
+use helpcard_core::card::{self, Issued, Validity};
 use helpcard_core::cbor::{self, int_map};
 use helpcard_core::cose::{self, EncryptRandom};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::SigningKey;
+use helpcard_core::packed;
 use helpcard_core::profile::Profile;
 use helpcard_core::qrtext;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
@@ -16,8 +17,8 @@ use zeroize::Zeroizing;
 
 const DAY: u64 = 86_400;
 const PREFIX: &str = qrtext::DEFAULT_PREFIX;
-/// Bytes an issuance with a private part consumes: cti, ephemeral secret, IV.
-const RNG_BYTES: usize = 8 + 32 + 12;
+/// Bytes an issuance with a private part consumes: cti, ephemeral secret.
+const RNG_BYTES: usize = 8 + 32;
 
 /// One vector: file stem and JSON document.
 pub struct Vector {
@@ -155,21 +156,13 @@ impl Draft {
 }
 
 /// Issues `profile` with a recorded RNG stream and records every stage and the expected view.
-fn valid(
-    ctx: &Ctx,
-    name: &str,
-    description: &str,
-    p: &Profile,
-    compression: Compression,
-    seed: u64,
-) -> (Draft, Issued) {
+fn valid(ctx: &Ctx, name: &str, description: &str, p: &Profile, seed: u64) -> (Draft, Issued) {
     let stream = rng_stream(seed);
     let issued = card::issue(
         p,
         &ctx.world.issuer,
         Some(&ctx.world.responder.public_key()),
         ctx.validity,
-        compression,
         &mut StreamRng::from_bytes(stream.clone(), 0),
     )
     .expect("issue");
@@ -179,13 +172,17 @@ fn valid(
         "profile": p,
         "issued_at": ctx.validity.issued_at.0,
         "expires_at": ctx.validity.expires_at.0,
-        "compression": match compression { Compression::Auto => "auto", Compression::Never => "never" },
+        "text_model": "ja-1",
         "rng_stream": hex::encode(&stream[..used]),
         "qr_prefix": PREFIX,
     }));
     d.stages.insert(
         "public_cbor".into(),
         json!(hex::encode(&issued.public_cbor)),
+    );
+    d.stages.insert(
+        "public_packed".into(),
+        json!(hex::encode(&issued.public_packed)),
     );
     d.stages
         .insert("private_cbor".into(), hexo(issued.private_cbor.as_ref()));
@@ -290,7 +287,6 @@ fn cose_encrypt(items: &mut [Value]) -> &mut Vec<Value> {
 fn encrypt_raw(ctx: &Ctx, plaintext: &[u8], cti: &CardId) -> Value {
     let random = EncryptRandom {
         ephemeral_secret: Zeroizing::new([0x42; 32]),
-        iv: [0x24; 12],
     };
     cose::encrypt(
         plaintext,
@@ -310,24 +306,24 @@ pub fn all() -> Vec<Vector> {
         let (d, _) = valid(
             &ctx,
             &format!("valid-{name}"),
-            "reference profile, DEFLATE when smaller",
+            "reference profile",
             &profile(name),
-            Compression::Auto,
             100 + i as u64,
         );
         out.push(d.finish(&ctx));
     }
-    for (name, seed) in [("02-autism-teen", 200), ("03-epilepsy-child", 201)] {
-        let (d, _) = valid(
-            &ctx,
-            &format!("valid-{name}-uncompressed"),
-            "reference profile, never compressed",
-            &profile(name),
-            Compression::Never,
-            seed,
-        );
-        out.push(d.finish(&ctx));
-    }
+    // Characters outside the text model's alphabet are escaped (ESC symbol + code point).
+    let mut rare = profile("01-deaf-adult");
+    rare.public.message = "\u{29E3D}(ほっけ)と\u{E000}は読めます。".into();
+    rare.private.as_mut().expect("private").notes = "\u{1F9BB}\u{29E3D}\u{29E3D}".into();
+    let (d, _) = valid(
+        &ctx,
+        "valid-escaped-characters",
+        "texts with characters outside the text model (escaped code points)",
+        &rare,
+        200,
+    );
+    out.push(d.finish(&ctx));
     let mut public_only = profile("01-deaf-adult");
     public_only.private = None;
     let (d, _) = valid(
@@ -335,7 +331,6 @@ pub fn all() -> Vec<Vector> {
         "valid-public-only",
         "a card with no private part",
         &public_only,
-        Compression::Auto,
         202,
     );
     out.push(d.finish(&ctx));
@@ -345,7 +340,6 @@ pub fn all() -> Vec<Vector> {
         "valid-not-revoked",
         "revocation list held; the card is not on it",
         &profile("05-blind-elder"),
-        Compression::Auto,
         203,
     );
     d.revocation_list = Some(revocations(
@@ -361,7 +355,6 @@ pub fn all() -> Vec<Vector> {
         "valid-revoked-before-earlier",
         "revoked-before time is the card's issue time: not revoked",
         &profile("06-schizophrenia"),
-        Compression::Auto,
         204,
     );
     d.revocation_list = Some(revocations(&ctx, vec![], Some(ctx.validity.issued_at)));
@@ -373,7 +366,6 @@ pub fn all() -> Vec<Vector> {
         "valid-locked",
         "opened without a responder key: public part only",
         &profile("07-brain-injury"),
-        Compression::Auto,
         205,
     );
     d.open_with_responder_key = false;
@@ -385,7 +377,6 @@ pub fn all() -> Vec<Vector> {
         "valid-last-second",
         "one second before expiry",
         &profile("04-wheelchair-medcare"),
-        Compression::Auto,
         206,
     );
     d.now = UnixTime(ctx.validity.expires_at.0 - 1);
@@ -393,14 +384,7 @@ pub fn all() -> Vec<Vector> {
     out.push(d.finish(&ctx));
 
     // Failures. The base card for tampering.
-    let (_, base) = valid(
-        &ctx,
-        "base",
-        "",
-        &profile("02-autism-teen"),
-        Compression::Auto,
-        300,
-    );
+    let (_, base) = valid(&ctx, "base", "", &profile("02-autism-teen"), 300);
     let card = base.bytes.clone();
     let text = qrtext::encode(PREFIX, &card).expect("prefix");
     let fail = |name: &str, description: &str| Draft::new(&ctx, name, description);
@@ -418,7 +402,7 @@ pub fn all() -> Vec<Vector> {
     let mut b = card.clone();
     let i = b
         .windows(6)
-        .position(|w| w == &base.public_cbor[..6])
+        .position(|w| w == &base.public_packed[..6])
         .expect("public part in card");
     b[i + 4] ^= 0x01;
     out.push(
@@ -463,7 +447,6 @@ pub fn all() -> Vec<Vector> {
         &ctx.other.issuer,
         Some(&ctx.world.responder.public_key()),
         ctx.validity,
-        Compression::Auto,
         &mut StreamRng::from_seed(301),
     )
     .expect("issue");
@@ -513,11 +496,11 @@ pub fn all() -> Vec<Vector> {
 
     let b = raw_sign1(
         &ctx.world.issuer,
-        &protected(-19, &ctx.world.issuer.key_id().0[..4], vec![]),
+        &protected(-19, &ctx.world.issuer.key_id().0[..2], vec![]),
         &base.claims,
     );
     out.push(
-        fail("fail-short-kid", "4-byte kid")
+        fail("fail-short-kid", "2-byte kid")
             .card(&b)
             .fails("bad_length")
             .finish(&ctx),
@@ -558,11 +541,11 @@ pub fn all() -> Vec<Vector> {
         .finish(&ctx),
     );
 
-    let claims = with_content(&base, |items| items[0] = Value::from(2));
+    let claims = with_content(&base, |items| items[0] = Value::from(1));
     out.push(
         fail(
-            "fail-claims-version-2",
-            "format version 2 inside the signed claims",
+            "fail-claims-version-1",
+            "format version 1 (texts inline, DEFLATE) inside the signed claims",
         )
         .card(&resign(&ctx, &claims))
         .fails("unknown_version")
@@ -664,30 +647,34 @@ pub fn all() -> Vec<Vector> {
     out.push(d.finish(&ctx));
 
     let claims = with_content(&base, |items| {
-        cose_encrypt(items)[1] = int_map(vec![(5, Value::Bytes(vec![0x24; 8]))]);
+        cose_encrypt(items)[1] = int_map(vec![(5, Value::Bytes(vec![0; 12]))]);
     });
     out.push(
-        fail("fail-short-iv", "8-byte IV for ChaCha20/Poly1305")
-            .card(&resign(&ctx, &claims))
-            .fails("bad_length")
-            .finish(&ctx),
+        fail(
+            "fail-full-iv",
+            "a 12-byte IV header instead of the format's Partial IV h'00'",
+        )
+        .card(&resign(&ctx, &claims))
+        .fails("bad_length")
+        .finish(&ctx),
     );
 
+    let plaintext = base.plaintext.as_ref().expect("private");
     let claims = with_content(&base, |items| {
-        items[2] = encrypt_raw(&ctx, &[1, 0xff, 0xfe, 0xfd], &base.card_id)
+        items[2] = encrypt_raw(&ctx, &[&plaintext[..], &[0]].concat(), &base.card_id)
     });
     let mut d = fail(
-        "fail-bad-deflate",
-        "plaintext flagged DEFLATE but not valid DEFLATE",
+        "fail-private-text-not-canonical",
+        "private text stream with a zero byte appended: decodes to the same texts, but is not the coder's output",
     )
     .card(&resign(&ctx, &claims))
-    .fails("bad_compression");
+    .fails("bad_text");
     d.expect["public_verified"] = json!(true);
     out.push(d.finish(&ctx));
 
-    let bogus = cbor::encode(&int_map(vec![(99, Value::from("x"))]));
+    let bogus = packed::pack(&int_map(vec![(99, Value::from("x"))])).expect("pack");
     let claims = with_content(&base, |items| {
-        items[2] = encrypt_raw(&ctx, &[&[0][..], &bogus].concat(), &base.card_id)
+        items[2] = encrypt_raw(&ctx, &bogus, &base.card_id)
     });
     let mut d = fail(
         "fail-bad-private-profile",
@@ -701,7 +688,7 @@ pub fn all() -> Vec<Vector> {
     let claims = with_content(&base, |items| {
         items[2] = encrypt_raw(
             &ctx,
-            &[&[0][..], &base.private_cbor.as_ref().expect("private")[..]].concat(),
+            base.plaintext.as_ref().expect("private"),
             &CardId([0; 8]),
         )
     });
@@ -713,6 +700,32 @@ pub fn all() -> Vec<Vector> {
     .fails("decryption_failed");
     d.expect["public_verified"] = json!(true);
     out.push(d.finish(&ctx));
+
+    let claims = with_content(&base, |items| {
+        items[1] = Value::Bytes([&base.public_packed[..], &[0]].concat())
+    });
+    out.push(
+        fail(
+            "fail-public-text-not-canonical",
+            "public text stream with a zero byte appended; correctly signed",
+        )
+        .card(&resign(&ctx, &claims))
+        .fails("bad_text")
+        .finish(&ctx),
+    );
+
+    let claims = with_content(&base, |items| {
+        items[1] = Value::Bytes(base.public_cbor.clone())
+    });
+    out.push(
+        fail(
+            "fail-public-texts-inline",
+            "public part as plain CBOR with its texts inline (format 1 layout); correctly signed",
+        )
+        .card(&resign(&ctx, &claims))
+        .fails("bad_profile")
+        .finish(&ctx),
+    );
 
     // QR text defects.
     out.push(
