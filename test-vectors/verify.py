@@ -4,8 +4,10 @@
 Uses only `cbor2` and `cryptography` (pinned in requirements.txt) and this file: none of the Rust
 code. For every vector it decodes the QR text, verifies the trust list, the revocation list and
 the card's COSE_Sign1 (Ed25519), checks times and revocation, decrypts the COSE_Encrypt
-(ECDH-ES + HKDF-256 with X25519, ChaCha20/Poly1305) and decodes both parts' texts with the text
-model (`helpcard-core/src/text/ja-1.model`, read by the ~70 lines of `TextModel` below). Valid
+(ECDH-ES + HKDF-256 with X25519, ChaCha20/Poly1305) and unpacks both parts: fields in schema
+order, texts through the text model (`helpcard-core/src/text/ja-1.model`, read by `TextModel`;
+the arithmetic coder is `Coder`, `Writer` and `Reader` below, written from the format
+description, not translated from the Rust code). Valid
 vectors must open and reproduce every recorded stage; failure vectors must be rejected.
 
 Exit status 0 only if every vector behaves as expected.
@@ -39,15 +41,15 @@ class Reject(Exception):
 
 
 class TextModel:
-    """The static text model and the arithmetic decoder (48-bit state, integer only)."""
+    """The static text model file: alphabet, order-0 weights, sparse order-1/2 rows."""
     END, ESC = 0, 1
-    BITS = 48
 
     def __init__(self, data):
         assert data[:5] == b"HCTM1", "model magic"
         self.data, self.pos = data, 5
         self.a0, self.a1 = self.int(), self.int()
         self.chars = [chr(self.int()) for _ in range(self.int())]
+        self.index = {c: i + 2 for i, c in enumerate(self.chars)}
         self.w0 = [self.int() for _ in range(len(self.chars) + 2)]
         self.cum0 = [0]
         for w in self.w0:
@@ -77,7 +79,7 @@ class TextModel:
         return row
 
     def distribution(self, p2, p1, seen, seen2):
-        """(sorted extra weights, total) after p2, p1: static order-0 plus sparse extras."""
+        """(extra weights sorted by symbol, total) after p2, p1."""
         extra = {}
         rows = [self.o1.get(p1, {}), self.o2.get((p2, p1), {}),
                 {s: n * self.a0 for s, n in seen.items()},
@@ -87,148 +89,254 @@ class TextModel:
                 extra[sym] = extra.get(sym, 0) + w
         return sorted(extra.items()), self.cum0[-1] + sum(extra.values())
 
-    def symbols(self, texts):
-        """Yields (p2, p1, symbol, escaped code point or None) for every coded symbol."""
-        index = {c: i + 2 for i, c in enumerate(self.chars)}
-        for text in texts:
-            p2 = p1 = self.END
-            for c in list(text) + [None]:
-                sym = self.END if c is None else index.get(c, self.ESC)
-                yield p2, p1, sym, (ord(c) if sym == self.ESC else None)
-                p2, p1 = p1, sym
 
-    def encode(self, texts):
-        full = 1 << self.BITS
-        half, quarter, mask = full >> 1, full >> 2, full - 1
-        low, high, pending, out = 0, mask, 0, []
+BITS = 48
+FULL, HALF, QUARTER, MASK = 1 << BITS, 1 << (BITS - 1), 1 << (BITS - 2), (1 << BITS) - 1
+MAX_COUNT = 126
 
-        def put(total, cum, width):
-            nonlocal low, high, pending
-            span = high - low + 1
-            low, high = low + cum * span // total, low + (cum + width) * span // total - 1
-            while True:
-                if (low ^ high) & half == 0:
-                    bit = low >> (self.BITS - 1)
-                    out.extend([bit] + [bit ^ 1] * pending)
-                    pending = 0
-                    low, high = (low << 1) & mask, ((high << 1) & mask) | 1
-                elif low & ~high & quarter:
-                    pending += 1
-                    low, high = (low << 1) ^ half, ((high ^ half) << 1) | half | 1
-                else:
-                    return
 
-        seen, seen2 = {}, {}
-        for p2, p1, sym, cp in self.symbols(texts):
-            order, total = self.distribution(p2, p1, seen, seen2)
-            extra = dict(order)
-            put(total, self.cum0[sym] + sum(w for s, w in order if s < sym), self.w0[sym] + extra.get(sym, 0))
-            if cp is not None:
-                put(0x110000, cp, 1)
-            seen[sym] = seen.get(sym, 0) + 1
-            seen2.setdefault(p1, {})[sym] = seen2.get(p1, {}).get(sym, 0) + 1
-        if not texts:
-            return b""
-        out += [1] + [0] * pending
-        out += [0] * (-len(out) % 8)
-        data = bytes(int("".join(map(str, out[i:i + 8])), 2) for i in range(0, len(out), 8))
+class Coder:
+    """Arithmetic coder state (48 bits, integer only) plus the text model's memory."""
+
+    def __init__(self):
+        self.low, self.high = 0, MASK
+        self.seen, self.seen2, self.symbols = {}, {}, 0
+
+    def narrow(self, total, cum, width):
+        span = self.high - self.low + 1
+        self.low, self.high = (self.low + cum * span // total,
+                               self.low + (cum + width) * span // total - 1)
+        while True:
+            if (self.low ^ self.high) & HALF == 0:
+                self.step(self.low >> (BITS - 1))
+                self.low, self.high = (self.low << 1) & MASK, ((self.high << 1) & MASK) | 1
+            elif self.low & ~self.high & QUARTER:
+                self.step(None)
+                self.low, self.high = (self.low << 1) ^ HALF, ((self.high ^ HALF) << 1) | HALF | 1
+            else:
+                return
+
+    def learn(self, p1, sym):
+        self.seen[sym] = self.seen.get(sym, 0) + 1
+        row = self.seen2.setdefault(p1, {})
+        row[sym] = row.get(sym, 0) + 1
+
+    def count_symbols(self, n):
+        self.symbols += n
+        if self.symbols > MAX_SYMBOLS:
+            raise Reject("bad_text")
+
+
+class Writer(Coder):
+    def __init__(self):
+        super().__init__()
+        self.bits, self.pending = [], 0
+
+    def step(self, bit):
+        if bit is None:
+            self.pending += 1
+        else:
+            self.bits += [bit] + [bit ^ 1] * self.pending
+            self.pending = 0
+
+    def flag(self, bit):
+        self.narrow(2, int(bit), 1)
+
+    def count(self, n):
+        if n > MAX_COUNT:
+            raise Reject("bad_text")
+        m = n + 1
+        bits = m.bit_length() - 1
+        for _ in range(bits):
+            self.flag(False)
+        self.flag(True)
+        for i in reversed(range(bits)):
+            self.flag(m >> i & 1)
+
+    def uint(self, v):
+        while True:
+            byte, v = v & 0x7F, v >> 7
+            self.narrow(256, byte | (0x80 if v else 0), 1)
+            if not v:
+                return
+
+    def text(self, text):
+        self.count_symbols(len(text) + 1)
+        p2 = p1 = MODEL.END
+        for c in list(text) + [None]:
+            sym = MODEL.END if c is None else MODEL.index.get(c, MODEL.ESC)
+            order, total = MODEL.distribution(p2, p1, self.seen, self.seen2)
+            below = sum(w for s, w in order if s < sym)
+            self.narrow(total, MODEL.cum0[sym] + below, MODEL.w0[sym] + dict(order).get(sym, 0))
+            if sym == MODEL.ESC:
+                self.narrow(0x110000, ord(c), 1)
+            self.learn(p1, sym)
+            p2, p1 = p1, sym
+
+    def finish(self):
+        bits = self.bits + [1] + [0] * self.pending
+        bits += [0] * (-len(bits) % 8)
+        data = bytes(int("".join(map(str, bits[i:i + 8])), 2) for i in range(0, len(bits), 8))
         return data.rstrip(b"\0")
 
-    def decode(self, stream, count):
-        """`count` strings from `stream`; Reject("bad_text") unless it is exactly the coding
-        of those strings."""
-        full = 1 << self.BITS
-        half, quarter, mask = full >> 1, full >> 2, full - 1
-        bits = iter([(byte >> (7 - i)) & 1 for byte in stream for i in range(8)])
-        low, high, code = 0, mask, 0
-        for _ in range(self.BITS):
-            code = (code << 1) | next(bits, 0)
 
-        def take(total, find):
-            nonlocal low, high, code
-            span = high - low + 1
-            symbol, cum, width = find(((code - low + 1) * total - 1) // span)
-            low, high = low + cum * span // total, low + (cum + width) * span // total - 1
-            while True:
-                if (low ^ high) & half == 0:
-                    code = ((code << 1) & mask) | next(bits, 0)
-                    low, high = (low << 1) & mask, ((high << 1) & mask) | 1
-                elif low & ~high & quarter:
-                    code = (code & half) | ((code << 1) & (mask >> 1)) | next(bits, 0)
-                    low, high = (low << 1) ^ half, ((high ^ half) << 1) | half | 1
-                else:
-                    return symbol
+class Reader(Coder):
+    def __init__(self, stream):
+        super().__init__()
+        self.bits = iter([(byte >> (7 - i)) & 1 for byte in stream for i in range(8)])
+        self.code = 0
+        for _ in range(BITS):
+            self.code = (self.code << 1) | next(self.bits, 0)
 
-        seen, seen2, texts, symbols = {}, {}, [], 0
-        for _ in range(count):
-            p2 = p1 = self.END
-            text = ""
-            while True:
-                symbols += 1
-                if symbols > MAX_SYMBOLS:
-                    raise Reject("bad_text")
-                order, total = self.distribution(p2, p1, seen, seen2)
+    def step(self, bit):
+        fresh = next(self.bits, 0)
+        if bit is None:
+            self.code = (self.code & HALF) | ((self.code << 1) & (MASK >> 1)) | fresh
+        else:
+            self.code = ((self.code << 1) & MASK) | fresh
 
-                def find(value):
-                    # Between symbols with extra weight the cumulative is cum0 plus a constant.
-                    added, start = 0, 0
-                    for sym, w in order:
-                        if value < self.cum0[sym] + added:
-                            break
-                        if value < self.cum0[sym + 1] + added + w:
-                            return sym, self.cum0[sym] + added, self.w0[sym] + w
-                        added += w
-                        start = sym + 1
-                    sym = bisect.bisect_right(self.cum0, value - added, start) - 1
-                    return sym, self.cum0[sym] + added, self.w0[sym]
+    def take(self, total, find=lambda v: (v, v, 1)):
+        span = self.high - self.low + 1
+        symbol, cum, width = find(((self.code - self.low + 1) * total - 1) // span)
+        self.narrow(total, cum, width)
+        return symbol
 
-                symbol = take(total, find)
-                if symbol == self.ESC:
-                    cp = take(0x110000, lambda v: (v, v, 1))
-                    if 0xD800 <= cp < 0xE000:
-                        raise Reject("bad_text")
-                    text += chr(cp)
-                elif symbol != self.END:
-                    text += self.chars[symbol - 2]
-                seen[symbol] = seen.get(symbol, 0) + 1
-                seen2.setdefault(p1, {})[symbol] = seen2.get(p1, {}).get(symbol, 0) + 1
-                p2, p1 = p1, symbol
-                if symbol == self.END:
-                    break
-            texts.append(text)
-        if self.encode(texts) != stream:
+    def flag(self):
+        return self.take(2) == 1
+
+    def count(self):
+        bits = 0
+        while not self.flag():
+            bits += 1
+            if bits > MAX_COUNT.bit_length() - 1:
+                raise Reject("bad_text")
+        m = 1
+        for _ in range(bits):
+            m = m << 1 | self.flag()
+        if m - 1 > MAX_COUNT:
             raise Reject("bad_text")
-        return texts
+        return m - 1
+
+    def uint(self):
+        v = 0
+        for shift in range(0, 64, 7):
+            byte = self.take(256)
+            v |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                if v >= 1 << 64:
+                    raise Reject("bad_text")
+                return v
+        raise Reject("bad_text")
+
+    def text(self):
+        p2 = p1 = MODEL.END
+        text = ""
+        while True:
+            self.count_symbols(1)
+            order, total = MODEL.distribution(p2, p1, self.seen, self.seen2)
+
+            def find(value):
+                # Between symbols with extra weight the cumulative is cum0 plus a constant.
+                added, start = 0, 0
+                for sym, w in order:
+                    if value < MODEL.cum0[sym] + added:
+                        break
+                    if value < MODEL.cum0[sym + 1] + added + w:
+                        return sym, MODEL.cum0[sym] + added, MODEL.w0[sym] + w
+                    added += w
+                    start = sym + 1
+                sym = bisect.bisect_right(MODEL.cum0, value - added, start) - 1
+                return sym, MODEL.cum0[sym] + added, MODEL.w0[sym]
+
+            sym = self.take(total, find)
+            if sym == MODEL.ESC:
+                cp = self.take(0x110000)
+                if 0xD800 <= cp < 0xE000:
+                    raise Reject("bad_text")
+                text += chr(cp)
+            elif sym != MODEL.END:
+                text += MODEL.chars[sym - 2]
+            self.learn(p1, sym)
+            p2, p1 = p1, sym
+            if sym == MODEL.END:
+                return text
 
 
-def unpack(data):
-    """A packed part: CBOR structure with empty texts, then the text stream."""
-    stream = io.BytesIO(data)
-    try:
-        value = cbor2.CBORDecoder(stream).decode()
-    except Exception:
-        raise Reject("bad_profile")
-    structure = data[:stream.tell()]
-    if cbor2.dumps(value, canonical=True) != structure:
-        raise Reject("bad_profile")
-    slots = []
+# The parts' layouts (helpcard-core/src/profile/wire.rs): (key, kind, required).
+TEXT, UINT, INT, TRUE = "text", "uint", "int", "true"
+PLACE = [(1, TEXT, True), (2, TEXT, False)]
+CONTACT = [(1, TEXT, True), (2, UINT, False), (3, TEXT, True), (4, TRUE, False)]
+PUBLIC = [(1, ("list", UINT), False), (2, TEXT, False)]
+PRIVATE = [(1, TEXT, True), (2, TEXT, False), (3, INT, False), (4, UINT, False),
+           (5, ("list", UINT), False), (6, ("list", UINT), False), (7, TEXT, False),
+           (8, TEXT, False), (9, ("list", TEXT), False), (10, ("list", TEXT), False),
+           (11, ("list", UINT), False), (12, TEXT, False), (13, ("map", PLACE), False),
+           (14, ("list", ("map", CONTACT)), False), (15, ("map", PLACE), False),
+           (16, TEXT, False), (17, UINT, False)]
 
-    def walk(v, parent, key):
-        if isinstance(v, str):
-            if v:
-                raise Reject("bad_profile")
-            slots.append((parent, key))
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(x, v, i)
-        elif isinstance(v, dict):
-            for k, x in v.items():
-                walk(x, v, k)
 
-    walk(value, None, None)
-    texts = MODEL.decode(data[stream.tell():], len(slots))
-    for (parent, key), text in zip(slots, texts):
-        parent[key] = text
+def pack(value, schema, w):
+    for key, kind, required in schema:
+        if not required:
+            w.flag(key in value)
+        if key in value:
+            put(value[key], kind, w)
+
+
+def put(v, kind, w):
+    if kind == TEXT:
+        w.text(v)
+    elif kind == UINT:
+        w.uint(v)
+    elif kind == INT:
+        w.uint((v << 1) ^ (v >> 63))
+    elif kind == TRUE:
+        pass
+    elif kind[0] == "list":
+        w.count(len(v))
+        for item in v:
+            put(item, kind[1], w)
+    else:
+        pack(v, kind[1], w)
+
+
+def get(kind, r):
+    if kind == TEXT:
+        return r.text()
+    if kind == UINT:
+        return r.uint()
+    if kind == INT:
+        z = r.uint()
+        return (z >> 1) ^ -(z & 1)
+    if kind == TRUE:
+        return True
+    if kind[0] == "list":
+        return [get(kind[1], r) for _ in range(r.count())]
+    return read_map(kind[1], r)
+
+
+def read_map(schema, r):
+    return {key: get(kind, r) for key, kind, required in schema if required or r.flag()}
+
+
+def valid_private(p):
+    """The profile rules the packing schema does not already enforce (profile/wire.rs)."""
+    codes = [c for k in (5, 6, 11) for c in p.get(k, [])] + [c.get(2, 1) for c in p.get(14, [])]
+    texts = [p[k] for k in (2, 7, 8, 12, 16) if k in p] + p.get(9, [])
+    texts += [place[2] for place in (p.get(13), p.get(15)) if place and 2 in place]
+    return (all(1 <= c <= 0xFFFF for c in codes) and all(texts)
+            and all(p[k] for k in (5, 6, 9, 11, 14) if k in p)
+            and 1 <= p.get(4, 1) <= 12 and p.get(17, 1) in (1, 2))
+
+
+def unpack(data, schema):
+    """A packed part (helpcard-core/src/packed.rs): the part's fields in schema order, texts
+    through the text model. Only the packer's own output is accepted."""
+    value = read_map(schema, Reader(data))
+    w = Writer()
+    pack(value, schema, w)
+    if w.finish() != data:
+        raise Reject("bad_text")
     return value
 
 
@@ -368,9 +476,9 @@ def decrypt(enc, responder_secret, responder_kid, cti):
         plaintext = ChaCha20Poly1305(cek).decrypt(iv, ciphertext, aad)
     except InvalidTag:
         raise Reject("decryption_failed")
-    private = unpack(plaintext)
+    private = unpack(plaintext, PRIVATE)
     private_cbor = cbor2.dumps(private, canonical=True)
-    if not isinstance(private, dict) or 1 not in private or not set(private) <= set(range(1, 18)):
+    if not valid_private(private):
         raise Reject("bad_profile")
     return plaintext, private_cbor
 
@@ -408,8 +516,9 @@ def open_vector(v):
         if revocations is not None:
             if cti in revocations[6] or (7 in revocations and iat < revocations[7]):
                 raise Reject("revoked")
-        public = unpack(content[1])
-        if not isinstance(public, dict) or not set(public) <= {1, 2}:
+        public = unpack(content[1], PUBLIC)
+        help_codes = public.get(1, [1])
+        if not help_codes or not all(1 <= c <= 0xFFFF for c in help_codes) or public.get(2) == "":
             raise Reject("bad_profile")
         details.update(card_id=cti.hex(), claims=sign1[2].hex(), cose_sign1=card.hex(),
                        public_packed=content[1].hex(),

@@ -225,7 +225,7 @@ not_after = "2099-01-01"
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.key.json: cannot read the file"));
-    // 399 different kanji per field: nothing for DEFLATE to shorten.
+    // 399 scattered kanji per field: nothing the text model can predict.
     let long: String = (0..399u32)
         .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
         .collect();

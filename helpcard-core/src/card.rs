@@ -10,7 +10,8 @@
 //! plaintext = packed private part
 //! ```
 //!
-//! "packed" is the part's CBOR with its texts coded by the text model ([`crate::packed`]).
+//! "packed" is the part's CBOR value written field by field, texts through the text model
+//! ([`crate::packed`]).
 
 use ciborium::Value;
 use rand_core::CryptoRngCore;
@@ -21,8 +22,8 @@ use crate::cose::{self, EncryptRandom, Encrypted, Signed};
 use crate::date::UnixTime;
 use crate::error::{IssueError, OpenError};
 use crate::keys::{KeyId, ResponderKey, ResponderPublicKey, SigningKey};
-use crate::packed::{self, UnpackError};
-use crate::profile::{PrivatePart, Profile, PublicPart};
+use crate::packed::{self, PackError};
+use crate::profile::{PRIVATE_SCHEMA, PUBLIC_SCHEMA, PrivatePart, Profile, PublicPart};
 use crate::trust::{CardId, Revocations, TrustStore};
 
 /// The card format version inside the signed claims (and as the QR text's version digit).
@@ -78,7 +79,7 @@ pub fn issue(
     rng.fill_bytes(&mut cti);
     let public_value = profile.public.to_cbor();
     let public_cbor = cbor::encode(&public_value);
-    let public_packed = packed::pack(&public_value).map_err(IssueError::Text)?;
+    let public_packed = packed::pack(&public_value, PUBLIC_SCHEMA).map_err(IssueError::Pack)?;
     let mut content = vec![
         Value::from(FORMAT_VERSION),
         Value::Bytes(public_packed.clone()),
@@ -91,7 +92,8 @@ pub fn issue(
         let random = EncryptRandom { ephemeral_secret };
         let private_value = private.to_cbor();
         let private_bytes = Zeroizing::new(cbor::encode(&private_value));
-        let pt = Zeroizing::new(packed::pack(&private_value).map_err(IssueError::Text)?);
+        let pt =
+            Zeroizing::new(packed::pack(&private_value, PRIVATE_SCHEMA).map_err(IssueError::Pack)?);
         let value =
             cose::encrypt(&pt, responder, &cti, &random).ok_or(IssueError::BadResponderKey)?;
         encrypted = Some(cbor::encode(&value));
@@ -118,11 +120,15 @@ pub fn issue(
     })
 }
 
-/// Unpacks a part; a damaged text stream is [`OpenError::BadText`], anything else about the
-/// part is [`OpenError::BadProfile`].
-fn unpack(bytes: &[u8], part: &'static str) -> Result<Value, OpenError> {
-    packed::unpack(bytes).map_err(|e| match e {
-        UnpackError::Text(_) => OpenError::BadText(part),
+/// Unpacks a part; a damaged stream is [`OpenError::BadText`], anything else about the part
+/// is [`OpenError::BadProfile`].
+fn unpack(
+    bytes: &[u8],
+    schema: &'static [packed::Field],
+    part: &'static str,
+) -> Result<Value, OpenError> {
+    packed::unpack(bytes, schema).map_err(|e| match e {
+        PackError::Text(_) => OpenError::BadText(part),
         _ => OpenError::BadProfile(part),
     })
 }
@@ -331,7 +337,7 @@ pub fn open(
             }
         },
     };
-    let public = PublicPart::from_cbor(unpack(&claims.public, "public part")?)
+    let public = PublicPart::from_cbor(unpack(&claims.public, PUBLIC_SCHEMA, "public part")?)
         .map_err(|_| OpenError::BadProfile("public part"))?;
     let private = match (claims.encrypted, responder_keys) {
         (None, _) => PrivateOutcome::Absent,
@@ -370,7 +376,7 @@ fn open_private(
         .get(enc.recipient_kid)
         .ok_or(OpenError::NoMatchingResponderKey(enc.recipient_kid))?;
     let plaintext = enc.decrypt(key, &cti.0)?;
-    let value = unpack(&plaintext, "private part")?;
+    let value = unpack(&plaintext, PRIVATE_SCHEMA, "private part")?;
     PrivatePart::from_cbor(value).map_err(|_| OpenError::BadProfile("private part"))
 }
 

@@ -81,11 +81,11 @@ fn both_parts_are_packed_and_much_smaller_than_their_cbor() {
         let private_cbor = card.private_cbor.as_ref().unwrap();
         let plaintext = card.plaintext.as_ref().unwrap();
         assert_eq!(
-            packed::unpack(plaintext).unwrap(),
+            packed::unpack(plaintext, PRIVATE_SCHEMA).unwrap(),
             cbor::decode_strict(private_cbor).unwrap()
         );
         assert_eq!(
-            packed::unpack(&card.public_packed).unwrap(),
+            packed::unpack(&card.public_packed, PUBLIC_SCHEMA).unwrap(),
             cbor::decode_strict(&card.public_cbor).unwrap()
         );
         assert!(plaintext.len() < private_cbor.len(), "{name}");
@@ -114,7 +114,7 @@ fn texts_too_long_for_any_card_are_refused_when_issuing() {
     .unwrap_err();
     assert!(matches!(
         err,
-        IssueError::Text(crate::text::TextError::TooLong(_))
+        IssueError::Pack(PackError::Text(crate::text::TextError::TooLong(_)))
     ));
 }
 

@@ -145,7 +145,7 @@ pub enum IssueError {
     /// Expiry not after issue time.
     #[error("the card would expire before it is issued")]
     BadValidity,
-    /// The profile's texts are longer than a card can hold.
+    /// The profile cannot be packed: texts or lists longer than a card can hold.
     #[error("{0}")]
-    Text(crate::text::TextError),
+    Pack(crate::packed::PackError),
 }

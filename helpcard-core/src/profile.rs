@@ -21,6 +21,7 @@ mod wire;
 
 pub use codes::{ConditionCode, HelpCode, MedicalCareCode, RelationCode};
 pub use validate::{FieldError, Problem};
+pub use wire::{PRIVATE_SCHEMA, PUBLIC_SCHEMA};
 
 /// A whole profile as entered by the issuing office.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -279,7 +279,6 @@ vectors! {
     fail_private_part_from_other_card => "fail-private-part-from-other-card",
     fail_private_text_not_canonical => "fail-private-text-not-canonical",
     fail_public_text_not_canonical => "fail-public-text-not-canonical",
-    fail_public_texts_inline => "fail-public-texts-inline",
     fail_qr_chunk_out_of_range => "fail-qr-chunk-out-of-range",
     fail_qr_digit_dropped => "fail-qr-digit-dropped",
     fail_qr_missing_fragment => "fail-qr-missing-fragment",

@@ -16,6 +16,8 @@
 
 use ciborium::Value;
 
+use crate::packed::{Field, Kind};
+
 use super::{
     BloodType, CardLang, ConditionCode, Contact, HelpCode, MedicalCareCode, Place, PrivatePart,
     PublicPart, RelationCode,
@@ -24,6 +26,58 @@ use crate::cbor::{self, CborError, int_map};
 use crate::date::Date;
 
 type Fields = Vec<(i64, Value)>;
+
+const fn required(key: i64, kind: Kind) -> Field {
+    Field {
+        key,
+        kind,
+        required: true,
+    }
+}
+
+const fn optional(key: i64, kind: Kind) -> Field {
+    Field {
+        key,
+        kind,
+        required: false,
+    }
+}
+
+/// The public part's layout, for [`crate::packed`].
+pub const PUBLIC_SCHEMA: &[Field] = &[
+    optional(1, Kind::List(&Kind::Uint)),
+    optional(2, Kind::Text),
+];
+
+const PLACE: &[Field] = &[required(1, Kind::Text), optional(2, Kind::Text)];
+
+const CONTACT: &[Field] = &[
+    required(1, Kind::Text),
+    optional(2, Kind::Uint),
+    required(3, Kind::Text),
+    optional(4, Kind::True),
+];
+
+/// The private part's layout, for [`crate::packed`].
+pub const PRIVATE_SCHEMA: &[Field] = &[
+    required(1, Kind::Text),
+    optional(2, Kind::Text),
+    optional(3, Kind::Int),
+    optional(4, Kind::Uint),
+    optional(5, Kind::List(&Kind::Uint)),
+    optional(6, Kind::List(&Kind::Uint)),
+    optional(7, Kind::Text),
+    optional(8, Kind::Text),
+    optional(9, Kind::List(&Kind::Text)),
+    optional(10, Kind::List(&Kind::Text)),
+    optional(11, Kind::List(&Kind::Uint)),
+    optional(12, Kind::Text),
+    optional(13, Kind::Map(PLACE)),
+    optional(14, Kind::List(&Kind::Map(CONTACT))),
+    optional(15, Kind::Map(PLACE)),
+    optional(16, Kind::Text),
+    optional(17, Kind::Uint),
+];
 
 fn put_text(m: &mut Fields, key: i64, s: &str) {
     if !s.is_empty() {

@@ -111,7 +111,8 @@ impl Model {
         if let Some(row) = seen.bigram.get(&p1) {
             extras.extend(row.iter().map(|(&s, &n)| (s, n * self.a1)));
         }
-        extras.sort_unstable_by_key(|&(s, _)| s);
+        // Four sorted runs: the stable sort merges them in linear-ish time.
+        extras.sort_by_key(|&(s, _)| s);
         extras.dedup_by(|later, kept| {
             let same = later.0 == kept.0;
             if same {
