@@ -1,4 +1,5 @@
-//! Issue and open time per card for every reference profile.
+//! Issue and open time per card for every reference profile, and the worst case of the text
+//! decoder (a crafted stream that decodes to the most characters a part may hold).
 //!
 //! Run: `cargo bench -p helpcard-core --bench card`
 
@@ -9,8 +10,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use helpcard_core::card::{self, ResponderKeys, Validity};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::ResponderKey;
-use helpcard_core::profile::Profile;
+use helpcard_core::profile::{PRIVATE_SCHEMA, Profile};
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
+use helpcard_core::{packed, text};
 
 fn bench(c: &mut Criterion) {
     let world = DemoWorld::new(1);
@@ -48,6 +50,16 @@ fn bench(c: &mut Criterion) {
         });
     }
     open_group.finish();
+
+    // A crafted private part: one flag, then a name decoding to MAX_SYMBOLS characters (it
+    // keeps the text model's memory as large as it can get). Refused at the end, as it must be.
+    let long = "佐藤".repeat(text::MAX_SYMBOLS / 2);
+    let mut w = text::Writer::default();
+    w.text(&long[..long.len() - 3]).expect("fits");
+    let crafted = w.finish();
+    c.bench_function("unpack/crafted-4096-characters", |b| {
+        b.iter(|| packed::unpack(&crafted, PRIVATE_SCHEMA).expect_err("no such part"))
+    });
 }
 
 criterion_group! {

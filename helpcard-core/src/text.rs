@@ -73,9 +73,10 @@ pub struct Writer {
 
 impl Default for Writer {
     fn default() -> Writer {
+        let model = model();
         Writer {
-            model: model(),
-            seen: Seen::default(),
+            model,
+            seen: Seen::new(model),
             out: Encoder::new(),
             symbols: 0,
         }
@@ -156,9 +157,10 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// Starts reading `stream`.
     pub fn new(stream: &'a [u8]) -> Reader<'a> {
+        let model = model();
         Reader {
-            model: model(),
-            seen: Seen::default(),
+            model,
+            seen: Seen::new(model),
             input: Decoder::new(stream),
             symbols: 0,
         }

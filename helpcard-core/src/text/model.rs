@@ -8,7 +8,40 @@ pub(crate) const END: u32 = 0;
 /// Symbol for a character outside the model's alphabet (its code point follows).
 pub(crate) const ESCAPE: u32 = 1;
 
-type Row = Vec<(u32, u64)>;
+/// A sparse row of static weights, with prefix sums for O(log n) interval queries.
+struct Row {
+    symbols: Vec<u32>,
+    /// `cum[i]` = sum of the weights of `symbols[..i]`.
+    cum: Vec<u64>,
+}
+
+impl Row {
+    fn new(entries: Vec<(u32, u64)>) -> Row {
+        let mut cum = vec![0];
+        for (_, w) in &entries {
+            cum.push(cum[cum.len() - 1] + w);
+        }
+        Row {
+            symbols: entries.into_iter().map(|(s, _)| s).collect(),
+            cum,
+        }
+    }
+
+    /// Sum of the weights of symbols below `s`, and the weight of `s`.
+    fn at(&self, s: u32) -> (u64, u64) {
+        let i = self.symbols.partition_point(|&x| x < s);
+        let own = if self.symbols.get(i) == Some(&s) {
+            self.cum[i + 1] - self.cum[i]
+        } else {
+            0
+        };
+        (self.cum[i], own)
+    }
+
+    fn total(&self) -> u64 {
+        self.cum[self.cum.len() - 1]
+    }
+}
 
 /// The parsed model file.
 pub(crate) struct Model {
@@ -23,15 +56,34 @@ pub(crate) struct Model {
 }
 
 /// Counts of what a part has coded so far (the model adapts to names and numbers that repeat).
-#[derive(Default)]
+/// Unigram counts live in a Fenwick tree, so every query stays O(log alphabet) however long
+/// the part.
 pub(crate) struct Seen {
-    unigram: BTreeMap<u32, u64>,
-    bigram: BTreeMap<u32, BTreeMap<u32, u64>>,
+    fenwick: Vec<u64>,
+    unigram: Vec<u64>,
+    total: u64,
+    bigram: HashMap<u32, BTreeMap<u32, u64>>,
 }
 
 impl Seen {
+    pub(crate) fn new(model: &Model) -> Seen {
+        let n = model.w0.len();
+        Seen {
+            fenwick: vec![0; n + 1],
+            unigram: vec![0; n],
+            total: 0,
+            bigram: HashMap::new(),
+        }
+    }
+
     pub(crate) fn add(&mut self, previous: u32, symbol: u32) {
-        *self.unigram.entry(symbol).or_default() += 1;
+        self.unigram[symbol as usize] += 1;
+        self.total += 1;
+        let mut i = symbol as usize + 1;
+        while i < self.fenwick.len() {
+            self.fenwick[i] += 1;
+            i += i & i.wrapping_neg();
+        }
         *self
             .bigram
             .entry(previous)
@@ -39,13 +91,27 @@ impl Seen {
             .entry(symbol)
             .or_default() += 1;
     }
+
+    /// How many symbols below `s` were seen.
+    fn below(&self, s: u32) -> u64 {
+        let (mut i, mut sum) = (s as usize, 0);
+        while i > 0 {
+            sum += self.fenwick[i];
+            i &= i - 1;
+        }
+        sum
+    }
 }
 
-/// The frequency of every symbol in one context: static order-0 weights plus sparse extras.
+/// The frequency of every symbol in one context: static order-0 weights plus the context's
+/// rows and what the part has seen.
 pub(crate) struct Distribution<'m> {
     model: &'m Model,
-    /// Extra weight per symbol, sorted by symbol, no duplicates.
-    extras: Vec<(u32, u64)>,
+    o1: Option<&'m Row>,
+    o2: Option<&'m Row>,
+    seen: &'m Seen,
+    /// What followed `p1` earlier in the part (built once per symbol, queried per probe).
+    after: Row,
     pub(crate) total: u64,
 }
 
@@ -103,28 +169,28 @@ impl Model {
     }
 
     /// Every symbol's frequency after `p2, p1`, given what the part has seen.
-    pub(crate) fn distribution(&self, p2: u32, p1: u32, seen: &Seen) -> Distribution<'_> {
-        let mut extras: Vec<(u32, u64)> = Vec::new();
-        extras.extend(self.o1.get(&p1).into_iter().flatten());
-        extras.extend(self.o2.get(&(p2, p1)).into_iter().flatten());
-        extras.extend(seen.unigram.iter().map(|(&s, &n)| (s, n * self.a0)));
-        if let Some(row) = seen.bigram.get(&p1) {
-            extras.extend(row.iter().map(|(&s, &n)| (s, n * self.a1)));
-        }
-        // Four sorted runs: the stable sort merges them in linear-ish time.
-        extras.sort_by_key(|&(s, _)| s);
-        extras.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 += later.1;
-            }
-            same
-        });
-        let total =
-            self.cum0.last().copied().unwrap_or(0) + extras.iter().map(|e| e.1).sum::<u64>();
+    pub(crate) fn distribution<'m>(&'m self, p2: u32, p1: u32, seen: &'m Seen) -> Distribution<'m> {
+        let o1 = self.o1.get(&p1);
+        let o2 = self.o2.get(&(p2, p1));
+        let after = Row::new(
+            seen.bigram
+                .get(&p1)
+                .into_iter()
+                .flatten()
+                .map(|(&s, &n)| (s, n * self.a1))
+                .collect(),
+        );
+        let total = self.cum0[self.cum0.len() - 1]
+            + o1.map_or(0, Row::total)
+            + o2.map_or(0, Row::total)
+            + self.a0 * seen.total
+            + after.total();
         Distribution {
             model: self,
-            extras,
+            o1,
+            o2,
+            seen,
+            after,
             total,
         }
     }
@@ -133,40 +199,32 @@ impl Model {
 impl Distribution<'_> {
     /// `(low, width)` of a symbol's interval.
     pub(crate) fn interval(&self, symbol: u32) -> (u64, u64) {
+        let m = self.model;
         let s = symbol as usize;
-        let below: u64 = self
-            .extras
-            .iter()
-            .take_while(|e| e.0 < symbol)
-            .map(|e| e.1)
-            .sum();
-        let own = self
-            .extras
-            .iter()
-            .find(|e| e.0 == symbol)
-            .map_or(0, |e| e.1);
-        (self.model.cum0[s] + below, self.model.w0[s] + own)
+        let (mut low, mut width) = (m.cum0[s], m.w0[s]);
+        for row in [self.o1, self.o2, Some(&self.after)].into_iter().flatten() {
+            let (below, own) = row.at(symbol);
+            low += below;
+            width += own;
+        }
+        low += m.a0 * self.seen.below(symbol);
+        width += m.a0 * self.seen.unigram[s];
+        (low, width)
     }
 
-    /// The symbol whose interval holds `target` (which is below `total`).
+    /// The symbol whose interval holds `target` (which is below `total`): the last symbol
+    /// whose interval starts at or below it (intervals are never empty, so starts increase).
     pub(crate) fn find(&self, target: u64) -> u32 {
-        let cum0 = &self.model.cum0;
-        // Between two symbols with extras, the cumulative frequency is `cum0` plus a constant.
-        let (mut start, mut added) = (0usize, 0u64);
-        for &(symbol, extra) in &self.extras {
-            let s = symbol as usize;
-            if target < cum0[s] + added {
-                break;
+        let (mut lo, mut hi) = (0u32, self.model.w0.len() as u32);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.interval(mid).0 <= target {
+                lo = mid;
+            } else {
+                hi = mid;
             }
-            if target < cum0[s + 1] + added + extra {
-                return symbol;
-            }
-            added += extra;
-            start = s + 1;
         }
-        // The symbol is the last `s >= start` with `cum0[s] + added <= target`.
-        let above = cum0[start..].partition_point(|&c| c + added <= target);
-        (start + above - 1) as u32
+        lo
     }
 }
 
@@ -195,14 +253,21 @@ impl Reader<'_> {
         u32::try_from(self.int()?).ok().filter(|&s| s < symbols)
     }
 
+    /// A row: symbols strictly increasing (delta-coded), each with its weight.
     fn row(&mut self, symbols: u32) -> Option<Row> {
-        let mut last = 0u32;
-        (0..self.len()?)
+        let mut last = None::<u32>;
+        let entries = (0..self.len()?)
             .map(|_| {
-                last = last.checked_add(u32::try_from(self.int()?).ok()?)?;
+                let delta = u32::try_from(self.int()?).ok()?;
+                let s = match last {
+                    None => delta,
+                    Some(l) => l.checked_add(delta).filter(|&s| s > l)?,
+                };
+                last = Some(s);
                 let weight = self.int()?;
-                (last < symbols).then_some((last, weight))
+                (s < symbols).then_some((s, weight))
             })
-            .collect()
+            .collect::<Option<Vec<_>>>()?;
+        Some(Row::new(entries))
     }
 }
