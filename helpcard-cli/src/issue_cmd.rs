@@ -211,11 +211,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
             )
         );
     }
-    // The highest error correction that still fits the smallest version.
-    let ec = [EcLevel::H, EcLevel::Q, EcLevel::M]
-        .into_iter()
-        .find(|ec| qr::min_version(&text, *ec).ok() == Some(version))
-        .unwrap_or(EcLevel::M);
+    let (_, ec) = qr::best_ec_level(&text, EcLevel::M).map_err(|e| Fail::general(e.to_string()))?;
     let symbol = qr::symbol(&text, ec).map_err(|e| Fail::general(e.to_string()))?;
     let modules = symbol.size_with_quiet_zone() as f64;
     let ppm = ((a.qr_mm / modules) * f64::from(a.dpi) / 25.4)

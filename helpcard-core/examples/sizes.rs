@@ -1,6 +1,6 @@
 //! Prints the size of a card for every reference profile: bytes per section (public and
 //! private part before and after text coding), QR version at ECC L/M/Q, and the version and
-//! level an issued card gets (the highest level that fits the smallest version).
+//! level an issued card gets (the smallest version at M, at the highest level that fits it).
 //!
 //! Run: `cargo run --release -p helpcard-core --features testing --example sizes`
 
@@ -31,7 +31,8 @@ fn main() {
         let r = SizeReport::measure(&issued, DEFAULT_PREFIX).expect("prefix");
         let v = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
         let text = qrtext::encode(DEFAULT_PREFIX, &issued.bytes).expect("prefix");
-        let card = qr::best_ec_level(&text).map_or("-".into(), |(v, ec)| format!("v{v}-{ec:?}"));
+        let card = qr::best_ec_level(&text, qr::EcLevel::M)
+            .map_or("-".into(), |(v, ec)| format!("v{v}-{ec:?}"));
         println!(
             "{:<24} {:>5} {:>4} {:>4} {:>4} → {:>4} {:>4} {:>4} → {:>4} {:>3} {:>3} {:>3} {:>6}",
             name,

@@ -3,10 +3,11 @@
 //!
 //! UTF-8 spends 3 bytes on every kana and kanji; DEFLATE finds too few repeats in 200
 //! characters to help much. This coding predicts each character from the two before it, using
-//! statistics built once from public word-frequency data (`scripts/build-text-model.py`, model
-//! file `text/ja-1.model`, part of the format), and from the characters already coded in the
-//! same part (names and phone numbers repeat). Measured on the reference profiles it takes a
-//! little under half of the UTF-8 size; see the manual's format section.
+//! statistics built once from public word-frequency data and the vocabulary labels
+//! (`scripts/build-text-model.py`, model file `text/ja-1.model`, part of the format), and from
+//! the characters already coded in the same part (names and phone numbers repeat). On the
+//! texts of the eight reference profiles it takes about 36 % of the UTF-8 size; see the
+//! manual's format section.
 //!
 //! A part's strings are coded one after another into one stream, each followed by an end
 //! symbol. A character outside the model's alphabet is an escape symbol followed by its code

@@ -107,14 +107,15 @@ pub fn symbol(text: &str, ec_level: EcLevel) -> Result<Symbol, QrError> {
     })
 }
 
-/// The highest error-correction level that still fits the smallest version at level L: more
-/// redundancy for free.
-pub fn best_ec_level(text: &str) -> Result<(u8, EcLevel), QrError> {
-    let version = min_version(text, EcLevel::L)?;
+/// The version and level a card gets: the smallest version at level `floor`, then the highest
+/// level that still fits that version (more redundancy for free). Cards use `floor` M.
+pub fn best_ec_level(text: &str, floor: EcLevel) -> Result<(u8, EcLevel), QrError> {
+    let version = min_version(text, floor)?;
     let level = [EcLevel::H, EcLevel::Q, EcLevel::M]
         .into_iter()
+        .filter(|ec| *ec > floor)
         .find(|ec| bits(text, version, *ec).is_ok())
-        .unwrap_or(EcLevel::L);
+        .unwrap_or(floor);
     Ok((version, level))
 }
 
@@ -147,9 +148,20 @@ mod tests {
         let s = symbol(&text, EcLevel::M).unwrap();
         assert_eq!(s.width, 17 + 4 * usize::from(s.version));
         assert_eq!(s.modules.len(), s.width * s.width);
-        let (v, ec) = best_ec_level(&text).unwrap();
-        assert_eq!(v, min_version(&text, EcLevel::L).unwrap());
-        assert!(ec >= EcLevel::L);
+        for n in [3, 100, 384] {
+            let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &vec![7; n]).unwrap();
+            let (v, ec) = best_ec_level(&text, EcLevel::M).unwrap();
+            assert_eq!(v, min_version(&text, EcLevel::M).unwrap(), "{n} bytes");
+            assert!(ec >= EcLevel::M);
+            // The chosen level fits the version; the next one up does not.
+            assert_eq!(min_version(&text, ec).unwrap(), v);
+            for higher in [EcLevel::Q, EcLevel::H].into_iter().filter(|l| *l > ec) {
+                assert!(
+                    min_version(&text, higher).unwrap() > v,
+                    "{n} bytes at {higher:?}"
+                );
+            }
+        }
     }
 
     #[test]
