@@ -144,6 +144,8 @@ fn levers() {
     println!("| pass | reads alone | adds |");
     println!("|---|---:|---|");
     let candidates = [
+        Pass::RxingCpp(false),
+        Pass::RxingCpp(true),
         Pass::Rxing(false),
         Pass::Rxing(true),
         Pass::RxingGlobal,

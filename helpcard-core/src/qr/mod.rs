@@ -165,6 +165,37 @@ mod tests {
     }
 
     #[test]
+    fn thorough_reads_every_code_and_fast_the_first() {
+        let texts: Vec<String> = [[1u8; 60], [2u8; 60]]
+            .iter()
+            .map(|p| qrtext::encode(qrtext::DEFAULT_PREFIX, p).unwrap())
+            .collect();
+        let symbols: Vec<(usize, Vec<u8>)> = texts
+            .iter()
+            .map(|t| symbol(t, EcLevel::M).unwrap().to_luma(4))
+            .collect();
+        // Side by side on one white image.
+        let side = symbols[0].0;
+        let (w, h) = (side * 2 + 40, side + 40);
+        let mut px = vec![255u8; w * h];
+        for (i, (s, pixels)) in symbols.iter().enumerate() {
+            for y in 0..*s {
+                let row = &pixels[y * s..(y + 1) * s];
+                let at = (y + 20) * w + 20 + i * side;
+                px[at..at + s].copy_from_slice(row);
+            }
+        }
+        let image = LumaImage::new(w, h, &px).unwrap();
+        let mut all = read(&image, Effort::Thorough).unwrap();
+        all.sort();
+        let want: Vec<Vec<u8>> = texts.iter().map(|t| t.as_bytes().to_vec()).collect();
+        assert_eq!(all, want);
+        let first = read(&image, Effort::Fast).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(want.contains(&first[0]));
+    }
+
+    #[test]
     fn rendered_symbols_read_back() {
         let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &[0xab; 300]).unwrap();
         let s = symbol(&text, EcLevel::M).unwrap();

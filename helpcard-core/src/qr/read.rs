@@ -1,9 +1,9 @@
 //! Reading QR codes from a grayscale image: every code found, as bytes.
 //!
 //! Engines are combined as the photo and frame benchmarks say (`cargo bench -p helpcard-cli
-//! --bench qr`): rxing (a ZXing port) with its hybrid (local) binarizer first; where it finds
-//! nothing, further passes with other preprocessing, then rqrr (a quirc port) as a second
-//! opinion. Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad
+//! --bench qr`): rxing's port of zxing-cpp's QR reader with its hybrid (local) binarizer first;
+//! where it finds nothing, rxing's Java-port reader, rqrr (a quirc port) as a second opinion,
+//! and passes with other preprocessing. Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad
 //! frame yields no codes instead of a crash. On `wasm32` a panic aborts instead.
 
 use std::collections::HashSet;
@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::QRCodeReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, ImmutableReader, Luma8Source, Reader};
 
 /// Largest image accepted: 8192 × 8192 pixels (a 64 MP photo), far above any camera frame.
 pub const MAX_PIXELS: usize = 8192 * 8192;
@@ -62,7 +62,8 @@ pub enum ReadError {
 /// How hard to look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Effort {
-    /// One rxing pass: for live camera frames, where the next frame is another chance.
+    /// One pass (the zxing-cpp port), stopping at the first code: for live camera frames,
+    /// where a card is held up alone and the next frame is another chance.
     Fast,
     /// Every pass until something is found: for photos and files.
     #[default]
@@ -111,16 +112,24 @@ pub enum Pass {
     Sharpened,
     /// Local-mean threshold over a (2r+1)² window, then rxing.
     LocalMean(usize),
+    /// rxing's port of zxing-cpp's QR reader (concentric finder patterns, sampling guided by
+    /// every alignment pattern), hybrid binarizer; every code; `true` = try harder.
+    RxingCpp(bool),
+    /// The same, stopping at the first code found.
+    RxingCppFirst,
 }
 
 /// The passes `read` runs, in order, until one finds a code. Chosen by the photo benchmark
-/// (`cargo bench -p helpcard-cli --bench qr -- levers`): on the 179 photos rxing alone reads
-/// 157; rqrr adds 5, the global binarizer 1 more, resampling by 0.75 and 2 another 3. rqrr on a
-/// 2× upscaled image reads the small-module, tilted card codes of the synthetic sets that rxing's
-/// finder-pattern search misses (`-- cards`); a 7×7 local-mean threshold reads the 720p frame
-/// with a version-20 code at 2.6 pixels per module in a tenth of that time (`-- frames`).
-const FAST: &[Pass] = &[Pass::Rxing(false)];
+/// (`cargo bench -p helpcard-cli --bench qr -- levers`): on the 179 photos rxing's port of
+/// zxing-cpp's reader alone reads 165 (its Java-port reader 157); rqrr, the global binarizer
+/// and resampling by 0.75, 1.5 and 2 each add photos the first misses. rqrr on a 2× upscaled
+/// image reads small-module, tilted card codes of the synthetic sets (`-- cards`); a 7×7
+/// local-mean threshold helps blurred frames (`-- frames`). The fast path is the zxing-cpp
+/// port alone, stopping at the first code: it reads the 720p frames with version-15 and
+/// version-20 card codes, and costs least on empty frames.
+const FAST: &[Pass] = &[Pass::RxingCppFirst];
 const THOROUGH: &[Pass] = &[
+    Pass::RxingCpp(false),
     Pass::Rxing(false),
     Pass::Rqrr,
     Pass::RxingGlobal,
@@ -135,9 +144,10 @@ const THOROUGH: &[Pass] = &[
 /// Upscaling passes are skipped above this many output pixels (a camera frame is 0.9 MP).
 const MAX_RESAMPLED: f32 = 4_000_000.0;
 
-/// Reads every QR code in the image; returns each payload's bytes (the decoded text's UTF-8
-/// bytes; for help-card codes, an ASCII prefix and digits, exactly the raw payload). Duplicates
-/// found by several passes are reported once.
+/// Reads the QR codes in the image — every one with [`Effort::Thorough`], the first found with
+/// [`Effort::Fast`] — and returns each payload's bytes (the decoded text's UTF-8 bytes; for
+/// help-card codes, an ASCII prefix and digits, exactly the raw payload). Duplicates found by
+/// several passes are reported once.
 pub fn read(image: &LumaImage<'_>, effort: Effort) -> Result<Vec<Vec<u8>>, ReadError> {
     read_with(
         image,
@@ -164,6 +174,8 @@ pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>,
 fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
     match pass {
         Pass::Rxing(harder) => rxing_pass(image, harder, false),
+        Pass::RxingCpp(harder) => rxing_cpp_pass(image, harder, u32::MAX),
+        Pass::RxingCppFirst => rxing_cpp_pass(image, false, 1),
         Pass::RxingGlobal => rxing_pass(image, true, true),
         Pass::Rqrr => rqrr_pass(image),
         Pass::Scaled(f) | Pass::ScaledRqrr(f)
@@ -299,6 +311,31 @@ fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<
         );
     }
     decode_bitmap(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &h)
+}
+
+fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, most: u32) -> Vec<Vec<u8>> {
+    let Ok(source) =
+        Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32)
+    else {
+        return Vec::new();
+    };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let mut reader = rxing::qrcode::cpp_port::QrReader;
+    let found = if most == 1 {
+        reader
+            .immutable_decode_with_hints(&mut bitmap, &hints(try_harder))
+            .map(|r| vec![r])
+    } else {
+        reader.decode_multiple_with_hints(&mut bitmap, &hints(try_harder))
+    };
+    found
+        .map(|results| {
+            results
+                .iter()
+                .map(|r| r.getText().as_bytes().to_vec())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn decode_bitmap<B: rxing::Binarizer>(
