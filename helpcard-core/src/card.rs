@@ -26,7 +26,8 @@ use crate::packed::{self, PackError};
 use crate::profile::{PRIVATE_SCHEMA, PUBLIC_SCHEMA, PrivatePart, Profile, PublicPart};
 use crate::trust::{CardId, Revocations, TrustStore};
 
-/// The card format version inside the signed claims (and as the QR text's version digit).
+/// The card format version inside the signed claims. (The QR text's version digit, see
+/// [`crate::qrtext`], versions only the digit encoding and is still 1.)
 pub const FORMAT_VERSION: u64 = 2;
 /// CWT private-use claim key holding `[version, public, ? encrypted]`.
 pub const CLAIM_HELPCARD: i64 = -65537;
