@@ -11,7 +11,7 @@ use clap::Args;
 use helpcard_core::card::{self, Validity};
 use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
-use helpcard_core::qr::{self, EcLevel};
+use helpcard_core::qr;
 use helpcard_core::qrtext;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::OsRng;
@@ -294,7 +294,7 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
     .map_err(|e| e.to_string())?;
     let text = qrtext::encode(job.prefix, &issued.bytes).map_err(|e| e.to_string())?;
     lap(0);
-    let symbol = qr::symbol(&text, EcLevel::M).map_err(|e| e.to_string())?;
+    let symbol = qr::card_symbol(&text).map_err(|e| e.to_string())?;
     if symbol.version > issue_cmd::MAX_VERSION {
         return Err(format!(
             "QR version {} > {}",

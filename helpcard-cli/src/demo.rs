@@ -7,9 +7,8 @@ use helpcard_core::card::{self, ResponderKeys, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
-use helpcard_core::qr::{self, EcLevel, Effort, LumaImage};
+use helpcard_core::qr::{self, Effort, LumaImage};
 use helpcard_core::qrtext;
-use helpcard_core::size::SizeReport;
 use helpcard_core::testing::{DemoWorld, REFERENCE_PROFILES};
 use rand_core::OsRng;
 
@@ -122,23 +121,21 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         let text =
             qrtext::encode(qrtext::DEFAULT_PREFIX, &issued.bytes).map_err(|e| e.to_string())?;
         write(&format!("cards/{name}.txt"), text.as_bytes())?;
-        let size =
-            SizeReport::measure(&issued, qrtext::DEFAULT_PREFIX).map_err(|e| e.to_string())?;
-        let version = size.qr_version_m.map_or("-".into(), |v| v.to_string());
+        // Render the QR code as a PNG and read it back through the QR reader, as a scanner would.
+        let symbol = qr::card_symbol(&text).map_err(|e| e.to_string())?;
+        let (version, ec) = (symbol.version, symbol.ec_level);
         println!("## {name}");
         if ja {
             println!(
-                "  カード: {} バイト、QR バージョン {version}（誤り訂正 M）→ cards/{name}.png（読み取り確認済み）",
-                size.payload_bytes
+                "  カード: {} バイト、QR バージョン {version}（誤り訂正 {ec:?}）→ cards/{name}.png（読み取り確認済み）",
+                issued.bytes.len()
             );
         } else {
             println!(
-                "  card: {} bytes, QR version {version} (ECC M) → cards/{name}.png (read back)",
-                size.payload_bytes
+                "  card: {} bytes, QR version {version} (ECC {ec:?}) → cards/{name}.png (read back)",
+                issued.bytes.len()
             );
         }
-        // Render the QR code as a PNG and read it back through the QR reader, as a scanner would.
-        let symbol = qr::symbol(&text, EcLevel::M).map_err(|e| e.to_string())?;
         let png = symbol.to_png(4, Some(600));
         write(&format!("cards/{name}.png"), &png)?;
         if let Some(font) = &font {

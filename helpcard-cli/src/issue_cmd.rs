@@ -8,7 +8,7 @@ use helpcard_core::card::{self, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::Role;
 use helpcard_core::profile::{Profile, ProfileError};
-use helpcard_core::qr::{self, EcLevel};
+use helpcard_core::qr;
 use helpcard_core::qrtext;
 use helpcard_core::size::SizeReport;
 use rand_core::OsRng;
@@ -211,8 +211,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
             )
         );
     }
-    let (_, ec) = qr::best_ec_level(&text, EcLevel::M).map_err(|e| Fail::general(e.to_string()))?;
-    let symbol = qr::symbol(&text, ec).map_err(|e| Fail::general(e.to_string()))?;
+    let symbol = qr::card_symbol(&text).map_err(|e| Fail::general(e.to_string()))?;
     let modules = symbol.size_with_quiet_zone() as f64;
     let ppm = ((a.qr_mm / modules) * f64::from(a.dpi) / 25.4)
         .round()

@@ -119,6 +119,12 @@ pub fn best_ec_level(text: &str, floor: EcLevel) -> Result<(u8, EcLevel), QrErro
     Ok((version, level))
 }
 
+/// The symbol a card gets: [`best_ec_level`] with floor M.
+pub fn card_symbol(text: &str) -> Result<Symbol, QrError> {
+    let (_, ec) = best_ec_level(text, EcLevel::M)?;
+    symbol(text, ec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
