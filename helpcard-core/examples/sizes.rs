@@ -50,4 +50,20 @@ fn main() {
             card
         );
     }
+    // What the goals allow: the most card bytes each version holds at ECC M with this prefix.
+    let holds = |version: u8| {
+        (1..3000)
+            .take_while(|n| {
+                let text = qrtext::encode(DEFAULT_PREFIX, &vec![0xFF; *n]).expect("prefix");
+                qr::min_version(&text, qr::EcLevel::M).is_ok_and(|v| v <= version)
+            })
+            .last()
+            .unwrap_or(0)
+    };
+    println!(
+        "capacity at ECC M with prefix {DEFAULT_PREFIX}: v10 {} bytes, v15 {}, v20 {}",
+        holds(10),
+        holds(15),
+        holds(20)
+    );
 }

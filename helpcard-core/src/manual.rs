@@ -38,7 +38,7 @@
 //! What is left is the standard envelope and cannot shrink without leaving COSE: Ed25519
 //! signature 64 bytes, ephemeral X25519 key 32 (+8 of COSE_Key labels), Poly1305 tag 16,
 //! card id 8, times 10, headers and framing ≈ 60: about 196 bytes on every card with a private
-//! part. With the demo URL prefix, ECC M version 10 holds 155 bytes and version 15 holds 384,
+//! part. With the demo URL prefix, ECC M version 10 holds at most 187 bytes and version 15 384,
 //! so a card with a private part can never be version 10 at M, and version 15 at M leaves
 //! ≈ 188 bytes for both parts.
 //!
