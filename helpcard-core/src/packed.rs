@@ -69,11 +69,10 @@ pub fn pack(value: &Value, schema: &'static [Field]) -> Result<Vec<u8>, PackErro
 
 /// Unpacks what [`pack`] wrote with the same schema.
 pub fn unpack(bytes: &[u8], schema: &'static [Field]) -> Result<Value, PackError> {
-    let value = read_map(&mut Reader::new(bytes), schema)?;
+    let mut reader = Reader::new(bytes);
+    let value = read_map(&mut reader, schema)?;
     // One meaning, one encoding: only the packer's own output is accepted.
-    if pack(&value, schema)? != bytes {
-        return Err(TextError::Malformed.into());
-    }
+    reader.finish()?;
     Ok(value)
 }
 

@@ -203,6 +203,10 @@ impl<'a> Reader<'a> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.take(256);
+            if byte == 0 && shift > 0 {
+                // A final zero byte: not the shortest encoding.
+                return Err(TextError::Malformed);
+            }
             v |= (byte & 0x7F)
                 .checked_shl(shift)
                 .filter(|x| x >> shift == byte & 0x7F)
@@ -234,6 +238,7 @@ impl<'a> Reader<'a> {
                     let c = u32::try_from(cp)
                         .ok()
                         .and_then(char::from_u32)
+                        .filter(|c| self.model.symbol(*c) == ESCAPE)
                         .ok_or(TextError::Malformed)?;
                     text.push(c);
                 }
@@ -244,6 +249,17 @@ impl<'a> Reader<'a> {
             if symbol == END {
                 return Ok(text);
             }
+        }
+    }
+
+    /// Ends reading: only the writer's own output for what was read is accepted (one meaning,
+    /// one encoding: nothing after the end, no escaped character the alphabet has, no
+    /// zero-padded integer).
+    pub fn finish(self) -> Result<(), TextError> {
+        if self.input.finish_matches_input() {
+            Ok(())
+        } else {
+            Err(TextError::Malformed)
         }
     }
 }
@@ -262,15 +278,21 @@ pub fn encode<S: AsRef<str>>(texts: &[S]) -> Result<Vec<u8>, TextError> {
 
 /// Decodes `count` strings from a stream written by [`encode`].
 pub fn decode(stream: &[u8], count: usize) -> Result<Vec<String>, TextError> {
+    if count == 0 {
+        return if stream.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(TextError::Malformed)
+        };
+    }
     let mut r = Reader::new(stream);
     let texts = (0..count.min(MAX_SYMBOLS))
         .map(|_| r.text())
         .collect::<Result<Vec<_>, _>>()?;
-    // One meaning, one encoding: anything but the coder's own output (an escaped character
-    // the alphabet has, bits after the end) is refused.
-    if texts.len() != count || encode(&texts)? != stream {
+    if texts.len() != count {
         return Err(TextError::Malformed);
     }
+    r.finish()?;
     Ok(texts)
 }
 

@@ -117,3 +117,35 @@ fn the_model_file_is_the_frozen_ja_1() {
         "8edbdb14c19d07f20c05562481be84415a40f4088df9cdc50e66c385531c52ad"
     );
 }
+
+#[test]
+fn an_escaped_character_the_alphabet_has_is_refused() {
+    // Written by hand: escape, then the code point of 'あ' (which has its own symbol), then end.
+    let m = model();
+    let mut w = Writer::default();
+    let dist = m.distribution(END, END, &w.seen);
+    let (low, width) = dist.interval(ESCAPE);
+    w.out.encode(dist.total, low, width);
+    w.out.encode(CODE_POINTS, u64::from(u32::from('あ')), 1);
+    w.seen.add(END, ESCAPE);
+    let dist = m.distribution(END, ESCAPE, &w.seen);
+    let (low, width) = dist.interval(END);
+    w.out.encode(dist.total, low, width);
+    assert_eq!(decode(&w.finish(), 1), Err(TextError::Malformed));
+}
+
+#[test]
+fn a_zero_padded_integer_is_refused() {
+    let mut w = Writer::default();
+    w.out.encode(256, 0x85, 1); // 5, "continued" ...
+    w.out.encode(256, 0x00, 1); // ... by a zero byte: 5 again, but not the shortest form.
+    let stream = w.finish();
+    let mut r = Reader::new(&stream);
+    assert_eq!(r.uint(), Err(TextError::Malformed));
+    let mut w = Writer::default();
+    w.uint(5);
+    let stream = w.finish();
+    let mut r = Reader::new(&stream);
+    assert_eq!(r.uint(), Ok(5));
+    assert_eq!(r.finish(), Ok(()));
+}

@@ -119,12 +119,15 @@ impl BitWriter {
     }
 }
 
-/// Reads symbols back.
+/// Reads symbols back. It re-encodes every symbol it reads on the side, so that
+/// [`Decoder::finish_matches_input`] can tell whether the input is exactly what the encoder writes for
+/// those symbols, without a second pass.
 pub(crate) struct Decoder<'a> {
     range: Range,
     code: u64,
     input: &'a [u8],
     position: usize,
+    mirror: Encoder,
 }
 
 impl<'a> Decoder<'a> {
@@ -134,6 +137,7 @@ impl<'a> Decoder<'a> {
             code: 0,
             input,
             position: 0,
+            mirror: Encoder::new(),
         };
         for _ in 0..STATE_BITS {
             d.code = (d.code << 1) | next_bit(input, &mut d.position);
@@ -150,6 +154,7 @@ impl<'a> Decoder<'a> {
 
     /// Consumes the symbol found for the last [`Decoder::target`].
     pub(crate) fn consume(&mut self, total: u64, low: u64, width: u64) {
+        self.mirror.encode(total, low, width);
         // Each renormalisation step takes one fresh input bit.
         let (mut code, input, position) = (self.code, self.input, &mut self.position);
         self.range.update(total, low, width, |step| {
@@ -160,6 +165,14 @@ impl<'a> Decoder<'a> {
             };
         });
         self.code = code;
+    }
+}
+
+impl Decoder<'_> {
+    /// Whether the input is exactly the encoder's output for the symbols read (no bits after
+    /// the end, no trailing zero bytes).
+    pub(crate) fn finish_matches_input(self) -> bool {
+        self.mirror.finish() == self.input
     }
 }
 
