@@ -17,7 +17,6 @@ use crate::{Lang, render};
 const YEAR: u64 = 365 * 86_400;
 
 pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
-    let ja = lang == Lang::Ja;
     let now = crate::now();
     // Fresh random keys every run; written unprotected because this is a demo.
     let mut rng = OsRng;
@@ -96,17 +95,12 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
 
     println!(
         "{}",
-        if ja {
-            "== helpcard デモ: 参照プロフィールでカードを発行し、読み取ります =="
-        } else {
+        lang.t(
+            "== helpcard デモ: 参照プロフィールでカードを発行し、読み取ります ==",
             "== helpcard demo: issue and read cards for the reference profiles =="
-        }
+        )
     );
-    println!(
-        "{}: {}\n",
-        if ja { "出力先" } else { "output" },
-        dir.display()
-    );
+    println!("{}: {}\n", lang.t("出力先", "output"), dir.display());
     // PDFs need a Japanese font; without one the demo still runs and says so.
     let font = crate::pdf::load_font(None, lang).ok();
     let validity = Validity {
@@ -125,7 +119,7 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         let symbol = qr::card_symbol(&text).map_err(|e| e.to_string())?;
         let (version, ec) = (symbol.version, symbol.ec_level);
         println!("## {name}");
-        if ja {
+        if lang == Lang::Ja {
             println!(
                 "  カード: {} バイト、QR バージョン {version}（誤り訂正 {ec:?}）→ cards/{name}.png（読み取り確認済み）",
                 issued.bytes.len()
@@ -177,35 +171,20 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
             card::open(&bytes, &trust, now, None, None).map_err(|e| format!("{name}: {e}"))?;
         println!(
             "{}",
-            if ja {
-                "  [通りがかりの人が見る内容]"
-            } else {
-                "  [what a passer-by sees]"
-            }
+            lang.t("  [通りがかりの人が見る内容]", "  [what a passer-by sees]")
         );
         print!("{}", render::opened(&public_view, lang));
         let responder_view = card::open(&bytes, &trust, now, Some(&keys), None)
             .map_err(|e| format!("{name}: {e}"))?;
         println!(
             "{}",
-            if ja {
-                "  [応答者が見る内容]"
-            } else {
-                "  [what a responder sees]"
-            }
+            lang.t("  [応答者が見る内容]", "  [what a responder sees]")
         );
         print!("{}", render::opened(&responder_view, lang));
         println!();
     }
     if font.is_none() {
-        println!(
-            "{}",
-            if ja {
-                "（日本語フォントがないため PDF は作りませんでした: apt-get install fonts-ipaexfont-gothic）"
-            } else {
-                "(no Japanese font, so no PDFs were written: apt-get install fonts-ipaexfont-gothic)"
-            }
-        );
+        println!("{}", lang.t("（日本語フォントがないため PDF は作りませんでした: apt-get install fonts-ipaexfont-gothic）", "(no Japanese font, so no PDFs were written: apt-get install fonts-ipaexfont-gothic)"));
     }
     Ok(())
 }

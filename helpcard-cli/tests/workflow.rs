@@ -33,6 +33,16 @@ impl Office {
             .unwrap()
     }
 
+    /// Standard output of an external tool (poppler) run on a file in the office directory.
+    fn tool(&self, tool: &str, file: &str) -> String {
+        let out = Command::new(tool)
+            .arg(file)
+            .current_dir(&self.dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} (poppler-utils): {e}"));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args, "correct horse battery");
         assert!(
@@ -135,15 +145,7 @@ not_after = "2099-01-01"
     let text = std::fs::read_to_string(o.path("card.txt")).unwrap();
     let scanned = o.ok(&["qr", "read", "page-1.png"]);
     assert_eq!(scanned, format!("page-1.png\t{text}\n"));
-    let fonts = String::from_utf8(
-        Command::new("pdffonts")
-            .arg("card.pdf")
-            .current_dir(&o.dir)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let fonts = o.tool("pdffonts", "card.pdf");
     assert!(
         fonts.contains("CID TrueType")
             && fonts
@@ -153,15 +155,7 @@ not_after = "2099-01-01"
                 .any(|w| w == ["Identity-H", "yes", "yes", "yes"]),
         "{fonts}"
     );
-    let pages = String::from_utf8(
-        Command::new("pdfinfo")
-            .arg("card.pdf")
-            .current_dir(&o.dir)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let pages = o.tool("pdfinfo", "card.pdf");
     assert!(
         pages.contains("Pages:           2"),
         "card page and holder's copy: {pages}"

@@ -56,13 +56,19 @@ fn protected_header_checks() {
     );
 }
 
-#[test]
-fn encrypt_decrypt_binds_external_aad() {
+/// "secret" encrypted to a fixed responder key, bound to card id "card-1".
+fn encrypted_secret() -> (ResponderKey, Value) {
     let responder = ResponderKey::from_secret_bytes(&[5; 32]);
     let random = EncryptRandom {
         ephemeral_secret: Zeroizing::new([6; 32]),
     };
     let value = encrypt(b"secret", &responder.public_key(), b"card-1", &random).unwrap();
+    (responder, value)
+}
+
+#[test]
+fn encrypt_decrypt_binds_external_aad() {
+    let (responder, value) = encrypted_secret();
     let parsed = Encrypted::parse(value.clone()).unwrap();
     assert_eq!(parsed.recipient_kid, responder.key_id());
     assert_eq!(
@@ -82,11 +88,7 @@ fn encrypt_decrypt_binds_external_aad() {
 
 #[test]
 fn only_the_formats_partial_iv_is_accepted() {
-    let responder = ResponderKey::from_secret_bytes(&[5; 32]);
-    let random = EncryptRandom {
-        ephemeral_secret: Zeroizing::new([6; 32]),
-    };
-    let value = encrypt(b"secret", &responder.public_key(), b"card-1", &random).unwrap();
+    let (_, value) = encrypted_secret();
     let Value::Array(items) = &value else {
         panic!("COSE_Encrypt is an array")
     };

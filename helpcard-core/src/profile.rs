@@ -11,7 +11,7 @@ use std::fmt;
 use ciborium::Value;
 use serde::{Deserialize, Serialize};
 
-use crate::cbor::{self, CborError};
+use crate::cbor::CborError;
 use crate::date::Date;
 use crate::vocab::{Code, Lang};
 
@@ -293,11 +293,6 @@ impl PrivatePart {
     /// Reads the private part from card CBOR.
     pub fn from_cbor(value: Value) -> Result<PrivatePart, CborError> {
         wire::private_from_cbor(value)
-    }
-
-    /// The encoded bytes of [`PrivatePart::to_cbor`].
-    pub fn to_cbor_bytes(&self) -> Vec<u8> {
-        cbor::encode(&self.to_cbor())
     }
 }
 

@@ -22,7 +22,7 @@ fn reference_profiles_load_validate_and_round_trip() {
             .private
             .as_ref()
             .expect("reference profiles have a private part");
-        let bytes = private.to_cbor_bytes();
+        let bytes = cbor::encode(&private.to_cbor());
         let back = PrivatePart::from_cbor(cbor::decode_strict(&bytes).unwrap());
         assert_eq!(back.as_ref(), Ok(private), "{name} private");
         // JSON round trip through serde as well.

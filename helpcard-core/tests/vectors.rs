@@ -135,42 +135,22 @@ fn reissue_and_compare(
     )
     .expect("issue");
     assert_eq!(rng.consumed(), stream.len(), "{name}: rng_stream length");
-    let hexs = |b: Option<&[u8]>| b.map_or(Json::Null, |b| Json::from(hex::encode(b)));
-    assert_eq!(
-        hexs(Some(&issued.public_cbor)),
-        stages["public_cbor"],
-        "{name}: public_cbor"
-    );
-    assert_eq!(
-        hexs(Some(&issued.public_packed)),
-        stages["public_packed"],
-        "{name}: public_packed"
-    );
-    assert_eq!(
-        hexs(issued.private_cbor.as_deref().map(|v| v.as_slice())),
-        stages["private_cbor"],
-        "{name}: private_cbor"
-    );
-    assert_eq!(
-        hexs(issued.plaintext.as_deref().map(|v| v.as_slice())),
-        stages["plaintext"],
-        "{name}: plaintext"
-    );
-    assert_eq!(
-        hexs(issued.encrypted.as_deref()),
-        stages["cose_encrypt"],
-        "{name}: cose_encrypt"
-    );
-    assert_eq!(
-        hexs(Some(&issued.claims)),
-        stages["claims"],
-        "{name}: claims"
-    );
-    assert_eq!(
-        hexs(Some(&issued.bytes)),
-        stages["cose_sign1"],
-        "{name}: cose_sign1"
-    );
+    let produced: [(&str, Option<&[u8]>); 7] = [
+        ("public_cbor", Some(&issued.public_cbor)),
+        ("public_packed", Some(&issued.public_packed)),
+        (
+            "private_cbor",
+            issued.private_cbor.as_deref().map(Vec::as_slice),
+        ),
+        ("plaintext", issued.plaintext.as_deref().map(Vec::as_slice)),
+        ("cose_encrypt", issued.encrypted.as_deref()),
+        ("claims", Some(&issued.claims)),
+        ("cose_sign1", Some(&issued.bytes)),
+    ];
+    for (stage, bytes) in produced {
+        let hex = bytes.map_or(Json::Null, |b| Json::from(hex::encode(b)));
+        assert_eq!(hex, stages[stage], "{name}: {stage}");
+    }
     let prefix = issue["qr_prefix"].as_str().expect("prefix");
     assert_eq!(
         qrtext::encode(prefix, &issued.bytes).expect("prefix"),

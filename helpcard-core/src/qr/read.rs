@@ -174,8 +174,8 @@ pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>,
 fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
     match pass {
         Pass::Rxing(harder) => rxing_pass(image, harder, false),
-        Pass::RxingCpp(harder) => rxing_cpp_pass(image, harder, u32::MAX),
-        Pass::RxingCppFirst => rxing_cpp_pass(image, false, 1),
+        Pass::RxingCpp(harder) => rxing_cpp_pass(image, harder, false),
+        Pass::RxingCppFirst => rxing_cpp_pass(image, false, true),
         Pass::RxingGlobal => rxing_pass(image, true, true),
         Pass::Rqrr => rqrr_pass(image),
         Pass::Scaled(f) | Pass::ScaledRqrr(f)
@@ -297,10 +297,7 @@ fn hints(try_harder: bool) -> DecodeHints {
 }
 
 fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<u8>> {
-    // Borrow the frame: no copy of the pixels on every pass.
-    let Ok(source) =
-        Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32)
-    else {
+    let Some(source) = luma_source(image) else {
         return Vec::new();
     };
     let h = hints(try_harder);
@@ -313,29 +310,33 @@ fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<
     decode_bitmap(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &h)
 }
 
-fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, most: u32) -> Vec<Vec<u8>> {
-    let Ok(source) =
-        Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32)
-    else {
+fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> Vec<Vec<u8>> {
+    let Some(source) = luma_source(image) else {
         return Vec::new();
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
     let mut reader = rxing::qrcode::cpp_port::QrReader;
-    let found = if most == 1 {
+    let h = hints(try_harder);
+    let found = if first_only {
         reader
-            .immutable_decode_with_hints(&mut bitmap, &hints(try_harder))
+            .immutable_decode_with_hints(&mut bitmap, &h)
             .map(|r| vec![r])
     } else {
-        reader.decode_multiple_with_hints(&mut bitmap, &hints(try_harder))
+        reader.decode_multiple_with_hints(&mut bitmap, &h)
     };
-    found
-        .map(|results| {
-            results
-                .iter()
-                .map(|r| r.getText().as_bytes().to_vec())
-                .collect()
-        })
-        .unwrap_or_default()
+    found.map(|r| payloads(&r)).unwrap_or_default()
+}
+
+/// Borrows the frame: no copy of the pixels on every pass.
+fn luma_source<'a>(image: &LumaImage<'a>) -> Option<Luma8Source<'a>> {
+    Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32).ok()
+}
+
+fn payloads(results: &[rxing::RXingResult]) -> Vec<Vec<u8>> {
+    results
+        .iter()
+        .map(|r| r.getText().as_bytes().to_vec())
+        .collect()
 }
 
 fn decode_bitmap<B: rxing::Binarizer>(
@@ -343,14 +344,9 @@ fn decode_bitmap<B: rxing::Binarizer>(
     h: &DecodeHints,
 ) -> Vec<Vec<u8>> {
     let mut multi = rxing::multi::qrcode::QRCodeMultiReader::new();
-    let mut out: Vec<Vec<u8>> = multi
+    let mut out = multi
         .decode_multiple_with_hints(bitmap, h)
-        .map(|results| {
-            results
-                .iter()
-                .map(|r| r.getText().as_bytes().to_vec())
-                .collect()
-        })
+        .map(|r| payloads(&r))
         .unwrap_or_default();
     if out.is_empty()
         && let Ok(r) = QRCodeReader.decode_with_hints(bitmap, h)

@@ -48,8 +48,7 @@ pub(crate) struct Model {
     a0: u64,
     a1: u64,
     chars: Vec<char>,
-    w0: Vec<u64>,
-    /// `cum0[s]` = sum of `w0` below `s`; one entry more than symbols.
+    /// `cum0[s]` = sum of the order-0 weights below symbol `s`; one entry more than symbols.
     cum0: Vec<u64>,
     o1: HashMap<u32, Row>,
     o2: HashMap<(u32, u32), Row>,
@@ -60,25 +59,18 @@ pub(crate) struct Model {
 /// the part.
 pub(crate) struct Seen {
     fenwick: Vec<u64>,
-    unigram: Vec<u64>,
-    total: u64,
     bigram: HashMap<u32, BTreeMap<u32, u64>>,
 }
 
 impl Seen {
     pub(crate) fn new(model: &Model) -> Seen {
-        let n = model.w0.len();
         Seen {
-            fenwick: vec![0; n + 1],
-            unigram: vec![0; n],
-            total: 0,
+            fenwick: vec![0; model.symbols() + 1],
             bigram: HashMap::new(),
         }
     }
 
     pub(crate) fn add(&mut self, previous: u32, symbol: u32) {
-        self.unigram[symbol as usize] += 1;
-        self.total += 1;
         let mut i = symbol as usize + 1;
         while i < self.fenwick.len() {
             self.fenwick[i] += 1;
@@ -128,12 +120,10 @@ impl Model {
             return None;
         }
         let symbols = n as u32 + 2;
-        let w0 = (0..symbols)
-            .map(|_| r.int().filter(|&w| w > 0))
-            .collect::<Option<Vec<u64>>>()?;
         let mut cum0 = vec![0];
-        for w in &w0 {
-            cum0.push(cum0.last()? + w);
+        for _ in 0..symbols {
+            let w = r.int().filter(|&w| w > 0)?;
+            cum0.push(cum0[cum0.len() - 1] + w);
         }
         let mut o1 = HashMap::new();
         for _ in 0..r.len()? {
@@ -149,11 +139,15 @@ impl Model {
             a0,
             a1,
             chars,
-            w0,
             cum0,
             o1,
             o2,
         })
+    }
+
+    /// How many symbols the model has (end, escape and the alphabet).
+    fn symbols(&self) -> usize {
+        self.cum0.len() - 1
     }
 
     /// The symbol for a character, or [`ESCAPE`].
@@ -183,7 +177,7 @@ impl Model {
         let total = self.cum0[self.cum0.len() - 1]
             + o1.map_or(0, Row::total)
             + o2.map_or(0, Row::total)
-            + self.a0 * seen.total
+            + self.a0 * seen.below(self.symbols() as u32)
             + after.total();
         Distribution {
             model: self,
@@ -201,21 +195,22 @@ impl Distribution<'_> {
     pub(crate) fn interval(&self, symbol: u32) -> (u64, u64) {
         let m = self.model;
         let s = symbol as usize;
-        let (mut low, mut width) = (m.cum0[s], m.w0[s]);
+        let (mut low, mut width) = (m.cum0[s], m.cum0[s + 1] - m.cum0[s]);
         for row in [self.o1, self.o2, Some(&self.after)].into_iter().flatten() {
             let (below, own) = row.at(symbol);
             low += below;
             width += own;
         }
-        low += m.a0 * self.seen.below(symbol);
-        width += m.a0 * self.seen.unigram[s];
+        let (below, through) = (self.seen.below(symbol), self.seen.below(symbol + 1));
+        low += m.a0 * below;
+        width += m.a0 * (through - below);
         (low, width)
     }
 
     /// The symbol whose interval holds `target` (which is below `total`): the last symbol
     /// whose interval starts at or below it (intervals are never empty, so starts increase).
     pub(crate) fn find(&self, target: u64) -> u32 {
-        let (mut lo, mut hi) = (0u32, self.model.w0.len() as u32);
+        let (mut lo, mut hi) = (0u32, self.model.symbols() as u32);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if self.interval(mid).0 <= target {
