@@ -101,8 +101,7 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         )
     );
     println!("{}: {}\n", lang.t("出力先", "output"), dir.display());
-    // PDFs need a Japanese font; without one the demo still runs and says so.
-    let font = crate::pdf::load_font(None, lang).ok();
+    let font = crate::pdf::load_font(None, lang).map_err(|f| f.message)?;
     let validity = Validity {
         issued_at: now,
         expires_at: UnixTime(now.0 + 3 * YEAR),
@@ -132,25 +131,23 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         }
         let png = symbol.to_png(4, Some(600));
         write(&format!("cards/{name}.png"), &png)?;
-        if let Some(font) = &font {
-            // The card at true size, then the holder's copy.
-            let mut doc = crate::pdf::Document::new(font).map_err(|f| f.message)?;
-            let issuer = "武蔵野市 障害者福祉課";
-            doc.card_page(&crate::printout::face(
-                &profile,
-                &symbol,
-                issuer,
-                issued.card_id,
-                validity.expires_at,
-            ));
-            let (title, lines) =
-                crate::printout::holder_copy(&profile, issuer, issued.card_id, validity.expires_at);
-            doc.text_pages(&title, &lines);
-            write(
-                &format!("cards/{name}.pdf"),
-                &doc.finish().map_err(|f| f.message)?,
-            )?;
-        }
+        // The card at true size (bundled font embedded as a subset), then the holder's copy.
+        let mut doc = crate::pdf::Document::new(&font).map_err(|f| f.message)?;
+        let issuer = "武蔵野市 障害者福祉課";
+        doc.card_page(&crate::printout::face(
+            &profile,
+            &symbol,
+            issuer,
+            issued.card_id,
+            validity.expires_at,
+        ));
+        let (title, lines) =
+            crate::printout::holder_copy(&profile, issuer, issued.card_id, validity.expires_at);
+        doc.text_pages(&title, &lines);
+        write(
+            &format!("cards/{name}.pdf"),
+            &doc.finish().map_err(|f| f.message)?,
+        )?;
         // Decode the PNG file's bytes, as a scanner reading an image would.
         let luma = image::load_from_memory(&png)
             .map_err(|e| format!("{name}.png: {e}"))?
@@ -182,9 +179,6 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         );
         print!("{}", render::opened(&responder_view, lang));
         println!();
-    }
-    if font.is_none() {
-        println!("{}", lang.t("（日本語フォントがないため PDF は作りませんでした: apt-get install fonts-ipaexfont-gothic）", "(no Japanese font, so no PDFs were written: apt-get install fonts-ipaexfont-gothic)"));
     }
     Ok(())
 }

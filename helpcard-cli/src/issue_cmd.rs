@@ -40,7 +40,8 @@ pub struct Issuing {
     /// Issuing office name printed on the card (defaults to the issuer id).
     #[arg(long)]
     pub issuer_name: Option<String>,
-    /// TrueType font with Japanese glyphs for PDFs (default: IPAex Gothic, or HELPCARD_FONT).
+    /// TrueType/OpenType font with Japanese glyphs for PDFs (default: HELPCARD_FONT, else the
+    /// bundled BIZ UDGothic).
     #[arg(long)]
     pub font: Option<PathBuf>,
 }

@@ -1,24 +1,26 @@
 //! Printable PDFs: a help card at true ID-1 size (85.6 × 54 mm), A4 sheets of ten cards with
 //! crop marks, and the holder's copy (what the card contains, in plain language).
 //!
-//! Japanese text uses an embedded TrueType font (IPAex Gothic by default), subset to the glyphs
+//! Japanese text uses an embedded TrueType font (the bundled BIZ UDGothic by default), subset to the glyphs
 //! used, as a Type0/CIDFontType2 font with Identity-H encoding and a ToUnicode map, so the text
 //! is selectable and searchable. The QR code, with its 4-module quiet zone, is a 1-bit image
 //! with one pixel per module and interpolation off: exact squares at any print resolution.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use helpcard_core::qr::Symbol;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::{GlyphMetrics, Metrics};
+use skrifa::string::StringId;
+use skrifa::{FontRef, GlyphId, MetadataProvider};
 use subsetter::GlyphRemapper;
 
 use crate::Lang;
 use crate::fail::Fail;
-
-/// Default Japanese font (Debian package fonts-ipaexfont-gothic, IPA Font License).
-pub const DEFAULT_FONT: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// ID-1 card size (ISO/IEC 7810).
@@ -32,26 +34,33 @@ fn pt(mm: f32) -> f32 {
     mm * PT_PER_MM
 }
 
-/// Loads the font file, with an error that says how to get one.
-pub fn load_font(path: Option<&Path>, lang: Lang) -> Result<Vec<u8>, Fail> {
-    let path: PathBuf = path.map(Path::to_path_buf).unwrap_or_else(|| {
-        std::env::var_os("HELPCARD_FONT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_FONT))
-    });
+/// The font for PDFs: `path` (`--font`), else the file `HELPCARD_FONT` names, else the bundled
+/// BIZ UDGothic ([`helpcard_font`]). A file is checked to be a font before it is used.
+pub fn load_font(path: Option<&Path>, lang: Lang) -> Result<Cow<'static, [u8]>, Fail> {
+    let Some(path) = path
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("HELPCARD_FONT").map(PathBuf::from))
+    else {
+        return Ok(Cow::Borrowed(helpcard_font::BIZ_UD_GOTHIC));
+    };
     let bytes = std::fs::read(&path).map_err(|e| {
         Fail::general(format!(
             "{}: {} ({e})",
             path.display(),
+            lang.t("フォントファイルを読めません", "cannot read the font file")
+        ))
+    })?;
+    FontRef::from_index(&bytes, 0).map_err(|e| {
+        Fail::general(format!(
+            "{}: {} ({e})",
+            path.display(),
             lang.t(
-                "日本語フォントがありません。fonts-ipaexfont-gothic を入れるか --font で指定してください",
-                "no Japanese font: install fonts-ipaexfont-gothic or pass --font"
+                "TrueType/OpenType フォントではありません",
+                "not a TrueType/OpenType font"
             )
         ))
     })?;
-    ttf_parser::Face::parse(&bytes, 0)
-        .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
-    Ok(bytes)
+    Ok(Cow::Owned(bytes))
 }
 
 /// What goes on the front of a card.
@@ -74,7 +83,12 @@ pub struct CardFace<'a> {
 
 /// A PDF being built: pages of drawing operations and the glyphs they use.
 pub struct Document<'f> {
-    face: ttf_parser::Face<'f>,
+    charmap: skrifa::charmap::Charmap<'f>,
+    advances: GlyphMetrics<'f>,
+    /// Font-wide metrics in font units (unscaled).
+    metrics: Metrics,
+    /// The font's PostScript name (letters, digits and '-'), for the PDF's BaseFont.
+    postscript_name: String,
     font: &'f [u8],
     remapper: GlyphRemapper,
     /// New glyph id → the character it shows (for ToUnicode) and its advance (font units).
@@ -95,12 +109,23 @@ struct Page {
 impl<'f> Document<'f> {
     /// An empty document using `font` (TrueType bytes).
     pub fn new(font: &'f [u8]) -> Result<Document<'f>, Fail> {
-        let face =
-            ttf_parser::Face::parse(font, 0).map_err(|e| Fail::general(format!("font: {e}")))?;
+        let face = FontRef::from_index(font, 0).map_err(|e| Fail::general(format!("font: {e}")))?;
         let mut remapper = GlyphRemapper::new();
         remapper.remap(0); // .notdef stays glyph 0
         Ok(Document {
-            face,
+            charmap: face.charmap(),
+            advances: face.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            metrics: face.metrics(Size::unscaled(), LocationRef::default()),
+            postscript_name: face
+                .localized_strings(StringId::POSTSCRIPT_NAME)
+                .english_or_first()
+                .map(|name| {
+                    name.chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect()
+                })
+                .filter(|name: &String| !name.is_empty())
+                .unwrap_or_else(|| "Font".to_owned()),
             font,
             remapper,
             glyphs: BTreeMap::new(),
@@ -110,20 +135,23 @@ impl<'f> Document<'f> {
     }
 
     fn units(&self) -> f32 {
-        f32::from(self.face.units_per_em())
+        f32::from(self.metrics.units_per_em)
+    }
+
+    /// The glyph showing `c` (0, .notdef, when the font has none) and its advance in font units.
+    fn glyph(&self, c: char) -> (u16, u16) {
+        let glyph = self.charmap.map(c).unwrap_or(GlyphId::NOTDEF);
+        let advance = self.advances.advance_width(glyph).unwrap_or(0.0);
+        // A TrueType font has at most 65,535 glyphs and unsigned 16-bit advances (hmtx).
+        (
+            u16::try_from(glyph.to_u32()).unwrap_or(0),
+            advance.clamp(0.0, f32::from(u16::MAX)) as u16,
+        )
     }
 
     /// Width of `text` in mm at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text
-            .chars()
-            .map(|c| {
-                self.face
-                    .glyph_index(c)
-                    .and_then(|g| self.face.glyph_hor_advance(g))
-                    .map_or(0, u32::from)
-            })
-            .sum();
+        let units: u32 = text.chars().map(|c| u32::from(self.glyph(c).1)).sum();
         units as f32 / self.units() * size / PT_PER_MM
     }
 
@@ -131,11 +159,7 @@ impl<'f> Document<'f> {
     fn encode(&mut self, text: &str) -> Vec<u8> {
         let mut out = Vec::with_capacity(text.len() * 2);
         for c in text.chars() {
-            let old = self.face.glyph_index(c).map_or(0, |g| g.0);
-            let advance = self
-                .face
-                .glyph_hor_advance(ttf_parser::GlyphId(old))
-                .unwrap_or(0);
+            let (old, advance) = self.glyph(c);
             let new = self.remapper.remap(old);
             self.glyphs.entry(new).or_insert((c, advance));
             out.extend_from_slice(&new.to_be_bytes());
@@ -396,7 +420,9 @@ impl<'f> Document<'f> {
             image.color_space().device_gray();
             image.bits_per_component(1).interpolate(false);
         }
-        let base = Name(b"HLPCRD+IPAexGothic");
+        // A subset font's name is a six-letter tag, '+', and the font's name (ISO 32000-1 9.6.4).
+        let base_name = format!("HLPCRD+{}", self.postscript_name);
+        let base = Name(base_name.as_bytes());
         pdf.type0_font(type0)
             .base_font(base)
             .encoding_predefined(Name(b"Identity-H"))
@@ -424,22 +450,21 @@ impl<'f> Document<'f> {
             }
         }
         cid_font.finish();
-        let bbox = self.face.global_bounding_box();
+        let m = &self.metrics;
+        let bbox = m.bounds.unwrap_or_default();
         pdf.font_descriptor(descriptor)
             .name(base)
             .flags(FontFlags::NON_SYMBOLIC)
             .bbox(Rect::new(
-                f32::from(bbox.x_min) * scale,
-                f32::from(bbox.y_min) * scale,
-                f32::from(bbox.x_max) * scale,
-                f32::from(bbox.y_max) * scale,
+                bbox.x_min * scale,
+                bbox.y_min * scale,
+                bbox.x_max * scale,
+                bbox.y_max * scale,
             ))
             .italic_angle(0.0)
-            .ascent(f32::from(self.face.ascender()) * scale)
-            .descent(f32::from(self.face.descender()) * scale)
-            .cap_height(
-                f32::from(self.face.capital_height().unwrap_or(self.face.ascender())) * scale,
-            )
+            .ascent(m.ascent * scale)
+            .descent(m.descent * scale)
+            .cap_height(m.cap_height.unwrap_or(m.ascent) * scale)
             .stem_v(80.0)
             .font_file2(file);
         let subset = subsetter::subset(self.font, 0, &self.remapper)

@@ -437,3 +437,42 @@ fn a_locked_registry_is_reported_not_waited_on_forever() {
     tx.rollback().unwrap();
     std::fs::remove_dir_all(&o.dir).unwrap();
 }
+
+/// The README's first command on a machine without any Japanese font package: every reference
+/// card gets its PDF, with the bundled BIZ UDGothic embedded as a subset.
+#[test]
+fn demo_writes_every_card_pdf_with_the_bundled_font() {
+    let o = Office::new("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_helpcard"))
+        .args(["demo", "out"])
+        .current_dir(&o.dir)
+        .env("HELPCARD_LANG", "en")
+        .env_remove("HELPCARD_FONT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdfs: Vec<_> = std::fs::read_dir(o.path("out/cards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 8, "{pdfs:?}");
+    for pdf in &pdfs {
+        let fonts = o.tool("pdffonts", &format!("out/cards/{pdf}"));
+        let row = fonts
+            .lines()
+            .find(|l| l.contains("BIZUDGothic"))
+            .unwrap_or_else(|| panic!("{pdf}: bundled font not embedded:\n{fonts}"));
+        let cols: Vec<_> = row.split_whitespace().collect();
+        assert!(cols[0].starts_with("HLPCRD+"), "{pdf}: {row}");
+        assert!(
+            cols.ends_with(&["yes", "yes", "yes"])
+                || cols.windows(3).any(|w| w == ["yes", "yes", "yes"]),
+            "{pdf}: embedded, subset, ToUnicode: {row}"
+        );
+    }
+}
