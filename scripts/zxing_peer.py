@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""zxing-cpp as the peer in the QR benchmarks (run by `cargo bench -p helpcard-cli --bench qr`).
+"""zxing-cpp as the peer in the QR benchmarks (run by `cargo bench -p helpcard-qr --bench qr`).
 
 photos IMAGE...  -> one JSON line per image: {"path", "texts": [...]}
 time REPEAT IMAGE... -> one JSON line per image: {"path", "texts", "seconds_per_read"}

@@ -471,9 +471,16 @@ def decrypt(enc, responder_secret, responder_kid, cti):
         raise Reject("all_zero_shared_secret")
     context = cbor2.dumps([24, [None, None, None], [None, None, None], [256, r_protected]])
     cek = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=context).derive(shared)
+    plaintext, private_cbor = decrypt_with_content_key(enc, cek, cti)
+    return plaintext, private_cbor, cek
+
+
+def decrypt_with_content_key(enc, cek, cti):
+    """The second step alone: what a browser does with the content key a key service returns."""
+    protected, _, ciphertext, _ = enc
     aad = cbor2.dumps(["Encrypt", protected, cti])
     try:
-        plaintext = ChaCha20Poly1305(cek).decrypt(iv, ciphertext, aad)
+        plaintext = ChaCha20Poly1305(cek).decrypt(bytes(12), ciphertext, aad)
     except InvalidTag:
         raise Reject("decryption_failed")
     private = unpack(plaintext, PRIVATE)
@@ -525,10 +532,15 @@ def open_vector(v):
                        public_cbor=cbor2.dumps(public, canonical=True).hex())
         details["public_verified"] = True
         if len(content) == 3 and v["open_with_responder_key"]:
-            plaintext, private_cbor = decrypt(content[2], bytes.fromhex(keys["responder_secret"]),
-                                              bytes.fromhex(keys["responder_kid"]), cti)
+            plaintext, private_cbor, cek = decrypt(content[2], bytes.fromhex(keys["responder_secret"]),
+                                                   bytes.fromhex(keys["responder_kid"]), cti)
             details.update(plaintext=plaintext.hex(), private_cbor=private_cbor.hex(),
-                           cose_encrypt=cbor2.dumps(content[2], canonical=True).hex())
+                           cose_encrypt=cbor2.dumps(content[2], canonical=True).hex(),
+                           content_key=cek.hex())
+            if v["stages"].get("content_key"):
+                # The key-service path: the vector's content key alone opens the same part.
+                alone = decrypt_with_content_key(content[2], bytes.fromhex(v["stages"]["content_key"]), cti)
+                details["content_key_path"] = alone[1] == private_cbor
         return "ok", details
     except Reject as r:
         return r.args[0], details
@@ -550,11 +562,13 @@ def main():
             if details["card_id"] != v["expect"]["card_id"]:
                 failures.append(f"{name}: card id differs")
             for stage in ("cose_sign1", "claims", "public_packed", "public_cbor", "plaintext",
-                          "private_cbor", "cose_encrypt"):
+                          "private_cbor", "cose_encrypt", "content_key"):
                 if stage in details and details[stage] != v["stages"][stage]:
                     failures.append(f"{name}: stage {stage} differs")
             if v["open_with_responder_key"] and v["stages"]["private_cbor"] and "private_cbor" not in details:
                 failures.append(f"{name}: private part not decrypted")
+            if details.get("content_key_path") is False:
+                failures.append(f"{name}: the content key alone does not open the same private part")
         elif outcome == "ok" and not details.get("public_verified"):
             failures.append(f"{name}: failure vector accepted")
         elif outcome == "ok":

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use helpcard_core::card::{self, ResponderKeys, Validity};
 use helpcard_core::date::UnixTime;
+use helpcard_core::demo::{DemoWorld, REFERENCE_PROFILES};
 use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
-use helpcard_core::qr::{self, Effort, LumaImage};
 use helpcard_core::qrtext;
-use helpcard_core::testing::{DemoWorld, REFERENCE_PROFILES};
+use helpcard_core::view::CardView;
+use helpcard_qr::{self as qr, Effort, LumaImage};
 use rand_core::OsRng;
 
 use crate::{Lang, render};
@@ -170,14 +171,20 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
             "{}",
             lang.t("  [通りがかりの人が見る内容]", "  [what a passer-by sees]")
         );
-        print!("{}", render::opened(&public_view, lang));
+        print!(
+            "{}",
+            render::card_view(&CardView::opened(&public_view, lang.vocab()), lang)
+        );
         let responder_view = card::open(&bytes, &trust, now, Some(&keys), None)
             .map_err(|e| format!("{name}: {e}"))?;
         println!(
             "{}",
             lang.t("  [応答者が見る内容]", "  [what a responder sees]")
         );
-        print!("{}", render::opened(&responder_view, lang));
+        print!(
+            "{}",
+            render::card_view(&CardView::opened(&responder_view, lang.vocab()), lang)
+        );
         println!();
     }
     Ok(())

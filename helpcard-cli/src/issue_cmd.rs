@@ -8,9 +8,9 @@ use helpcard_core::card::{self, Validity};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::Role;
 use helpcard_core::profile::{Profile, ProfileError};
-use helpcard_core::qr;
 use helpcard_core::qrtext;
-use helpcard_core::size::SizeReport;
+use helpcard_qr as qr;
+use helpcard_qr::size::SizeReport;
 use rand_core::OsRng;
 
 use crate::fail::{self, Fail};
@@ -151,13 +151,13 @@ pub fn summary(r: &SizeReport, lang: Lang) -> String {
         lang.t("クレーム", "claims"),
         r.claims_overhead,
         lang.t("公開", "public"),
-        r.public_before_compression,
+        r.public_unpacked,
         r.public_part,
         lang.t("暗号化", "encryption"),
         r.key_agreement_and_encryption,
         lang.t("非公開", "private"),
-        r.private_before_compression,
-        r.private_after_compression
+        r.private_unpacked,
+        r.private_packed
     )
 }
 

@@ -158,22 +158,8 @@ impl Lang {
     }
 }
 
-/// The QR engines' internal assertions are caught by the reader (the image then simply has no
-/// code); keep their panic messages off the user's screen. Every other panic is reported as usual.
-fn quiet_decoder_panics() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let in_decoder = info
-            .location()
-            .is_some_and(|l| l.file().contains("/rqrr-") || l.file().contains("/rxing-"));
-        if !in_decoder || std::env::var_os("HELPCARD_DEBUG").is_some() {
-            default(info);
-        }
-    }));
-}
-
 fn main() -> ExitCode {
-    quiet_decoder_panics();
+    helpcard_qr::hide_engine_panic_messages();
     let cli = Cli::parse();
     let lang = cli.lang;
     let result = match cli.command {

@@ -1,24 +1,25 @@
 //! `helpcard open (IMAGE | --text TEXT)`: verify a card and show it.
 //!
-//! `--json` prints one object with these fields (stable):
+//! `--json` prints the card view (`helpcard_core::view::CardView`) as one object. Stable fields:
 //! `status` ("ok" or the rejection code of the test vectors, e.g. "bad_signature"), `message`
 //! (on rejection), `card_id`, `issuer`, `issuer_name`, `issued_at`, `expires_at` (ISO 8601,
-//! UTC), `revoked` (false, or null when no revocation list covered the issuer), `warnings`,
-//! `public` {`help`: [{`code`, `key`, `label`}], `message`}, `private` (null: none on the card;
-//! "locked": no key given; an object; or {"error": code}).
+//! UTC), `revoked` (false, or null when no revocation list covered the issuer), `warnings`
+//! (codes), `public` {`help`: [{`code`, `key`, `label`}], `message`}, `private` (null: none on
+//! the card; "locked": no key given; an object; or {"error": code, "message"}). Added for
+//! screens: `verdict` (verified, verified_with_warning, expired, revoked, unknown_issuer,
+//! tampered, unreadable), `headline`, `advice`, `valid_until`, `notices` [{`code`, `message`}]
+//! and `private_sections` [{`id`, `title`, `items`: [{`label`, `value`}]}].
 
 use std::path::PathBuf;
 
 use clap::Args;
-use helpcard_core::card::{self, Opened, PrivateOutcome, ResponderKeys, RevocationStatus, Warning};
-use helpcard_core::date::UnixTime;
+use helpcard_core::card::{self, ResponderKeys};
 use helpcard_core::error::OpenError;
 use helpcard_core::keys::Role;
-use helpcard_core::qr::{self, Effort, LumaImage};
 use helpcard_core::qrtext;
 use helpcard_core::trust::{Revocations, TrustStore};
-use helpcard_core::vocab::{Code, Lang as VocabLang};
-use serde_json::{Value, json};
+use helpcard_core::view::CardView;
+use helpcard_qr::{self as qr, Effort, LumaImage};
 
 use crate::fail::{self, Fail};
 use crate::{Lang, keys_cmd, render};
@@ -46,50 +47,6 @@ pub struct OpenArgs {
     /// Print JSON (fields documented in `helpcard open --help`'s source and the README).
     #[arg(long)]
     json: bool,
-}
-
-fn iso(t: UnixTime) -> String {
-    let s = t.0 % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        t.date(),
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
-fn code_json(c: Code, lang: VocabLang) -> Value {
-    json!({ "code": c.value, "key": c.entry().map(|e| e.key), "label": c.label(lang) })
-}
-
-fn to_json(o: &Opened, lang: Lang) -> Value {
-    let vl = lang.vocab();
-    let private = match &o.private {
-        PrivateOutcome::Absent => Value::Null,
-        PrivateOutcome::Locked => json!("locked"),
-        PrivateOutcome::Failed(e) => json!({ "error": e.code(), "message": e.to_string() }),
-        PrivateOutcome::Decrypted(p) => serde_json::to_value(p).unwrap_or(Value::Null),
-    };
-    json!({
-        "status": "ok",
-        "card_id": o.card_id.to_hex(),
-        "issuer": o.issuer,
-        "issuer_name": o.issuer_name,
-        "issued_at": iso(o.issued_at),
-        "expires_at": iso(o.expires_at),
-        "revoked": match o.revocation { RevocationStatus::NotRevoked { .. } => json!(false), _ => Value::Null },
-        "warnings": o.warnings.iter().map(|w| match w {
-            Warning::TrustListOutOfDate { .. } => "trust_list_out_of_date",
-            Warning::RevocationListOutOfDate { .. } => "revocation_list_out_of_date",
-            _ => "other",
-        }).collect::<Vec<_>>(),
-        "public": {
-            "help": o.public.help.iter().map(|c| code_json((*c).into(), vl)).collect::<Vec<_>>(),
-            "message": o.public.message,
-        },
-        "private": private,
-    })
 }
 
 pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
@@ -135,12 +92,8 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
                 .to_luma8();
             let luma = LumaImage::new(img.width() as usize, img.height() as usize, img.as_raw())
                 .map_err(|e| Fail::general(e.to_string()))?;
-            let codes =
-                qr::read(&luma, Effort::Thorough).map_err(|e| Fail::general(e.to_string()))?;
-            let found = codes
-                .into_iter()
-                .map(|c| String::from_utf8_lossy(&c).into_owned())
-                .find(|t| t.contains('#'));
+            let found = qr::find_card_text(&luma, Effort::Thorough)
+                .map_err(|e| Fail::general(e.to_string()))?;
             found.ok_or_else(|| {
                 Fail::with_code(
                     fail::REJECTED,
@@ -168,29 +121,24 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
                 (!a.revocations.is_empty()).then_some(&revocations),
             )
         });
+    let view = CardView::new(&result, lang.vocab());
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string(&view).map_err(|e| Fail::general(e.to_string()))?
+        );
+    } else {
+        print!("{}", render::card_view(&view, lang));
+    }
     match result {
-        Ok(opened) => {
-            if a.json {
-                println!("{}", to_json(&opened, lang));
-            } else {
-                print!("{}", render::opened(&opened, lang));
-            }
-            Ok(())
-        }
-        Err(e) => {
-            if a.json {
-                println!(
-                    "{}",
-                    json!({ "status": e.code(), "message": e.to_string() })
-                );
-            }
-            Err(Fail::with_code(
-                fail::REJECTED,
-                format!(
-                    "{}: {e}",
-                    lang.t("このカードは受け付けられません", "this card is rejected")
-                ),
-            ))
-        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(Fail::with_code(
+            fail::REJECTED,
+            format!(
+                "{}: {}",
+                lang.t("このカードは受け付けられません", "this card is rejected"),
+                e.message(lang.vocab())
+            ),
+        )),
     }
 }

@@ -2,12 +2,13 @@
 
 use helpcard_core::date::UnixTime;
 use helpcard_core::profile::{CardLang, Profile, labels};
-use helpcard_core::qr::Symbol;
 use helpcard_core::trust::CardId;
+use helpcard_core::view::private_sections;
 use helpcard_core::vocab::Lang as VocabLang;
+use helpcard_qr::Symbol;
 
+use crate::Lang;
 use crate::pdf::CardFace;
-use crate::{Lang, render};
 
 /// The card's own language (the holder's), which may differ from the staff's.
 fn card_lang(profile: &Profile) -> (Lang, VocabLang) {
@@ -69,11 +70,14 @@ pub fn holder_copy(
     ];
     if let Some(p) = &profile.private {
         let prefix = lang.t("【非公開】", "[Private] ");
-        lines.extend(
-            render::private_fields(p, lang)
-                .into_iter()
-                .map(|(k, v)| (format!("{prefix}{k}"), v)),
-        );
+        for section in private_sections(p, vocab) {
+            lines.extend(
+                section
+                    .items
+                    .into_iter()
+                    .map(|item| (format!("{prefix}{}", item.label), item.value)),
+            );
+        }
     }
     lines.retain(|(_, v)| !v.is_empty());
     (

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use helpcard_core::qr::{self, Effort, LumaImage};
+use helpcard_qr::{self as qr, Effort, LumaImage};
 
 /// Escapes the decoded text so one code is exactly one line.
 pub fn escape(text: &str) -> String {

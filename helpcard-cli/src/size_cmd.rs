@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 use helpcard_core::card::Validity;
 use helpcard_core::date::UnixTime;
+use helpcard_core::demo::DemoWorld;
 use helpcard_core::qrtext;
-use helpcard_core::size::SizeReport;
-use helpcard_core::testing::{DemoWorld, StreamRng};
+use helpcard_qr::size::SizeReport;
+use rand_core::OsRng;
 
 use crate::fail::Fail;
 use crate::{Lang, issue_cmd};
@@ -36,7 +37,7 @@ pub fn run(a: SizeArgs, lang: Lang) -> Result<(), Fail> {
     for path in &a.profiles {
         let profile = issue_cmd::load_profile(path, now.date(), lang)?;
         let issued = world
-            .issue(&profile, validity, &mut StreamRng::from_seed(0))
+            .issue(&profile, validity, &mut OsRng)
             .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
         let r = SizeReport::measure(&issued, &a.prefix)
             .map_err(|e| Fail::general(format!("--prefix: {e}")))?;

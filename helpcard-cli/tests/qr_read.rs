@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
-use helpcard_core::qr::{self, EcLevel};
 use helpcard_core::qrtext;
+use helpcard_qr::{self as qr, EcLevel};
 
 #[test]
 fn reads_codes_reports_blank_images_and_fails_on_unloadable_files() {

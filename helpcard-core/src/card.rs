@@ -18,7 +18,7 @@ use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use crate::cbor::{self, int_map};
-use crate::cose::{self, EncryptRandom, Encrypted, Signed};
+use crate::cose::{self, ContentKey, EncryptRandom, Encrypted, Signed};
 use crate::date::UnixTime;
 use crate::error::{IssueError, OpenError};
 use crate::keys::{KeyId, ResponderKey, ResponderPublicKey, SigningKey};
@@ -226,6 +226,19 @@ pub struct Opened {
     pub private: PrivateOutcome,
     /// Things to show beside the card.
     pub warnings: Vec<Warning>,
+    /// The encrypted private part as parsed, kept for the second step (a content key from here
+    /// or from a key service).
+    sealed: Option<Encrypted>,
+}
+
+/// Whom a card's private part is encrypted to: what a key service needs, besides its own
+/// responder key, to derive the card's content key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recipient {
+    /// The responder group key the part is encrypted to.
+    pub kid: KeyId,
+    /// The card's ephemeral X25519 public key.
+    pub ephemeral_public: [u8; 32],
 }
 
 struct Claims {
@@ -340,21 +353,9 @@ pub fn open(
     };
     let public = PublicPart::from_cbor(unpack(&claims.public, PUBLIC_SCHEMA, "public part")?)
         .map_err(|_| OpenError::BadProfile("public part"))?;
-    let private = match (claims.encrypted, responder_keys) {
-        (None, _) => PrivateOutcome::Absent,
-        (Some(enc), keys) => {
-            // Parse even without keys, so a malformed private part is never reported as fine.
-            let enc = Encrypted::parse(enc)?;
-            match keys {
-                None => PrivateOutcome::Locked,
-                Some(keys) => match open_private(&enc, keys, &claims.cti) {
-                    Ok(p) => PrivateOutcome::Decrypted(Box::new(p)),
-                    Err(e) => PrivateOutcome::Failed(e),
-                },
-            }
-        }
-    };
-    Ok(Opened {
+    // Parse the private part even without keys, so a malformed one is never reported as fine.
+    let sealed = claims.encrypted.map(Encrypted::parse).transpose()?;
+    let mut opened = Opened {
         card_id: claims.cti,
         issuer: issuer.issuer.clone(),
         issuer_name: issuer.entry.name.clone(),
@@ -363,25 +364,70 @@ pub fn open(
         expires_at: claims.exp,
         public,
         revocation,
-        private,
+        private: if sealed.is_some() {
+            PrivateOutcome::Locked
+        } else {
+            PrivateOutcome::Absent
+        },
         warnings,
-    })
-}
-
-fn open_private(
-    enc: &Encrypted,
-    keys: &ResponderKeys,
-    cti: &CardId,
-) -> Result<PrivatePart, OpenError> {
-    let key = keys
-        .get(enc.recipient_kid)
-        .ok_or(OpenError::NoMatchingResponderKey(enc.recipient_kid))?;
-    let plaintext = enc.decrypt(key, &cti.0)?;
-    let value = unpack(&plaintext, PRIVATE_SCHEMA, "private part")?;
-    PrivatePart::from_cbor(value).map_err(|_| OpenError::BadProfile("private part"))
+        sealed,
+    };
+    if let Some(keys) = responder_keys
+        && opened.sealed.is_some()
+    {
+        // A failure is recorded in `opened.private`; the verified public part stays.
+        match opened.content_key(keys) {
+            Ok(key) => {
+                let _ = opened.decrypt_with_content_key(&key);
+            }
+            Err(e) => opened.private = PrivateOutcome::Failed(e),
+        }
+    }
+    Ok(opened)
 }
 
 impl Opened {
+    /// Whom the private part is encrypted to; `None` when the card has none.
+    pub fn recipient(&self) -> Option<Recipient> {
+        self.sealed.as_ref().map(|e| Recipient {
+            kid: e.recipient_kid,
+            ephemeral_public: e.ephemeral_public(),
+        })
+    }
+
+    /// The private part's content key, derived with the matching key among `keys`: the first of
+    /// the two steps of opening the private part, and the only one a key service performs.
+    pub fn content_key(&self, keys: &ResponderKeys) -> Result<ContentKey, OpenError> {
+        let sealed = self.sealed.as_ref().ok_or(OpenError::NoPrivatePart)?;
+        let key = keys
+            .get(sealed.recipient_kid)
+            .ok_or(OpenError::NoMatchingResponderKey(sealed.recipient_kid))?;
+        sealed.content_key(key)
+    }
+
+    /// Decrypts the private part with a content key (derived by [`Opened::content_key`] here, or
+    /// returned by a key service) and records the result in [`Opened::private`]: the part on
+    /// success, the error otherwise (the public part stays verified either way).
+    pub fn decrypt_with_content_key(&mut self, key: &ContentKey) -> Result<(), OpenError> {
+        let sealed = self.sealed.as_ref().ok_or(OpenError::NoPrivatePart)?;
+        let result = sealed
+            .decrypt_with_content_key(key, &self.card_id.0)
+            .and_then(|plaintext| {
+                let value = unpack(&plaintext, PRIVATE_SCHEMA, "private part")?;
+                PrivatePart::from_cbor(value).map_err(|_| OpenError::BadProfile("private part"))
+            });
+        match result {
+            Ok(part) => {
+                self.private = PrivateOutcome::Decrypted(Box::new(part));
+                Ok(())
+            }
+            Err(e) => {
+                self.private = PrivateOutcome::Failed(e.clone());
+                Err(e)
+            }
+        }
+    }
+
     /// The outcome code of this opening for the test vectors: `ok`, or the private part's
     /// error code when only that failed.
     pub fn outcome(&self) -> &'static str {

@@ -180,10 +180,10 @@ fn kdf_context(recipient_protected: &[u8]) -> Vec<u8> {
     ]))
 }
 
-fn derive_cek(shared: &[u8; 32], recipient_protected: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut cek = Zeroizing::new([0u8; 32]);
+fn derive_cek(shared: &[u8; 32], recipient_protected: &[u8]) -> ContentKey {
+    let mut cek = ContentKey([0u8; 32]);
     Hkdf::<Sha256>::new(None, shared)
-        .expand(&kdf_context(recipient_protected), cek.as_mut())
+        .expand(&kdf_context(recipient_protected), &mut cek.0)
         .expect("32 bytes is a valid HKDF-SHA-256 length");
     cek
 }
@@ -225,7 +225,7 @@ pub fn encrypt(
         .unprotected(recipient_header)
         .ciphertext(Vec::new())
         .build();
-    let cipher = ChaCha20Poly1305::new(cek.as_ref().into());
+    let cipher = ChaCha20Poly1305::new((&cek.0).into());
     let encrypt = CoseEncryptBuilder::new()
         .protected(
             HeaderBuilder::new()
@@ -243,6 +243,33 @@ pub fn encrypt(
     Some(encrypt.to_cbor_value().expect("COSE_Encrypt serialises"))
 }
 
+/// The 32-byte content-encryption key of one card's private part (ChaCha20/Poly1305), derived
+/// by ECDH-ES + HKDF-256 from a responder key and the card's ephemeral key.
+///
+/// It opens that one card and nothing else (each card has a fresh ephemeral key), so it is all
+/// a key service ever hands out: the responder group key stays on the service, and a browser
+/// decrypts with this. Wiped on drop; `Debug` does not print it.
+#[derive(Clone, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct ContentKey([u8; 32]);
+
+impl ContentKey {
+    /// A content key received from elsewhere (a key service's answer).
+    pub fn from_bytes(bytes: [u8; 32]) -> ContentKey {
+        ContentKey(bytes)
+    }
+
+    /// The key bytes, to send to the one browser that asked for this card.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ContentKey(<secret>)")
+    }
+}
+
 /// A parsed COSE_Encrypt whose single recipient is known.
 pub struct Encrypted {
     /// Responder key id the content is encrypted to.
@@ -250,6 +277,14 @@ pub struct Encrypted {
     ephemeral_public: [u8; 32],
     recipient_protected: Vec<u8>,
     encrypt: CoseEncrypt,
+}
+
+impl std::fmt::Debug for Encrypted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encrypted")
+            .field("recipient_kid", &self.recipient_kid)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Encrypted {
@@ -308,17 +343,37 @@ impl Encrypted {
         })
     }
 
+    /// The recipient's ephemeral X25519 public key (what a key agreement needs besides the
+    /// responder's private key).
+    pub fn ephemeral_public(&self) -> [u8; 32] {
+        self.ephemeral_public
+    }
+
+    /// The content key, derived with the responder key the content is encrypted to (the caller
+    /// picks the key by [`Encrypted::recipient_kid`]).
+    pub fn content_key(&self, key: &ResponderKey) -> Result<ContentKey, OpenError> {
+        let shared = key
+            .agree(&self.ephemeral_public)
+            .ok_or(OpenError::AllZeroSharedSecret)?;
+        Ok(derive_cek(&shared, &self.recipient_protected))
+    }
+
     /// Decrypts with the responder key the content is encrypted to.
     pub fn decrypt(
         &self,
         key: &ResponderKey,
         external_aad: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let shared = key
-            .agree(&self.ephemeral_public)
-            .ok_or(OpenError::AllZeroSharedSecret)?;
-        let cek = derive_cek(&shared, &self.recipient_protected);
-        let cipher = ChaCha20Poly1305::new(cek.as_ref().into());
+        self.decrypt_with_content_key(&self.content_key(key)?, external_aad)
+    }
+
+    /// Decrypts with a content key from anywhere: derived here, or handed out by a key service.
+    pub fn decrypt_with_content_key(
+        &self,
+        cek: &ContentKey,
+        external_aad: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let cipher = ChaCha20Poly1305::new((&cek.0).into());
         self.encrypt
             .decrypt_ciphertext(
                 external_aad,

@@ -12,6 +12,18 @@ impl UnixTime {
     pub fn date(self) -> Date {
         Date::from_days((self.0 / 86_400) as i32)
     }
+
+    /// ISO 8601 in UTC to the second, e.g. `2026-11-25T09:30:00Z` (RFC 3339).
+    pub fn to_iso8601(self) -> String {
+        let s = self.0 % 86_400;
+        format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
 }
 
 /// A proleptic Gregorian date, stored as days since 1970-01-01.

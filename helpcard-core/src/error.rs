@@ -6,6 +6,7 @@ use crate::cbor::CborError;
 use crate::date::UnixTime;
 use crate::keys::KeyId;
 use crate::qrtext::QrTextError;
+use crate::vocab::Lang;
 
 /// Why a card (or its private part) could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +77,9 @@ pub enum OpenError {
     /// The decrypted or public profile is malformed.
     #[error("the profile on the card is malformed: {0}")]
     BadProfile(&'static str),
+    /// A private part was asked for, but the card carries none.
+    #[error("the card has no private part")]
+    NoPrivatePart,
 }
 
 impl OpenError {
@@ -110,7 +114,94 @@ impl OpenError {
             OpenError::DecryptionFailed => "decryption_failed",
             OpenError::BadText(_) => "bad_text",
             OpenError::BadProfile(_) => "bad_profile",
+            OpenError::NoPrivatePart => "no_private_part",
         }
+    }
+}
+
+impl OpenError {
+    /// What happened, in `lang`, for the person holding the scanner: the same facts as the
+    /// English `Display` message, said in each language rather than translated word by word.
+    pub fn message(&self, lang: Lang) -> String {
+        let (ja, en, easy): (&str, &str, &str) = match self {
+            OpenError::QrText(_) | OpenError::BadCbor => (
+                "コードが読み取れないか、一部が欠けています。もう一度読み取ってください。",
+                "The code could not be read completely. Scan it again.",
+                "うまく よめませんでした。もう いちど よんで ください。",
+            ),
+            OpenError::UnknownVersion(_) => (
+                "新しい形式のカードです。読み取りアプリを更新してください。",
+                "This card uses a newer format. Update the scanner.",
+                "あたらしい カードです。アプリを あたらしく して ください。",
+            ),
+            OpenError::TrailingBytes
+            | OpenError::DuplicateKey
+            | OpenError::NonCanonical
+            | OpenError::BadStructure(_)
+            | OpenError::BadLength(_)
+            | OpenError::BadText(_)
+            | OpenError::BadProfile(_) => (
+                "カードのデータが正しい形ではありません。作り変えられた可能性があります。",
+                "The card's data is not in the form an issuer writes: it may have been altered.",
+                "カードの なかみが おかしいです。だれかが かえた かもしれません。",
+            ),
+            OpenError::UnsupportedAlgorithm(_) | OpenError::UnknownCriticalHeader => (
+                "このカードは、この読み取りアプリが知らない方式を使っています。",
+                "The card uses a method this scanner does not know.",
+                "この アプリでは よめない カードです。",
+            ),
+            OpenError::UnknownIssuer(_) => (
+                "発行元が信頼リストにありません。正規の発行元のカードか確認できません。",
+                "The issuer is not on the trust list: this card cannot be confirmed as genuine.",
+                "だれが つくった カードか たしかめられません。",
+            ),
+            OpenError::IssuerKeyNotValid => (
+                "発行時に発行元の鍵が有効ではありませんでした。",
+                "The issuer's key was not valid when this card was issued.",
+                "カードを つくった ときの かぎが ただしく ありません。",
+            ),
+            OpenError::BadSignature => (
+                "署名が一致しません。カードが書き換えられたか、偽造されています。",
+                "The signature does not match: the card was altered or forged.",
+                "この カードは かえられて います。しんじないで ください。",
+            ),
+            OpenError::NotYetValid(_) => (
+                "カードの有効期間がまだ始まっていません。この端末の時計を確認してください。",
+                "The card is not valid yet. Check this device's clock.",
+                "カードは まだ つかえません。とけいを みて ください。",
+            ),
+            OpenError::Expired(_) => (
+                "有効期限が切れています。本人は新しいカードが必要です。",
+                "The card has expired. The holder needs a new card.",
+                "カードの きげんが おわって います。",
+            ),
+            OpenError::Revoked => (
+                "このカードは失効しています（紛失または再発行）。内容を頼りにしないでください。",
+                "This card was revoked (lost or replaced). Do not rely on it.",
+                "この カードは もう つかえません。",
+            ),
+            OpenError::NoMatchingResponderKey(_) => (
+                "非公開情報は、この端末が持たない応答者キーで暗号化されています。",
+                "The private part is encrypted to a responder key this device does not hold.",
+                "ひみつの じょうほうは この きかいでは よめません。",
+            ),
+            OpenError::AllZeroSharedSecret | OpenError::DecryptionFailed => (
+                "非公開情報を復号できませんでした（書き換えられたカードか、鍵の違い）。",
+                "The private part could not be decrypted (an altered card, or the wrong key).",
+                "ひみつの じょうほうを よめませんでした。",
+            ),
+            OpenError::NoPrivatePart => (
+                "このカードに非公開情報はありません。",
+                "This card has no private part.",
+                "この カードに ひみつの じょうほうは ありません。",
+            ),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::EasyJa => easy,
+            _ => ja,
+        }
+        .to_owned()
     }
 }
 

@@ -64,7 +64,8 @@
 //! ```
 //!
 //! Data flows one way: [`profile`] → [`cbor`] → [`packed`] (texts through [`text`]) →
-//! [`cose`] (encrypt, sign) → [`qrtext`] → [`qr`]; and back through [`card::open`]. The core never reads a clock, a file or the
+//! [`cose`] (encrypt, sign) → [`qrtext`] → a QR symbol (the `helpcard-qr` crate); and back
+//! through [`card::open`]. The core never reads a clock, a file or the
 //! network: time, bytes and randomness come in as arguments.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -73,18 +74,19 @@ pub mod card;
 pub mod cbor;
 pub mod cose;
 pub mod date;
+#[cfg(any(test, feature = "demo"))]
+pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod manual;
 pub mod packed;
 pub mod profile;
-pub mod qr;
 pub mod qrtext;
-pub mod size;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod trust;
+pub mod view;
 pub mod vocab;
 
 /// The README's library example, compiled and run as a doctest.

@@ -20,7 +20,7 @@
 //! A card's QR code gets 30–35 mm; every QR version saved is a larger module and a more reliable
 //! scan on cheap cameras. Format 1 put a typical profile (`02-autism-teen`) in 685 bytes, QR
 //! version 22 at ECC M; format 2 puts it in 403 bytes, version 16. Each choice, with what it
-//! saved on that profile (`cargo run --release -p helpcard-core --example sizes`):
+//! saved on that profile (`cargo run --release -p helpcard-qr --example sizes`):
 //!
 //! | choice | saved | why this and not something else |
 //! |---|---|---|

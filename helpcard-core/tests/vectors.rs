@@ -6,6 +6,7 @@
 use helpcard_core::card::{
     self, PrivateOutcome, ResponderKeys, RevocationStatus, Validity, Warning,
 };
+use helpcard_core::cose::ContentKey;
 use helpcard_core::date::UnixTime;
 use helpcard_core::error::OpenError;
 use helpcard_core::keys::{ResponderKey, SigningKey, VerifyingKey};
@@ -90,6 +91,18 @@ fn run(name: &str) {
                 Ok(opened) => {
                     if expect["outcome"] == "ok" {
                         check_opened(name, &opened, expect);
+                        if let Some(cek) = stages["content_key"].as_str() {
+                            let locked =
+                                card::open(&bytes, &trust, now, None, revocations.as_ref())
+                                    .expect("opens without a key");
+                            check_content_key_path(
+                                name,
+                                locked,
+                                cek,
+                                &responder_keys,
+                                &v["issue"]["profile"]["private"],
+                            );
+                        }
                     } else {
                         assert_eq!(
                             expect["public_verified"], true,
@@ -157,6 +170,47 @@ fn reissue_and_compare(
         stages["qr_text"],
         "{name}: qr_text"
     );
+}
+
+/// The key-service path: verify without a key, derive the content key as the service would (it
+/// must equal the vector's `content_key` stage), then decrypt with that key alone.
+fn check_content_key_path(
+    name: &str,
+    mut locked: card::Opened,
+    cek_hex: &str,
+    keys: &ResponderKeys,
+    issued_private: &Json,
+) {
+    assert!(matches!(locked.private, PrivateOutcome::Locked), "{name}");
+    let recipient = locked.recipient().expect("a private part");
+    assert!(keys.get(recipient.kid).is_some(), "{name}: recipient kid");
+    let derived = locked.content_key(keys).expect("content key");
+    assert_eq!(
+        hex::encode(derived.as_bytes()),
+        cek_hex,
+        "{name}: content_key"
+    );
+    let received = ContentKey::from_bytes(key32(&Json::from(cek_hex), "content_key"));
+    locked
+        .decrypt_with_content_key(&received)
+        .expect("decrypts with the content key");
+    let PrivateOutcome::Decrypted(private) = &locked.private else {
+        panic!("{name}: not decrypted");
+    };
+    assert_eq!(
+        serde_json::to_value(private).expect("json"),
+        *issued_private,
+        "{name}: private part through the content key"
+    );
+    // One changed bit of the key: refused, and recorded as the private part's failure.
+    let mut wrong = *received.as_bytes();
+    wrong[0] ^= 1;
+    assert_eq!(
+        locked.decrypt_with_content_key(&ContentKey::from_bytes(wrong)),
+        Err(OpenError::DecryptionFailed),
+        "{name}"
+    );
+    assert_eq!(locked.outcome(), "decryption_failed", "{name}");
 }
 
 fn check_opened(name: &str, opened: &card::Opened, expect: &Json) {

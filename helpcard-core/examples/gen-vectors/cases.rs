@@ -2,11 +2,11 @@
 //! vector test, which checks the committed files are exactly what this produces).
 
 use ciborium::Value;
-use helpcard_core::card::{self, Issued, Validity};
+use helpcard_core::card::{self, Issued, ResponderKeys, Validity};
 use helpcard_core::cbor::{self, int_map};
 use helpcard_core::cose::{self, EncryptRandom};
 use helpcard_core::date::{Date, UnixTime};
-use helpcard_core::keys::SigningKey;
+use helpcard_core::keys::{ResponderKey, SigningKey};
 use helpcard_core::packed;
 use helpcard_core::profile::{PRIVATE_SCHEMA, Profile};
 use helpcard_core::qrtext;
@@ -197,6 +197,20 @@ fn valid(ctx: &Ctx, name: &str, description: &str, p: &Profile, seed: u64) -> (D
     );
     d.stages
         .insert("claims".into(), json!(hex::encode(&issued.claims)));
+    // What a key service returns for this card: the content key from the responder key.
+    let content_key = issued.encrypted.as_ref().map(|_| {
+        let opened = card::open(
+            &issued.bytes,
+            &ctx.world.trust_store(ctx.validity.issued_at),
+            ctx.validity.issued_at,
+            None,
+            None,
+        )
+        .expect("a valid card opens");
+        let keys = ResponderKeys::new(vec![ResponderKey::from_secret_bytes(&ctx.secrets[2])]);
+        hex::encode(opened.content_key(&keys).expect("content key").as_bytes())
+    });
+    d.stages.insert("content_key".into(), json!(content_key));
     let mut d = d.card(&issued.bytes);
     d.expect = json!({
         "outcome": "ok",

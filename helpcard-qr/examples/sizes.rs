@@ -2,15 +2,15 @@
 //! private part before and after text coding), QR version at ECC L/M/Q, and the version and
 //! level an issued card gets (the smallest version at M, at the highest level that fits it).
 //!
-//! Run: `cargo run --release -p helpcard-core --features testing --example sizes`
+//! Run: `cargo run --release -p helpcard-qr --example sizes`
 
 use helpcard_core::card::Validity;
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::profile::Profile;
-use helpcard_core::qr;
 use helpcard_core::qrtext::{self, DEFAULT_PREFIX};
-use helpcard_core::size::SizeReport;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
+use helpcard_qr as qr;
+use helpcard_qr::size::SizeReport;
 
 fn main() {
     let world = DemoWorld::new(1);
@@ -39,11 +39,11 @@ fn main() {
             r.payload_bytes,
             r.signature_and_envelope,
             r.claims_overhead,
-            r.public_before_compression,
+            r.public_unpacked,
             r.public_part,
             r.key_agreement_and_encryption,
-            r.private_before_compression,
-            r.private_after_compression,
+            r.private_unpacked,
+            r.private_packed,
             v(r.qr_version_l),
             v(r.qr_version_m),
             v(r.qr_version_q),

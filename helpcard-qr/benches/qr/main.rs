@@ -1,8 +1,8 @@
 //! QR reader benchmarks, ours against zxing-cpp in the same run.
 //!
 //! ```sh
-//! cargo bench -p helpcard-cli --bench qr            # all three tables
-//! cargo bench -p helpcard-cli --bench qr -- photos  # one table: photos | frames | cards
+//! cargo bench -p helpcard-qr --bench qr            # all three tables
+//! cargo bench -p helpcard-qr --bench qr -- photos  # one table: photos | frames | cards
 //! ```
 //!
 //! The peer runs from a virtualenv under `target/bench-venv` (zxing-cpp pinned in
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use helpcard_core::qr::{self, Effort, LumaImage};
+use helpcard_qr::{self as qr, Effort, LumaImage};
 
 mod synth;
 
@@ -119,7 +119,7 @@ fn photo_list() -> (PathBuf, Vec<(String, PathBuf, String)>) {
 /// Each reader pass alone on the photos: how many it reads, and which photos it adds to the
 /// default pipeline. This is how the passes in `qr::read` were chosen.
 fn levers() {
-    use helpcard_core::qr::Pass;
+    use helpcard_qr::Pass;
     let (dir, images) = photo_list();
     let loaded: Vec<_> = images
         .iter()

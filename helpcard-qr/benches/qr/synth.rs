@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use helpcard_core::qr::{self, EcLevel};
 use helpcard_core::qrtext;
+use helpcard_qr::{self as qr, EcLevel};
 
 /// (name, file, expected text or `None` for an empty frame)
 pub type Sample = (String, PathBuf, Option<String>);

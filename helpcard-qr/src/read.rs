@@ -1,18 +1,29 @@
 //! Reading QR codes from a grayscale image: every code found, as bytes.
 //!
-//! Engines are combined as the photo and frame benchmarks say (`cargo bench -p helpcard-cli
+//! Engines are combined as the photo and frame benchmarks say (`cargo bench -p helpcard-qr
 //! --bench qr`): rxing's port of zxing-cpp's QR reader with its hybrid (local) binarizer first;
 //! where it finds nothing, rxing's Java-port reader, rqrr (a quirc port) as a second opinion,
-//! and passes with other preprocessing. Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad
-//! frame yields no codes instead of a crash. On `wasm32` a panic aborts instead.
+//! and passes with other preprocessing. Each engine is a cargo feature (`rxing`, `rqrr`); the
+//! passes of a missing engine are left out.
+//!
+//! Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad frame yields
+//! no codes instead of a crash. On `wasm32-unknown-unknown` panics abort (there is no unwinding),
+//! so isolation cannot hold there: the fuzz target `qr_read` (`fuzz/`) looks for engine panics on
+//! arbitrary small images, and the browser build relies on none being reachable.
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+#[cfg(feature = "rxing")]
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+#[cfg(feature = "rxing")]
 use rxing::multi::MultipleBarcodeReader;
+#[cfg(feature = "rxing")]
 use rxing::qrcode::QRCodeReader;
+#[cfg(feature = "rxing")]
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, ImmutableReader, Luma8Source, Reader};
+
+use helpcard_core::qrtext;
 
 /// Largest image accepted: 8192 × 8192 pixels (a 64 MP photo), far above any camera frame.
 pub const MAX_PIXELS: usize = 8192 * 8192;
@@ -99,45 +110,70 @@ impl<'a> LumaImage<'a> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Pass {
     /// rxing, hybrid (local) binarizer; `true` = try harder (rotations, inverted).
+    #[cfg(feature = "rxing")]
     Rxing(bool),
     /// rxing, global-histogram binarizer, try harder.
+    #[cfg(feature = "rxing")]
     RxingGlobal,
     /// rqrr (quirc's detector and its own thresholding).
+    #[cfg(feature = "rqrr")]
     Rqrr,
     /// Resample by this factor (bilinear), then rxing try-harder.
+    #[cfg(feature = "rxing")]
     Scaled(f32),
     /// Resample by this factor, then rqrr.
+    #[cfg(feature = "rqrr")]
     ScaledRqrr(f32),
     /// Unsharp mask (radius 1, amount 1), then rxing try-harder.
+    #[cfg(feature = "rxing")]
     Sharpened,
     /// Local-mean threshold over a (2r+1)² window, then rxing.
+    #[cfg(feature = "rxing")]
     LocalMean(usize),
     /// rxing's port of zxing-cpp's QR reader (concentric finder patterns, sampling guided by
     /// every alignment pattern), hybrid binarizer; every code; `true` = try harder.
+    #[cfg(feature = "rxing")]
     RxingCpp(bool),
     /// The same, stopping at the first code found.
+    #[cfg(feature = "rxing")]
     RxingCppFirst,
 }
 
 /// The passes `read` runs, in order, until one finds a code. Chosen by the photo benchmark
-/// (`cargo bench -p helpcard-cli --bench qr -- levers`): on the 179 photos rxing's port of
+/// (`cargo bench -p helpcard-qr --bench qr -- levers`): on the 179 photos rxing's port of
 /// zxing-cpp's reader alone reads 165 (its Java-port reader 157); rqrr, the global binarizer
 /// and resampling by 0.75, 1.5 and 2 each add photos the first misses. rqrr on a 2× upscaled
 /// image reads small-module, tilted card codes of the synthetic sets (`-- cards`); a 7×7
 /// local-mean threshold helps blurred frames (`-- frames`). The fast path is the zxing-cpp
 /// port alone, stopping at the first code: it reads the 720p frames with version-15 and
 /// version-20 card codes, and costs least on empty frames.
-const FAST: &[Pass] = &[Pass::RxingCppFirst];
-const THOROUGH: &[Pass] = &[
-    Pass::RxingCpp(false),
-    Pass::Rxing(false),
+/// Without rxing, rqrr alone is both paths.
+const FAST: &[Pass] = &[
+    #[cfg(feature = "rxing")]
+    Pass::RxingCppFirst,
+    #[cfg(not(feature = "rxing"))]
     Pass::Rqrr,
+];
+const THOROUGH: &[Pass] = &[
+    #[cfg(feature = "rxing")]
+    Pass::RxingCpp(false),
+    #[cfg(feature = "rxing")]
+    Pass::Rxing(false),
+    #[cfg(feature = "rqrr")]
+    Pass::Rqrr,
+    #[cfg(feature = "rxing")]
     Pass::RxingGlobal,
+    #[cfg(feature = "rxing")]
     Pass::LocalMean(3),
+    #[cfg(feature = "rxing")]
     Pass::Scaled(0.75),
+    #[cfg(feature = "rxing")]
     Pass::Scaled(1.5),
+    #[cfg(feature = "rxing")]
     Pass::Scaled(2.0),
+    #[cfg(feature = "rxing")]
     Pass::Rxing(true),
+    #[cfg(feature = "rqrr")]
     Pass::ScaledRqrr(2.0),
 ];
 
@@ -173,21 +209,33 @@ pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>,
 
 fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
     match pass {
+        #[cfg(feature = "rxing")]
         Pass::Rxing(harder) => rxing_pass(image, harder, false),
+        #[cfg(feature = "rxing")]
         Pass::RxingCpp(harder) => rxing_cpp_pass(image, harder, false),
+        #[cfg(feature = "rxing")]
         Pass::RxingCppFirst => rxing_cpp_pass(image, false, true),
+        #[cfg(feature = "rxing")]
         Pass::RxingGlobal => rxing_pass(image, true, true),
+        #[cfg(feature = "rqrr")]
         Pass::Rqrr => rqrr_pass(image),
-        Pass::Scaled(f) | Pass::ScaledRqrr(f)
-            if (image.width * image.height) as f32 * f * f > MAX_RESAMPLED =>
-        {
-            Vec::new()
-        }
+        #[cfg(feature = "rxing")]
+        Pass::Scaled(f) if too_large_to_resample(image, f) => Vec::new(),
+        #[cfg(feature = "rxing")]
         Pass::Scaled(f) => with_pixels(resample(image, f), |i| rxing_pass(i, true, false)),
+        #[cfg(feature = "rqrr")]
+        Pass::ScaledRqrr(f) if too_large_to_resample(image, f) => Vec::new(),
+        #[cfg(feature = "rqrr")]
         Pass::ScaledRqrr(f) => with_pixels(resample(image, f), rqrr_pass),
+        #[cfg(feature = "rxing")]
         Pass::Sharpened => with_pixels(sharpen(image), |i| rxing_pass(i, true, false)),
+        #[cfg(feature = "rxing")]
         Pass::LocalMean(r) => with_pixels(local_mean(image, r), |i| rxing_pass(i, false, true)),
     }
+}
+
+fn too_large_to_resample(image: &LumaImage<'_>, factor: f32) -> bool {
+    (image.width * image.height) as f32 * factor * factor > MAX_RESAMPLED
 }
 
 fn with_pixels(
@@ -223,6 +271,7 @@ fn resample(image: &LumaImage<'_>, factor: f32) -> (usize, usize, Vec<u8>) {
     (w, h, out)
 }
 
+#[cfg(feature = "rxing")]
 fn sharpen(image: &LumaImage<'_>) -> (usize, usize, Vec<u8>) {
     let (w, h) = (image.width, image.height);
     let mut out = image.pixels.to_vec();
@@ -245,6 +294,7 @@ fn sharpen(image: &LumaImage<'_>) -> (usize, usize, Vec<u8>) {
     (w, h, out)
 }
 
+#[cfg(feature = "rxing")]
 /// Binarizes against the mean of a (2r+1)² window (an integral image makes it O(pixels)).
 fn local_mean(image: &LumaImage<'_>, r: usize) -> (usize, usize, Vec<u8>) {
     let (w, h) = (image.width, image.height);
@@ -287,6 +337,7 @@ fn isolated(f: impl FnOnce() -> Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_default()
 }
 
+#[cfg(feature = "rxing")]
 fn hints(try_harder: bool) -> DecodeHints {
     DecodeHints {
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
@@ -296,6 +347,7 @@ fn hints(try_harder: bool) -> DecodeHints {
     }
 }
 
+#[cfg(feature = "rxing")]
 fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<u8>> {
     let Some(source) = luma_source(image) else {
         return Vec::new();
@@ -310,6 +362,7 @@ fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<
     decode_bitmap(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &h)
 }
 
+#[cfg(feature = "rxing")]
 fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> Vec<Vec<u8>> {
     let Some(source) = luma_source(image) else {
         return Vec::new();
@@ -327,11 +380,13 @@ fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> 
     found.map(|r| payloads(&r)).unwrap_or_default()
 }
 
+#[cfg(feature = "rxing")]
 /// Borrows the frame: no copy of the pixels on every pass.
 fn luma_source<'a>(image: &LumaImage<'a>) -> Option<Luma8Source<'a>> {
     Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32).ok()
 }
 
+#[cfg(feature = "rxing")]
 fn payloads(results: &[rxing::RXingResult]) -> Vec<Vec<u8>> {
     results
         .iter()
@@ -339,6 +394,7 @@ fn payloads(results: &[rxing::RXingResult]) -> Vec<Vec<u8>> {
         .collect()
 }
 
+#[cfg(feature = "rxing")]
 fn decode_bitmap<B: rxing::Binarizer>(
     bitmap: &mut BinaryBitmap<B>,
     h: &DecodeHints,
@@ -356,6 +412,7 @@ fn decode_bitmap<B: rxing::Binarizer>(
     out
 }
 
+#[cfg(feature = "rqrr")]
 fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
     let mut prepared =
         rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
@@ -367,3 +424,36 @@ fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
         .filter_map(|grid| grid.decode().ok().map(|(_, text)| text.into_bytes()))
         .collect()
 }
+
+/// The help-card text among the codes in an image: the first code whose text is QR text of this
+/// format (a prefix, `#`, digits; see [`qrtext`]), so that a poster's URL code or a shop's code
+/// beside the card is passed over. `None` when the image holds no such code.
+pub fn find_card_text(image: &LumaImage<'_>, effort: Effort) -> Result<Option<String>, ReadError> {
+    Ok(read(image, effort)?
+        .into_iter()
+        .filter_map(|code| String::from_utf8(code).ok())
+        .find(|text| {
+            qrtext::segments(text).is_some_and(|s| {
+                !s.digits.is_empty() && s.digits.bytes().all(|b| b.is_ascii_digit())
+            })
+        }))
+}
+
+/// The engines' internal assertions are caught by the reader (the image then simply has no
+/// code), but the process's panic hook still prints them. A front end calls this once at start
+/// to keep panics raised inside the engines' source off the user's screen; every other panic is
+/// reported as before, and `HELPCARD_DEBUG` set in the environment shows them all.
+pub fn hide_engine_panic_messages() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_engine = info
+            .location()
+            .is_some_and(|l| l.file().contains("/rqrr-") || l.file().contains("/rxing-"));
+        if !in_engine || std::env::var_os("HELPCARD_DEBUG").is_some() {
+            default(info);
+        }
+    }));
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Symbol;
+use crate::Symbol;
 
 /// Modules of quiet zone on each side.
 pub const QUIET_ZONE: usize = 4;
@@ -39,6 +39,7 @@ impl Symbol {
 
     /// PNG bytes, `pixels_per_module` pixels per module; `dpi` is recorded (pHYs) so print
     /// software keeps the intended physical size.
+    #[cfg(feature = "png")]
     pub fn to_png(&self, pixels_per_module: usize, dpi: Option<u32>) -> Vec<u8> {
         // 1-bit grayscale: an eighth of the bytes to compress, and exact black and white.
         let ppm = pixels_per_module.max(1);

@@ -1,0 +1,653 @@
+//! The opened card as every screen shows it: the kiosk, the browser scanner, the key service's
+//! answers and `helpcard open`. A front end lays it out; it never decides on its own what a
+//! result means or how to say it.
+//!
+//! - a [`Verdict`] — seven categories with stable codes, each with a headline and advice in
+//!   Japanese, English and やさしい日本語 — instead of the 20-odd [`OpenError`] variants;
+//! - the card's facts (id, issuer, validity), its warnings, the public part with labels;
+//! - the private part grouped the way a responder reads it ([`Section`]): about the person, how
+//!   to talk with them, what helps, what to avoid, medical, contacts, support office, notes.
+//!
+//! [`CardView`] serialises (serde) to the JSON that `helpcard open --json` prints: the fields
+//! documented there (`status`, `message`, `card_id`, `issuer`, `issuer_name`, `issued_at`,
+//! `expires_at`, `revoked`, `warnings`, `public`, `private`) keep their shape, and `verdict`,
+//! `headline`, `advice`, `notices` and `private_sections` are added for screens.
+
+use serde::Serialize;
+
+use crate::card::{Opened, PrivateOutcome, RevocationStatus, Warning};
+use crate::date::{Date, UnixTime};
+use crate::error::OpenError;
+use crate::profile::{PrivatePart, labels};
+use crate::vocab::{Code, Lang};
+
+/// What a screen says first about a scanned card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Signature verified, in date, not revoked, nothing to add.
+    Verified,
+    /// Verified, with something the reader should know (an out-of-date list, revocation not
+    /// checked, a private part this device cannot open).
+    VerifiedWithWarning,
+    /// Outside its validity period: expired, or not valid yet (a device clock off).
+    Expired,
+    /// On the issuer's revocation list (lost or replaced).
+    Revoked,
+    /// Signed by a key not on the trust list, or not valid when the card was issued.
+    UnknownIssuer,
+    /// Altered, forged or crafted: the signature, structure or encryption does not hold.
+    Tampered,
+    /// Not a readable help card: damaged, cut short, or from a newer format.
+    Unreadable,
+}
+
+impl Verdict {
+    /// Every verdict, in the order above.
+    pub const ALL: [Verdict; 7] = [
+        Verdict::Verified,
+        Verdict::VerifiedWithWarning,
+        Verdict::Expired,
+        Verdict::Revoked,
+        Verdict::UnknownIssuer,
+        Verdict::Tampered,
+        Verdict::Unreadable,
+    ];
+
+    /// The stable code (`verified`, `verified_with_warning`, `expired`, `revoked`,
+    /// `unknown_issuer`, `tampered`, `unreadable`): for JSON, CSS classes and audit rows.
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::VerifiedWithWarning => "verified_with_warning",
+            Verdict::Expired => "expired",
+            Verdict::Revoked => "revoked",
+            Verdict::UnknownIssuer => "unknown_issuer",
+            Verdict::Tampered => "tampered",
+            Verdict::Unreadable => "unreadable",
+        }
+    }
+
+    /// The category of a card that could not be opened.
+    pub fn of_error(e: &OpenError) -> Verdict {
+        match e {
+            OpenError::Expired(_) | OpenError::NotYetValid(_) => Verdict::Expired,
+            OpenError::Revoked => Verdict::Revoked,
+            OpenError::UnknownIssuer(_) | OpenError::IssuerKeyNotValid => Verdict::UnknownIssuer,
+            OpenError::QrText(_) | OpenError::BadCbor | OpenError::UnknownVersion(_) => {
+                Verdict::Unreadable
+            }
+            OpenError::UnsupportedAlgorithm(_) | OpenError::UnknownCriticalHeader => {
+                Verdict::Unreadable
+            }
+            _ => Verdict::Tampered,
+        }
+    }
+
+    /// True when the public part was verified and may be shown.
+    pub fn is_verified(self) -> bool {
+        matches!(self, Verdict::Verified | Verdict::VerifiedWithWarning)
+    }
+
+    /// The banner's words, a few at most.
+    pub fn headline(self, lang: Lang) -> &'static str {
+        pick(
+            lang,
+            match self {
+                Verdict::Verified => (
+                    "確認済みのヘルプカード",
+                    "Verified help card",
+                    "ほんものの ヘルプカードです",
+                ),
+                Verdict::VerifiedWithWarning => (
+                    "確認済み（注意があります）",
+                    "Verified, with a warning",
+                    "ほんものです（ちゅうい が あります）",
+                ),
+                Verdict::Expired => (
+                    "有効期間外のカード",
+                    "Card not in its valid period",
+                    "きげんが ちがう カードです",
+                ),
+                Verdict::Revoked => (
+                    "失効したカード",
+                    "Revoked card",
+                    "つかえなく なった カードです",
+                ),
+                Verdict::UnknownIssuer => (
+                    "発行元を確認できません",
+                    "Issuer not recognised",
+                    "だれが つくったか わかりません",
+                ),
+                Verdict::Tampered => (
+                    "改ざんされたカード",
+                    "Altered or forged card",
+                    "かえられた カードです",
+                ),
+                Verdict::Unreadable => (
+                    "読み取れません",
+                    "Cannot read this card",
+                    "よめませんでした",
+                ),
+            },
+        )
+    }
+
+    /// What the reader should do now.
+    pub fn advice(self, lang: Lang) -> &'static str {
+        pick(
+            lang,
+            match self {
+                Verdict::Verified => (
+                    "発行元の署名を確認しました。書かれている支援をお願いします。",
+                    "The issuer's signature checks out. Please give the help asked for.",
+                    "かいてある ことを てつだって ください。",
+                ),
+                Verdict::VerifiedWithWarning => (
+                    "発行元の署名を確認しました。下の注意もお読みください。",
+                    "The issuer's signature checks out. Read the warning below too.",
+                    "した の ちゅうい も よんで ください。",
+                ),
+                Verdict::Expired => (
+                    "内容は古いかもしれません。本人や家族に確認してください。",
+                    "What it says may be out of date. Check with the holder or their family.",
+                    "ほんにんや かぞくに きいて ください。",
+                ),
+                Verdict::Revoked => (
+                    "紛失や再発行で無効になったカードです。内容を頼りにしないでください。",
+                    "Lost or replaced: do not rely on what it says.",
+                    "この カードの ことを しんじないで ください。",
+                ),
+                Verdict::UnknownIssuer => (
+                    "正規の発行元か確認できません。内容を頼りにしないでください。",
+                    "It cannot be confirmed as genuine: do not rely on what it says.",
+                    "この カードの ことを しんじないで ください。",
+                ),
+                Verdict::Tampered => (
+                    "書き換えられたか偽造されています。内容を頼りにしないでください。",
+                    "It was altered or forged: do not rely on what it says.",
+                    "この カードの ことを しんじないで ください。",
+                ),
+                Verdict::Unreadable => (
+                    "カードをもう一度、明るい場所でまっすぐかざしてください。",
+                    "Hold the card up again, straight and in good light.",
+                    "もう いちど カードを まっすぐ みせて ください。",
+                ),
+            },
+        )
+    }
+}
+
+fn pick(lang: Lang, (ja, en, easy): (&'static str, &'static str, &'static str)) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::EasyJa => easy,
+        _ => ja,
+    }
+}
+
+/// A date as a reader of `lang` writes it: 2029年11月28日, 2029-11-28, 2029ねん11がつ28にち.
+pub fn date_text(date: Date, lang: Lang) -> String {
+    let (y, m, d) = date.ymd();
+    match lang {
+        Lang::En => date.to_string(),
+        Lang::EasyJa => format!("{y}ねん{m}がつ{d}にち"),
+        _ => format!("{y}年{m}月{d}日"),
+    }
+}
+
+/// One vocabulary item as shown: its number, its stable key (absent for a code from a newer
+/// vocabulary) and its label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// The number on the card.
+    pub code: u16,
+    /// The key used in profile files.
+    pub key: Option<&'static str>,
+    /// The label in the view's language ("unknown code N" in that language if newer).
+    pub label: String,
+}
+
+impl Label {
+    fn new(code: impl Into<Code>, lang: Lang) -> Label {
+        let code = code.into();
+        Label {
+            code: code.value,
+            key: code.entry().map(|e| e.key),
+            label: code.label(lang),
+        }
+    }
+}
+
+/// The public part, labelled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicView {
+    /// What help the holder asks for, most important first.
+    pub help: Vec<Label>,
+    /// The holder's own message, as written.
+    pub message: String,
+}
+
+/// A warning with its code and its words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    /// Stable code (`trust_list_out_of_date`, `revocation_list_out_of_date`,
+    /// `revocation_not_checked`, `private_part_unavailable`).
+    pub code: &'static str,
+    /// What it means, in the view's language.
+    pub message: String,
+}
+
+/// The card's facts, present when it was verified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CardFacts {
+    /// Card id, 16 hex digits.
+    pub card_id: String,
+    /// Issuer id from the trust list.
+    pub issuer: String,
+    /// Issuer's display name.
+    pub issuer_name: String,
+    /// Issue time, ISO 8601 UTC.
+    pub issued_at: String,
+    /// Expiry, ISO 8601 UTC.
+    pub expires_at: String,
+    /// Expiry date as the reader writes it.
+    pub valid_until: String,
+    /// `false` when checked against the issuer's list; `null` when no list covered it.
+    pub revoked: Option<bool>,
+}
+
+/// What became of the private part. Serialises as the documented `private` field: `null`
+/// (none on the card), `"locked"`, the part itself, or `{"error": code, "message": ...}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateView {
+    /// The card has no private part.
+    Absent,
+    /// The card has one, and this screen has no key for it.
+    Locked,
+    /// Decrypted.
+    Shown(Box<PrivatePart>),
+    /// Could not be opened (the public part stays verified).
+    Failed {
+        /// The error's code.
+        code: &'static str,
+        /// The error's words in the view's language.
+        message: String,
+    },
+}
+
+impl Serialize for PrivateView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            PrivateView::Absent => s.serialize_none(),
+            PrivateView::Locked => s.serialize_str("locked"),
+            PrivateView::Shown(part) => part.serialize(s),
+            PrivateView::Failed { code, message } => {
+                let mut map = s.serialize_map(Some(2))?;
+                map.serialize_entry("error", code)?;
+                map.serialize_entry("message", message)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// One group of the private part, as a responder reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// Stable id: `person`, `talk`, `helps`, `avoid`, `medical`, `contacts`, `office`, `notes`.
+    pub id: &'static str,
+    /// The heading in the view's language.
+    pub title: &'static str,
+    /// Labelled lines; empty fields are left out, and so is a section with no lines.
+    pub items: Vec<Item>,
+}
+
+/// One labelled line of a section.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// The label in the view's language.
+    pub label: &'static str,
+    /// The value: the holder's own words, or vocabulary labels joined.
+    pub value: String,
+}
+
+/// An opened (or refused) card, ready to lay out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CardView {
+    /// `ok`, or the refusal's code (the test vectors' outcome, e.g. `bad_signature`).
+    pub status: &'static str,
+    /// The category.
+    pub verdict: Verdict,
+    /// The verdict's banner words.
+    pub headline: &'static str,
+    /// The verdict's advice.
+    pub advice: &'static str,
+    /// Why it was refused, in the view's language (refusals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Card id, issuer and validity (verified cards only).
+    #[serde(flatten)]
+    pub card: Option<CardFacts>,
+    /// Warning codes, for machines.
+    pub warnings: Vec<&'static str>,
+    /// The same warnings in words.
+    pub notices: Vec<Notice>,
+    /// The public part (verified cards only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public: Option<PublicView>,
+    /// The private part's state (verified cards only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<PrivateView>,
+    /// The decrypted private part, grouped (empty unless decrypted).
+    pub private_sections: Vec<Section>,
+}
+
+impl CardView {
+    /// The view of an opening's result, in `lang`.
+    pub fn new(result: &Result<Opened, OpenError>, lang: Lang) -> CardView {
+        match result {
+            Ok(opened) => CardView::opened(opened, lang),
+            Err(e) => CardView::refused(e, lang),
+        }
+    }
+
+    /// The view of a refused card.
+    pub fn refused(e: &OpenError, lang: Lang) -> CardView {
+        let verdict = Verdict::of_error(e);
+        CardView {
+            status: e.code(),
+            verdict,
+            headline: verdict.headline(lang),
+            advice: verdict.advice(lang),
+            message: Some(e.message(lang)),
+            card: None,
+            warnings: Vec::new(),
+            notices: Vec::new(),
+            public: None,
+            private: None,
+            private_sections: Vec::new(),
+        }
+    }
+
+    /// The view of a verified card.
+    pub fn opened(o: &Opened, lang: Lang) -> CardView {
+        let notices = notices(o, lang);
+        let verdict = if notices.is_empty() {
+            Verdict::Verified
+        } else {
+            Verdict::VerifiedWithWarning
+        };
+        let (private, private_sections) = match &o.private {
+            PrivateOutcome::Absent => (PrivateView::Absent, Vec::new()),
+            PrivateOutcome::Locked => (PrivateView::Locked, Vec::new()),
+            PrivateOutcome::Decrypted(p) => {
+                (PrivateView::Shown(p.clone()), private_sections(p, lang))
+            }
+            PrivateOutcome::Failed(e) => (
+                PrivateView::Failed {
+                    code: e.code(),
+                    message: e.message(lang),
+                },
+                Vec::new(),
+            ),
+        };
+        CardView {
+            status: "ok",
+            verdict,
+            headline: verdict.headline(lang),
+            advice: verdict.advice(lang),
+            message: None,
+            card: Some(CardFacts {
+                card_id: o.card_id.to_hex(),
+                issuer: o.issuer.clone(),
+                issuer_name: o.issuer_name.clone(),
+                issued_at: o.issued_at.to_iso8601(),
+                expires_at: o.expires_at.to_iso8601(),
+                valid_until: date_text(last_valid_day(o.expires_at), lang),
+                revoked: match o.revocation {
+                    RevocationStatus::NotRevoked { .. } => Some(false),
+                    _ => None,
+                },
+            }),
+            warnings: notices.iter().map(|n| n.code).collect(),
+            notices,
+            public: Some(PublicView {
+                help: o.public.help.iter().map(|c| Label::new(*c, lang)).collect(),
+                message: o.public.message.clone(),
+            }),
+            private: Some(private),
+            private_sections,
+        }
+    }
+}
+
+/// The last day a card is valid on: expiry is an instant, and a card expiring at midnight is
+/// not valid on the day that midnight starts.
+fn last_valid_day(expires_at: UnixTime) -> Date {
+    UnixTime(expires_at.0.saturating_sub(1)).date()
+}
+
+fn notices(o: &Opened, lang: Lang) -> Vec<Notice> {
+    let mut out: Vec<Notice> = o
+        .warnings
+        .iter()
+        .map(|w| match w {
+            Warning::TrustListOutOfDate { next_update } => Notice {
+                code: "trust_list_out_of_date",
+                message: format!(
+                    "{}{}",
+                    pick(
+                        lang,
+                        (
+                            "信頼リストが古くなっています（更新予定日 ",
+                            "The trust list is out of date (due for update on ",
+                            "しんらいリストが ふるいです（",
+                        )
+                    ),
+                    date_text(next_update.date(), lang)
+                ) + pick(
+                    lang,
+                    (
+                        "）。発行元の鍵が取り消されていても分かりません。",
+                        "); a withdrawn issuer key would not show.",
+                        "）。",
+                    ),
+                ),
+            },
+            Warning::RevocationListOutOfDate { next_update } => Notice {
+                code: "revocation_list_out_of_date",
+                message: format!(
+                    "{}{}",
+                    pick(
+                        lang,
+                        (
+                            "失効リストが古くなっています（更新予定日 ",
+                            "The revocation list is out of date (due for update on ",
+                            "しっこうリストが ふるいです（",
+                        )
+                    ),
+                    date_text(next_update.date(), lang)
+                ) + pick(
+                    lang,
+                    (
+                        "）。最近の紛失は反映されていません。",
+                        "); a recent loss may be missing.",
+                        "）。",
+                    ),
+                ),
+            },
+        })
+        .collect();
+    if matches!(
+        o.revocation,
+        RevocationStatus::NotChecked | RevocationStatus::NoListForIssuer
+    ) {
+        out.push(Notice {
+            code: "revocation_not_checked",
+            message: pick(
+                lang,
+                (
+                    "この発行元の失効リストがないため、紛失・再発行を確認していません。",
+                    "No revocation list for this issuer: a lost or replaced card would not show.",
+                    "なくした カードか どうか たしかめて いません。",
+                ),
+            )
+            .to_owned(),
+        });
+    }
+    if let PrivateOutcome::Failed(e) = &o.private {
+        out.push(Notice {
+            code: "private_part_unavailable",
+            message: e.message(lang),
+        });
+    }
+    out
+}
+
+/// Section titles and item labels: (ja, en, やさしい日本語).
+type Words = (&'static str, &'static str, &'static str);
+
+/// The private part grouped the way a responder reads it (also the holder's copy of their card).
+pub fn private_sections(p: &PrivatePart, lang: Lang) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut section = |id: &'static str, title: Words, items: Vec<(Words, String)>| {
+        let items: Vec<Item> = items
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(label, value)| Item {
+                label: pick(lang, label),
+                value,
+            })
+            .collect();
+        if !items.is_empty() {
+            out.push(Section {
+                id,
+                title: pick(lang, title),
+                items,
+            });
+        }
+    };
+    let list = |codes: Vec<String>| codes.join(if lang == Lang::En { ", " } else { "、" });
+    let kana = if p.name_kana.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", p.name_kana)
+    };
+    section(
+        "person",
+        ("ご本人", "About the person", "このひと"),
+        vec![
+            (("氏名", "Name", "なまえ"), format!("{}{kana}", p.name)),
+            (
+                ("生年月日", "Born", "うまれた ひ"),
+                p.birth_date.map(|d| date_text(d, lang)).unwrap_or_default(),
+            ),
+        ],
+    );
+    section(
+        "talk",
+        ("伝え方・接し方", "How to talk with me", "はなしかた"),
+        vec![(
+            ("お願い", "Please", "おねがい"),
+            list(labels(&p.support, lang)),
+        )],
+    );
+    section(
+        "helps",
+        ("助けになること", "What helps", "たすかる こと"),
+        vec![(
+            ("対応方法", "How to help", "てつだいかた"),
+            p.how_to_help.clone(),
+        )],
+    );
+    section(
+        "avoid",
+        ("避けてほしいこと", "What to avoid", "しないで ほしい こと"),
+        vec![(("避けること", "Avoid", "しないで"), p.avoid.clone())],
+    );
+    let allergies = match &p.allergies {
+        None => String::new(),
+        Some(a) if a.is_empty() => pick(lang, ("なし", "none known", "ない")).to_owned(),
+        Some(a) => list(a.clone()),
+    };
+    section(
+        "medical",
+        ("医療", "Medical", "びょうき・くすり"),
+        vec![
+            (
+                ("障害・疾患", "Conditions", "しょうがい・びょうき"),
+                list(labels(&p.conditions, lang)),
+            ),
+            (
+                ("血液型", "Blood type", "けつえきがた"),
+                p.blood_type.map(|b| b.to_string()).unwrap_or_default(),
+            ),
+            (
+                ("服薬", "Medications", "のんで いる くすり"),
+                list(p.medications.clone()),
+            ),
+            (("アレルギー", "Allergies", "アレルギー"), allergies),
+            (
+                ("医療的ケア", "Medical care", "いりょうてき ケア"),
+                list(labels(&p.medical_care, lang)),
+            ),
+            (
+                ("医療メモ", "Medical notes", "いりょうの メモ"),
+                p.medical_care_notes.clone(),
+            ),
+            (
+                ("かかりつけ病院", "Hospital", "びょういん"),
+                p.hospital
+                    .as_ref()
+                    .map(|h| format!("{} {}", h.name, h.phone))
+                    .unwrap_or_default(),
+            ),
+        ],
+    );
+    section(
+        "contacts",
+        ("連絡先", "Contacts", "れんらくさき"),
+        p.contacts
+            .iter()
+            .map(|c| {
+                let relation = c
+                    .relation
+                    .map(|r| format!(" ({})", Code::from(r).label(lang)))
+                    .unwrap_or_default();
+                let sms = if c.sms_only {
+                    pick(lang, ("（SMSのみ）", " (text only)", "（メッセージだけ）"))
+                } else {
+                    ""
+                };
+                (
+                    ("連絡先", "Contact", "れんらくさき"),
+                    format!("{}{relation} {}{sms}", c.name, c.phone),
+                )
+            })
+            .collect(),
+    );
+    section(
+        "office",
+        ("相談支援事業所", "Support office", "そうだんする ところ"),
+        vec![(
+            ("事業所", "Office", "ところ"),
+            p.support_office
+                .as_ref()
+                .map(|o| format!("{} {}", o.name, o.phone))
+                .unwrap_or_default(),
+        )],
+    );
+    section(
+        "notes",
+        ("その他", "Notes", "そのほか"),
+        vec![(("メモ", "Notes", "メモ"), p.notes.clone())],
+    );
+    out
+}
+
+#[cfg(test)]
+#[path = "view_tests.rs"]
+mod tests;
