@@ -1,0 +1,306 @@
+//! The log in SQLite: schema, appending, checkpoints, queries.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::checkpoint::{Checkpoint, CheckpointError, DeviceKey};
+use crate::event::{Event, GENESIS, MAX_DETAIL};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    card_id TEXT,
+    issuer  TEXT,
+    result  TEXT NOT NULL,
+    detail  TEXT NOT NULL,
+    prev    BLOB NOT NULL,
+    hash    BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_card ON events (card_id);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    count      INTEGER NOT NULL,
+    head       TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    device_key TEXT NOT NULL,
+    signature  TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// Why the log could not be opened or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// The database refused (locked, full disk, not a database, a trigger).
+    #[error("audit database: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// A detail string over [`MAX_DETAIL`] bytes: audit rows hold identifiers, not contents.
+    #[error(
+        "audit detail is {0} bytes; at most {MAX_DETAIL} are allowed (no card contents in the log)"
+    )]
+    DetailTooLong(usize),
+    /// A checkpoint could not be exported.
+    #[error("audit checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    /// A stored hash is not 32 bytes: the file was edited by hand.
+    #[error("audit row {0} has a malformed hash (the database was edited)")]
+    Malformed(u64),
+}
+
+/// When to sign a checkpoint by itself: after this many events, or this long after the last one
+/// (checked when an event is appended), and where to export it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// Events between checkpoints (0: never by count).
+    pub every_events: u64,
+    /// Seconds between checkpoints (0: never by time).
+    pub every_secs: u64,
+    /// A directory each checkpoint is also written to, as `checkpoint-<count>.json`.
+    pub export_dir: Option<PathBuf>,
+}
+
+impl Default for CheckpointPolicy {
+    /// Every 100 events or every hour, not exported.
+    fn default() -> CheckpointPolicy {
+        CheckpointPolicy {
+            every_events: 100,
+            every_secs: 3600,
+            export_dir: None,
+        }
+    }
+}
+
+/// One stored row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Position in the log, from 1.
+    pub seq: u64,
+    /// The event.
+    pub event: Event,
+    /// The previous row's hash as stored.
+    pub prev: [u8; 32],
+    /// This row's hash as stored.
+    pub hash: [u8; 32],
+}
+
+/// An open audit log.
+pub struct AuditLog {
+    conn: Connection,
+    key: DeviceKey,
+    policy: CheckpointPolicy,
+    /// (count, time) of the last checkpoint signed.
+    last_checkpoint: (u64, u64),
+}
+
+impl AuditLog {
+    /// Opens (or creates) the log at `path`, checkpoints signed with `key`.
+    pub fn open(
+        path: &Path,
+        key: DeviceKey,
+        policy: CheckpointPolicy,
+    ) -> Result<AuditLog, AuditError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // WAL: readers never block the writer; FULL: a committed event is on disk when
+        // `append` returns, so a crash after it loses nothing the caller was told about.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        let last_checkpoint = conn
+            .query_row(
+                "SELECT count, at FROM checkpoints ORDER BY rowid DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+            .optional()?
+            .unwrap_or((0, 0));
+        Ok(AuditLog {
+            conn,
+            key,
+            policy,
+            last_checkpoint,
+        })
+    }
+
+    /// Appends one event in its own transaction and returns its sequence number. A checkpoint
+    /// is signed afterwards when the policy says one is due.
+    pub fn append(&mut self, event: &Event) -> Result<u64, AuditError> {
+        if event.detail.len() > MAX_DETAIL {
+            return Err(AuditError::DetailTooLong(event.detail.len()));
+        }
+        // IMMEDIATE: take the write lock before reading the head, so two writers (two
+        // processes) cannot both chain onto the same row.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (last, prev) = head(&tx)?;
+        let seq = last + 1;
+        let hash = event.hash(seq, &prev);
+        tx.execute(
+            "INSERT INTO events (seq, at, kind, actor, card_id, issuer, result, detail, prev, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                seq as i64,
+                event.at as i64,
+                event.kind,
+                event.actor,
+                event.card_id,
+                event.issuer,
+                event.result,
+                event.detail,
+                prev.as_slice(),
+                hash.as_slice()
+            ],
+        )?;
+        tx.commit()?;
+        let (count, at) = self.last_checkpoint;
+        let due = (self.policy.every_events > 0 && seq >= count + self.policy.every_events)
+            || (self.policy.every_secs > 0 && event.at >= at + self.policy.every_secs);
+        if due {
+            self.checkpoint(event.at)?;
+        }
+        Ok(seq)
+    }
+
+    /// Signs a checkpoint of the log as it is now, stores it, and exports it if configured.
+    pub fn checkpoint(&mut self, now: u64) -> Result<Checkpoint, AuditError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (count, head_hash) = head(&tx)?;
+        let cp = Checkpoint::sign(&self.key, count, &head_hash, now);
+        tx.execute(
+            "INSERT INTO checkpoints (count, head, at, device_key, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![count as i64, cp.head, now as i64, cp.device_key, cp.signature],
+        )?;
+        tx.commit()?;
+        self.last_checkpoint = (count, now);
+        if let Some(dir) = &self.policy.export_dir {
+            export(dir, &cp)?;
+        }
+        Ok(cp)
+    }
+
+    /// The device key's public half.
+    pub fn device_key(&self) -> [u8; 32] {
+        self.key.public()
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> Result<u64, AuditError> {
+        Ok(head(&self.conn)?.0)
+    }
+
+    /// True when no event has been logged.
+    pub fn is_empty(&self) -> Result<bool, AuditError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Every row about one card, oldest first: who opened it and when (what an issuing office
+    /// needs to answer a holder's disclosure request).
+    pub fn rows_for_card(&self, card_id: &str) -> Result<Vec<Row>, AuditError> {
+        rows(&self.conn, Some(card_id))
+    }
+
+    /// Every row, oldest first.
+    pub fn rows(&self) -> Result<Vec<Row>, AuditError> {
+        rows(&self.conn, None)
+    }
+}
+
+/// The last row's sequence number and hash (0 and the genesis hash when empty).
+fn head(conn: &Connection) -> Result<(u64, [u8; 32]), AuditError> {
+    let last = conn
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
+        )
+        .optional()?;
+    match last {
+        None => Ok((0, GENESIS)),
+        Some((seq, hash)) => Ok((
+            seq,
+            hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
+        )),
+    }
+}
+
+pub(crate) fn rows(conn: &Connection, card_id: Option<&str>) -> Result<Vec<Row>, AuditError> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, kind, actor, card_id, issuer, result, detail, prev, hash FROM events
+         WHERE ?1 IS NULL OR card_id = ?1 ORDER BY seq",
+    )?;
+    let raw = stmt
+        .query_map([card_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                Event {
+                    at: r.get::<_, i64>(1)? as u64,
+                    kind: r.get(2)?,
+                    actor: r.get(3)?,
+                    card_id: r.get(4)?,
+                    issuer: r.get(5)?,
+                    result: r.get(6)?,
+                    detail: r.get(7)?,
+                },
+                r.get::<_, Vec<u8>>(8)?,
+                r.get::<_, Vec<u8>>(9)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter()
+        .map(|(seq, event, prev, hash)| {
+            Ok(Row {
+                seq,
+                event,
+                prev: prev.try_into().map_err(|_| AuditError::Malformed(seq))?,
+                hash: hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn checkpoints(conn: &Connection) -> Result<Vec<Checkpoint>, AuditError> {
+    let mut stmt = conn
+        .prepare("SELECT count, head, at, device_key, signature FROM checkpoints ORDER BY rowid")?;
+    let out = stmt
+        .query_map([], |r| {
+            Ok(Checkpoint {
+                count: r.get::<_, i64>(0)? as u64,
+                head: r.get(1)?,
+                at: r.get::<_, i64>(2)? as u64,
+                device_key: r.get(3)?,
+                signature: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(out)
+}
+
+/// Writes `checkpoint-<count>.json` into `dir` through a temporary name, so a reader never sees
+/// half a file.
+fn export(dir: &Path, cp: &Checkpoint) -> Result<(), CheckpointError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| CheckpointError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = format!("checkpoint-{:010}.json", cp.count);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, cp.to_json()).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, dir.join(&name)).map_err(io(&tmp))?;
+    Ok(())
+}

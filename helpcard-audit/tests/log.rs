@@ -1,0 +1,275 @@
+//! The audit log against a real SQLite file: appending, checkpoints, the triggers, every kind of
+//! tampering the verifier must name, and a writer killed mid-stream.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use helpcard_audit::{
+    AuditError, AuditLog, Checkpoint, CheckpointPolicy, DeviceKey, Event, Tamper, VerifyError,
+    verify,
+};
+use rusqlite::Connection;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("helpcard-audit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn key() -> DeviceKey {
+    DeviceKey::from_bytes(&[42; 32])
+}
+
+fn event(i: u64) -> Event {
+    Event {
+        at: 1_767_225_600 + i,
+        kind: "scan".into(),
+        actor: "kiosk-1".into(),
+        card_id: Some(format!("{:016x}", i % 3)),
+        issuer: Some("musashino".into()),
+        result: "verified".into(),
+        detail: format!("private=shown #{i}"),
+    }
+}
+
+/// A log of `n` events with a checkpoint every 4, exported to `dir/export`.
+fn log_with(dir: &Path, n: u64) -> (PathBuf, Vec<Checkpoint>) {
+    let path = dir.join("audit.sqlite");
+    let policy = CheckpointPolicy {
+        every_events: 4,
+        every_secs: 0,
+        export_dir: Some(dir.join("export")),
+    };
+    let mut log = AuditLog::open(&path, key(), policy).unwrap();
+    for i in 1..=n {
+        assert_eq!(log.append(&event(i)).unwrap(), i);
+    }
+    (path, exported(dir))
+}
+
+fn exported(dir: &Path) -> Vec<Checkpoint> {
+    let Ok(entries) = std::fs::read_dir(dir.join("export")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| Checkpoint::from_json(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
+/// A connection that can tamper: the triggers dropped, as someone with the file could.
+fn tamper(path: &Path) -> Connection {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;",
+    )
+    .unwrap();
+    c
+}
+
+fn tamper_of(r: Result<helpcard_audit::Report, VerifyError>) -> Tamper {
+    match r {
+        Err(VerifyError::Tamper(t)) => t,
+        other => panic!("expected tampering, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_intact_log_verifies_with_its_checkpoints() {
+    let d = dir("intact");
+    let (path, cps) = log_with(&d, 10);
+    assert_eq!(cps.iter().map(|c| c.count).collect::<Vec<_>>(), [4, 8]);
+    let report = verify(&path, Some(&key().public()), &cps).unwrap();
+    assert_eq!(
+        (
+            report.rows,
+            report.stored_checkpoints,
+            report.exported_checkpoints
+        ),
+        (10, 2, 2)
+    );
+    let log = AuditLog::open(&path, key(), CheckpointPolicy::default()).unwrap();
+    let card: Vec<u64> = log
+        .rows_for_card("0000000000000001")
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(card, [1, 4, 7, 10]);
+    // Another device's key does not vouch for these checkpoints.
+    let other = DeviceKey::from_bytes(&[1; 32]).public();
+    assert_eq!(
+        tamper_of(verify(&path, Some(&other), &cps)),
+        Tamper::BadCheckpoint { count: 4 }
+    );
+}
+
+#[test]
+fn the_triggers_refuse_update_and_delete() {
+    let d = dir("triggers");
+    let (path, _) = log_with(&d, 5);
+    let c = Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE events SET result = 'revoked' WHERE seq = 2",
+        "DELETE FROM events WHERE seq = 3",
+        "DELETE FROM checkpoints",
+    ] {
+        let err = c.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    assert!(verify(&path, None, &[]).is_ok());
+}
+
+#[test]
+fn a_changed_row_is_named() {
+    let d = dir("changed");
+    let (path, _) = log_with(&d, 6);
+    tamper(&path)
+        .execute("UPDATE events SET result = 'revoked' WHERE seq = 3", [])
+        .unwrap();
+    assert_eq!(
+        tamper_of(verify(&path, None, &[])),
+        Tamper::Changed { seq: 3 }
+    );
+}
+
+#[test]
+fn a_deleted_row_is_named() {
+    let d = dir("deleted");
+    let (path, _) = log_with(&d, 6);
+    tamper(&path)
+        .execute("DELETE FROM events WHERE seq = 2", [])
+        .unwrap();
+    assert_eq!(
+        tamper_of(verify(&path, None, &[])),
+        Tamper::Missing { seq: 2 }
+    );
+}
+
+#[test]
+fn reordered_rows_are_named() {
+    let d = dir("reordered");
+    let (path, _) = log_with(&d, 6);
+    // Swap rows 4 and 5 wholesale (fields and hashes), renumbering them.
+    let c = tamper(&path);
+    c.execute_batch(
+        "UPDATE events SET seq = 100 WHERE seq = 4;
+         UPDATE events SET seq = 4 WHERE seq = 5;
+         UPDATE events SET seq = 5 WHERE seq = 100;",
+    )
+    .unwrap();
+    assert_eq!(
+        tamper_of(verify(&path, None, &[])),
+        Tamper::Changed { seq: 4 }
+    );
+}
+
+#[test]
+fn a_rewritten_chain_is_caught_by_an_exported_checkpoint() {
+    let d = dir("rewritten");
+    let (path, cps) = log_with(&d, 9);
+    // Rewrite row 2 and recompute every hash after it: the chain alone looks intact.
+    let mut log_rows = AuditLog::open(&path, key(), CheckpointPolicy::default())
+        .unwrap()
+        .rows()
+        .unwrap();
+    log_rows[1].event.result = "refused".into();
+    let c = tamper(&path);
+    c.execute("UPDATE events SET result = 'refused' WHERE seq = 2", [])
+        .unwrap();
+    c.execute_batch("DROP TRIGGER checkpoints_append_only_delete; DELETE FROM checkpoints")
+        .unwrap();
+    let mut prev = helpcard_audit::GENESIS;
+    for r in &log_rows {
+        let h = r.event.hash(r.seq, &prev);
+        c.execute(
+            "UPDATE events SET prev = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![prev.as_slice(), h.as_slice(), r.seq as i64],
+        )
+        .unwrap();
+        prev = h;
+    }
+    assert!(
+        verify(&path, None, &[]).is_ok(),
+        "the chain alone cannot tell"
+    );
+    assert_eq!(
+        tamper_of(verify(&path, None, &cps)),
+        Tamper::CheckpointMismatch { count: 4 }
+    );
+}
+
+#[test]
+fn deleted_last_rows_are_caught_by_an_exported_checkpoint() {
+    let d = dir("truncated");
+    let (path, cps) = log_with(&d, 9);
+    tamper(&path)
+        .execute("DELETE FROM events WHERE seq > 6", [])
+        .unwrap();
+    assert_eq!(
+        tamper_of(verify(&path, None, &cps)),
+        Tamper::Truncated { count: 8, rows: 6 }
+    );
+}
+
+#[test]
+fn a_long_detail_is_refused_so_no_card_contents_get_in() {
+    let d = dir("detail");
+    let mut log = AuditLog::open(&d.join("a.sqlite"), key(), CheckpointPolicy::default()).unwrap();
+    let mut e = event(1);
+    e.detail = "x".repeat(201);
+    assert!(matches!(
+        log.append(&e),
+        Err(AuditError::DetailTooLong(201))
+    ));
+    assert!(log.is_empty().unwrap());
+}
+
+/// The writer half of the kill test (run only as its child process): appends until killed,
+/// printing each acknowledged seq.
+#[test]
+#[ignore = "the kill test's child process"]
+fn child_writer() {
+    let path = std::env::var_os("HELPCARD_AUDIT_CHILD").expect("HELPCARD_AUDIT_CHILD");
+    let mut log = AuditLog::open(Path::new(&path), key(), CheckpointPolicy::default()).unwrap();
+    for i in 1..=100_000 {
+        let seq = log.append(&event(i)).unwrap();
+        println!("ack {seq}");
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_stream_loses_no_acknowledged_event() {
+    let d = dir("killed");
+    let path = d.join("audit.sqlite");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_writer", "--ignored", "--nocapture"])
+        .env("HELPCARD_AUDIT_CHILD", &path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut acked = 0;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        if let Some(seq) = line.unwrap().strip_prefix("ack ") {
+            acked = seq.parse().unwrap();
+            if acked >= 200 {
+                break;
+            }
+        }
+    }
+    assert!(acked >= 200, "the writer stopped early at {acked}");
+    child.kill().unwrap(); // SIGKILL: no destructor, no flush
+    child.wait().unwrap();
+    let report = verify(&path, Some(&key().public()), &[]).unwrap();
+    assert!(
+        report.rows >= acked,
+        "{} rows, {acked} acknowledged",
+        report.rows
+    );
+    assert!(report.stored_checkpoints >= 2);
+}
