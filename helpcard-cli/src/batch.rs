@@ -18,8 +18,9 @@ use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
 use crate::fail::{self, Fail};
+use crate::lang::Lang;
 use crate::registry::{self, Record};
-use crate::{Lang, issue_cmd, keys_cmd, pdf, printout};
+use crate::{issue_cmd, keys_cmd, pdf, printout};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -44,7 +45,7 @@ pub struct BatchArgs {
     #[arg(long)]
     jobs: Option<usize>,
     #[command(flatten)]
-    registry: crate::RegistryArg,
+    registry: crate::registry::RegistryArg,
 }
 
 /// One input profile with where it came from.
@@ -55,40 +56,59 @@ struct Row {
     profile: Result<Profile, String>,
 }
 
-/// Columns holding lists, separated by ';'.
-const LIST_COLUMNS: [&str; 6] = [
-    "help",
-    "conditions",
-    "support",
-    "medications",
-    "allergies",
-    "medical_care",
-];
-const PRIVATE_TEXT: [&str; 9] = [
-    "name",
-    "name_kana",
-    "birth_date",
-    "blood_type",
-    "how_to_help",
-    "avoid",
-    "medical_care_notes",
-    "notes",
-    "language",
+/// What a CSV column holds and where it goes in the profile.
+#[derive(Clone, Copy)]
+enum Column {
+    /// The holder's reference (file names, registry), not part of the profile.
+    HolderRef,
+    /// `public.<field>`, text.
+    PublicText,
+    /// `public.<field>`, a list separated by ';'.
+    PublicList,
+    /// `private.<field>`, text.
+    PrivateText,
+    /// `private.<field>`, a list separated by ';'.
+    PrivateList,
+    /// `private.allergies`: a list, or "none"/"なし" for none known (an empty cell: not asked).
+    Allergies,
+    /// `private.<place>.name` and `.phone` (hospital, support office).
+    Place(&'static str, &'static str),
+}
+
+/// Every column a CSV row may have, besides `contact<N>_name|relation|phone` (N = 1–5).
+const COLUMNS: &[(&str, Column)] = &[
+    ("holder_ref", Column::HolderRef),
+    ("help", Column::PublicList),
+    ("message", Column::PublicText),
+    ("name", Column::PrivateText),
+    ("name_kana", Column::PrivateText),
+    ("birth_date", Column::PrivateText),
+    ("blood_type", Column::PrivateText),
+    ("conditions", Column::PrivateList),
+    ("support", Column::PrivateList),
+    ("how_to_help", Column::PrivateText),
+    ("avoid", Column::PrivateText),
+    ("medications", Column::PrivateList),
+    ("allergies", Column::Allergies),
+    ("medical_care", Column::PrivateList),
+    ("medical_care_notes", Column::PrivateText),
+    ("notes", Column::PrivateText),
+    ("language", Column::PrivateText),
+    ("hospital_name", Column::Place("hospital", "name")),
+    ("hospital_phone", Column::Place("hospital", "phone")),
+    (
+        "support_office_name",
+        Column::Place("support_office", "name"),
+    ),
+    (
+        "support_office_phone",
+        Column::Place("support_office", "phone"),
+    ),
 ];
 const MAX_CONTACTS: usize = 5;
 
 fn is_known_column(c: &str) -> bool {
-    [
-        "holder_ref",
-        "message",
-        "hospital_name",
-        "hospital_phone",
-        "support_office_name",
-        "support_office_phone",
-    ]
-    .contains(&c)
-        || LIST_COLUMNS.contains(&c)
-        || PRIVATE_TEXT.contains(&c)
+    COLUMNS.iter().any(|(name, _)| *name == c)
         || (1..=MAX_CONTACTS).any(|i| {
             ["name", "relation", "phone"]
                 .iter()
@@ -106,47 +126,34 @@ fn row_to_json(headers: &[String], cells: &csv::StringRecord) -> Value {
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    let list = |name: &str| {
-        get(name).map(|s| {
-            s.split(';')
-                .map(|x| x.trim().to_owned())
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-        })
+    let list = |cell: &str| -> Vec<String> {
+        cell.split(';')
+            .map(|x| x.trim().to_owned())
+            .filter(|x| !x.is_empty())
+            .collect()
     };
     let mut public = Map::new();
-    public.insert("help".into(), json!(list("help").unwrap_or_default()));
-    if let Some(m) = get("message") {
-        public.insert("message".into(), json!(m));
-    }
+    public.insert("help".into(), json!([]));
     let mut private = Map::new();
-    for f in PRIVATE_TEXT {
-        if let Some(v) = get(f) {
-            private.insert(f.into(), json!(v));
-        }
-    }
-    for f in ["conditions", "support", "medications", "medical_care"] {
-        if let Some(v) = list(f) {
-            private.insert(f.into(), json!(v));
-        }
-    }
-    // "none"/"なし" records that there are no known allergies; an empty cell, that none were asked.
-    match get("allergies") {
-        Some("none" | "なし") => drop(private.insert("allergies".into(), json!([]))),
-        Some(_) => drop(private.insert("allergies".into(), json!(list("allergies")))),
-        None => {}
-    }
-    for (field, prefix) in [
-        ("hospital", "hospital"),
-        ("support_office", "support_office"),
-    ] {
-        if let Some(name) = get(&format!("{prefix}_name")) {
-            let mut place = json!({ "name": name });
-            if let Some(phone) = get(&format!("{prefix}_phone")) {
-                place["phone"] = json!(phone);
+    for (name, column) in COLUMNS {
+        let Some(cell) = get(name) else { continue };
+        let (part, key, value) = match *column {
+            Column::HolderRef => continue,
+            Column::PublicText => (&mut public, *name, json!(cell)),
+            Column::PublicList => (&mut public, *name, json!(list(cell))),
+            Column::PrivateText => (&mut private, *name, json!(cell)),
+            Column::PrivateList => (&mut private, *name, json!(list(cell))),
+            Column::Allergies if matches!(cell, "none" | "なし") => {
+                (&mut private, *name, json!([]))
             }
-            private.insert(field.into(), place);
-        }
+            Column::Allergies => (&mut private, *name, json!(list(cell))),
+            Column::Place(place, field) => {
+                let entry = private.entry(place).or_insert_with(|| json!({}));
+                entry[field] = json!(cell);
+                continue;
+            }
+        };
+        part.insert(key.into(), value);
     }
     let contacts: Vec<Value> = (1..=MAX_CONTACTS)
         .filter_map(|i| {
@@ -337,7 +344,7 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
 }
 
 pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
-    let now = crate::now();
+    let now = crate::clock::now();
     let started = std::time::Instant::now();
     let mut rows = read_rows(&a.source, now.date(), lang)?;
     // Output files are named after the holder: a repeated holder would overwrite a card.

@@ -13,12 +13,13 @@ use helpcard_core::view::CardView;
 use helpcard_qr::{self as qr, Effort, LumaImage};
 use rand_core::OsRng;
 
-use crate::{Lang, render};
+use crate::lang::Lang;
+use crate::render;
 
 const YEAR: u64 = 365 * 86_400;
 
 pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
-    let now = crate::now();
+    let now = crate::clock::now();
     // Fresh random keys every run; written unprotected because this is a demo.
     let mut rng = OsRng;
     let mut secrets = [[0u8; 32]; 3];

@@ -43,7 +43,7 @@ impl From<String> for Fail {
 }
 
 /// Reads a file, naming it in the error.
-pub fn read(path: &std::path::Path, lang: crate::Lang) -> Result<Vec<u8>, Fail> {
+pub fn read(path: &std::path::Path, lang: crate::lang::Lang) -> Result<Vec<u8>, Fail> {
     std::fs::read(path).map_err(|e| {
         Fail::general(format!(
             "{}: {} ({e})",
@@ -54,7 +54,7 @@ pub fn read(path: &std::path::Path, lang: crate::Lang) -> Result<Vec<u8>, Fail> 
 }
 
 /// Reads a UTF-8 text file, naming it in the error.
-pub fn read_text(path: &std::path::Path, lang: crate::Lang) -> Result<String, Fail> {
+pub fn read_text(path: &std::path::Path, lang: crate::lang::Lang) -> Result<String, Fail> {
     String::from_utf8(read(path, lang)?).map_err(|_| {
         Fail::general(format!(
             "{}: {}",
@@ -65,7 +65,7 @@ pub fn read_text(path: &std::path::Path, lang: crate::Lang) -> Result<String, Fa
 }
 
 /// Writes a file, naming it in the error.
-pub fn write(path: &std::path::Path, bytes: &[u8], lang: crate::Lang) -> Result<(), Fail> {
+pub fn write(path: &std::path::Path, bytes: &[u8], lang: crate::lang::Lang) -> Result<(), Fail> {
     std::fs::write(path, bytes).map_err(|e| {
         Fail::general(format!(
             "{}: {} ({e})",

@@ -14,8 +14,9 @@ use helpcard_qr::size::SizeReport;
 use rand_core::OsRng;
 
 use crate::fail::{self, Fail};
+use crate::lang::Lang;
 use crate::registry::{self, Record};
-use crate::{Lang, keys_cmd, pdf, printout};
+use crate::{keys_cmd, pdf, printout};
 
 /// Cards above this QR version (ECC M) are refused: too fine to print on a card and scan.
 pub const MAX_VERSION: u8 = 25;
@@ -88,7 +89,7 @@ pub struct IssueArgs {
     #[arg(long)]
     pub replaces: Option<String>,
     #[command(flatten)]
-    registry: crate::RegistryArg,
+    registry: crate::registry::RegistryArg,
 }
 
 /// Loads and validates a profile file, with errors naming the file and the field.
@@ -168,7 +169,7 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 }
 
 pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
-    let now = crate::now();
+    let now = crate::clock::now();
     let profile = load_profile(&a.profile, now.date(), lang)?;
     let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
     let responder = a

@@ -10,8 +10,8 @@ use helpcard_core::keys::{
 use rand_core::OsRng;
 use zeroize::Zeroizing;
 
-use crate::Lang;
 use crate::fail::{self, Fail};
+use crate::lang::Lang;
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -277,7 +277,7 @@ fn rotate(role: Role, out: &Path, lang: Lang) -> Result<(), Fail> {
         )));
     }
     new(role, out, false, lang)?;
-    let today = crate::now().date();
+    let today = crate::clock::now().date();
     let (table, id) = if role == Role::Issuer {
         ("issuer", "id = \"...\"  # the old key's issuer id\n")
     } else {

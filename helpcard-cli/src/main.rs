@@ -8,13 +8,18 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+use crate::lang::Lang;
+use crate::registry::RegistryArg;
 
 mod batch;
+mod clock;
 mod demo;
 mod fail;
 mod issue_cmd;
 mod keys_cmd;
+mod lang;
 mod open_cmd;
 mod pdf;
 mod printout;
@@ -23,6 +28,7 @@ mod registry;
 mod render;
 mod size_cmd;
 mod trust_cmd;
+mod vocab_cmd;
 
 pub use fail::Fail;
 
@@ -99,18 +105,8 @@ enum Command {
     /// QR symbol tools.
     #[command(subcommand)]
     Qr(QrCommand),
-}
-
-/// Where the registry database is.
-#[derive(Args)]
-pub struct RegistryArg {
-    /// Registry database (SQLite).
-    #[arg(
-        long,
-        default_value = "helpcard-registry.sqlite",
-        env = "HELPCARD_REGISTRY"
-    )]
-    pub registry: PathBuf,
+    /// List the coded vocabulary (category, code, key, and labels in ja / en / やさしい日本語).
+    Vocab(vocab_cmd::VocabArgs),
 }
 
 #[derive(Subcommand)]
@@ -123,39 +119,6 @@ enum QrCommand {
         #[arg(required = true)]
         images: Vec<PathBuf>,
     },
-}
-
-/// The current time (the only place the tool reads the clock).
-pub fn now() -> helpcard_core::date::UnixTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs());
-    helpcard_core::date::UnixTime(secs.unwrap_or(0))
-}
-
-/// Output language.
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
-pub enum Lang {
-    /// 日本語
-    Ja,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// The vocabulary labels for this language.
-    pub fn vocab(self) -> helpcard_core::vocab::Lang {
-        if self == Lang::Ja {
-            helpcard_core::vocab::Lang::Ja
-        } else {
-            helpcard_core::vocab::Lang::En
-        }
-    }
-
-    /// Picks the message in this language.
-    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        if self == Lang::Ja { ja } else { en }
-    }
 }
 
 fn main() -> ExitCode {
@@ -188,6 +151,7 @@ fn main() -> ExitCode {
         } => registry::revoke(&registry.registry, &card_id, &reason, lang),
         Command::Publish(a) => registry::publish(a, lang),
         Command::Qr(QrCommand::Read { images }) => qr_read::run(&images).map_err(Fail::general),
+        Command::Vocab(a) => vocab_cmd::run(a, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

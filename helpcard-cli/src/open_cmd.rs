@@ -22,7 +22,8 @@ use helpcard_core::view::CardView;
 use helpcard_qr::{self as qr, Effort, LumaImage};
 
 use crate::fail::{self, Fail};
-use crate::{Lang, keys_cmd, render};
+use crate::lang::Lang;
+use crate::{keys_cmd, render};
 
 #[derive(Args)]
 pub struct OpenArgs {
@@ -50,7 +51,7 @@ pub struct OpenArgs {
 }
 
 pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
-    let now = crate::now();
+    let now = crate::clock::now();
     let root = keys_cmd::load_verifying(&a.root, Role::Root, lang)?;
     let mut trust = TrustStore::new(vec![root]);
     trust.load(&fail::read(&a.trust, lang)?, now).map_err(|e| {

@@ -19,8 +19,8 @@ use skrifa::string::StringId;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 use subsetter::GlyphRemapper;
 
-use crate::Lang;
 use crate::fail::Fail;
+use crate::lang::Lang;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// ID-1 card size (ISO/IEC 7810).

@@ -7,7 +7,7 @@ use helpcard_core::view::private_sections;
 use helpcard_core::vocab::Lang as VocabLang;
 use helpcard_qr::Symbol;
 
-use crate::Lang;
+use crate::lang::Lang;
 use crate::pdf::CardFace;
 
 /// The card's own language (the holder's), which may differ from the staff's.

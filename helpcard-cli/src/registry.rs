@@ -10,7 +10,8 @@ use helpcard_core::trust::{CardId, RevocationList};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::fail::{self, Fail};
-use crate::{Lang, keys_cmd};
+use crate::keys_cmd;
+use crate::lang::Lang;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS cards (
@@ -92,7 +93,7 @@ pub fn record(
         let n = tx
             .execute(
                 "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = 'replaced', replaced_by = ?3 WHERE card_id = ?1",
-                params![old, crate::now().0 as i64, new.card_id.to_hex()],
+                params![old, crate::clock::now().0 as i64, new.card_id.to_hex()],
             )
             .map_err(|e| db_fail(path, e, lang))?;
         if n == 0 {
@@ -221,7 +222,7 @@ pub fn revoke(path: &Path, card_id: &str, reason: &str, lang: Lang) -> Result<()
     let n = conn
         .execute(
             "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE card_id = ?1 AND status = 'active'",
-            params![id.to_hex(), crate::now().0 as i64, reason],
+            params![id.to_hex(), crate::clock::now().0 as i64, reason],
         )
         .map_err(|e| db_fail(path, e, lang))?;
     if n == 0 {
@@ -269,7 +270,7 @@ pub struct PublishArgs {
     #[arg(long, default_value_t = 7)]
     next_update_days: u64,
     #[command(flatten)]
-    registry: crate::RegistryArg,
+    registry: crate::registry::RegistryArg,
 }
 
 pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
@@ -296,7 +297,7 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
             |r| r.get::<_, i64>(0),
         )
         .map_err(|e| db_fail(path, e, lang))? as u64;
-    let issued_at = crate::now();
+    let issued_at = crate::clock::now();
     let list = RevocationList {
         issuer: a.issuer_id.clone(),
         counter,
@@ -320,4 +321,16 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
         lang.t("枚失効", "cards revoked")
     );
     Ok(())
+}
+
+/// Where the registry database is.
+#[derive(Args)]
+pub struct RegistryArg {
+    /// Registry database (SQLite).
+    #[arg(
+        long,
+        default_value = "helpcard-registry.sqlite",
+        env = "HELPCARD_REGISTRY"
+    )]
+    pub registry: PathBuf,
 }

@@ -2,7 +2,7 @@
 
 use helpcard_core::view::{CardView, PrivateView};
 
-use crate::Lang;
+use crate::lang::Lang;
 
 /// The verdict first, then the card's facts, the public part and, if it was opened, the
 /// private part in the view's sections.

@@ -11,7 +11,8 @@ use helpcard_qr::size::SizeReport;
 use rand_core::OsRng;
 
 use crate::fail::Fail;
-use crate::{Lang, issue_cmd};
+use crate::issue_cmd;
+use crate::lang::Lang;
 
 #[derive(Args)]
 pub struct SizeArgs {
@@ -29,7 +30,7 @@ pub struct SizeArgs {
 pub fn run(a: SizeArgs, lang: Lang) -> Result<(), Fail> {
     // Sizes do not depend on which keys are used: measure with throwaway demo keys.
     let world = DemoWorld::new(0);
-    let now = crate::now();
+    let now = crate::clock::now();
     let validity = Validity {
         issued_at: now,
         expires_at: UnixTime(now.0 + 3 * 365 * 86_400),

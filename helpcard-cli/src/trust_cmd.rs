@@ -9,7 +9,8 @@ use helpcard_core::trust::{IssuerEntry, KeyEntry, TrustList};
 use serde::Deserialize;
 
 use crate::fail::{self, Fail};
-use crate::{Lang, keys_cmd};
+use crate::keys_cmd;
+use crate::lang::Lang;
 
 #[derive(Subcommand)]
 pub enum TrustCommand {
@@ -123,7 +124,7 @@ fn build(config_path: &Path, root: &Path, out: &Path, lang: Lang) -> Result<(), 
     let config: Config = toml::from_str(&text)
         .map_err(|e| Fail::general(format!("{}: {e}", config_path.display())))?;
     let base = config_path.parent().unwrap_or(Path::new("."));
-    let now = crate::now();
+    let now = crate::clock::now();
     let mut list = TrustList {
         sequence: config.sequence,
         issued_at: now,

@@ -476,3 +476,31 @@ fn demo_writes_every_card_pdf_with_the_bundled_font() {
         );
     }
 }
+
+/// `helpcard vocab`: every category, the three labels, and codes an office can look up.
+#[test]
+fn vocab_lists_every_code_with_its_labels() {
+    let o = Office::new("vocab");
+    let all = json(&o.ok(&["vocab", "--json"]));
+    assert_eq!(all["version"], 2);
+    let entries = all["entries"].as_array().unwrap();
+    let count = |cat: &str| entries.iter().filter(|e| e["category"] == cat).count();
+    assert!(count("condition") >= 40, "{}", count("condition"));
+    assert!(count("help") >= 50, "{}", count("help"));
+    let staff = entries
+        .iter()
+        .find(|e| e["category"] == "relation" && e["key"] == "group-home-staff")
+        .unwrap();
+    assert_eq!(staff["ja"], "グループホーム職員");
+    assert!(!staff["easy_ja"].as_str().unwrap().is_empty());
+    let text = o.ok(&["vocab", "--category", "relation"]);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("relation\t15\tfacility-staff\t")),
+        "{text}"
+    );
+    assert!(!text.contains("\nhelp\t"));
+    let bad = o.run(&["vocab", "--category", "colour"], "");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--category colour"));
+}

@@ -66,7 +66,7 @@ pub struct Signed {
 }
 
 impl Signed {
-    /// Parses strictly: untagged, Ed25519, 8-byte kid in the protected header, empty
+    /// Parses strictly: untagged, Ed25519, 4-byte kid in the protected header, empty
     /// unprotected header, 64-byte signature, attached payload.
     pub fn parse(bytes: &[u8]) -> Result<Signed, OpenError> {
         let value = cbor::decode_strict(bytes)?;

@@ -285,3 +285,25 @@ fn dates_are_written_as_each_reader_writes_them() {
         DEMO_EPOCH.date()
     );
 }
+
+#[test]
+fn codes_from_a_newer_vocabulary_show_as_unknown_not_refused() {
+    let w = DemoWorld::new(1);
+    let mut p = profile("01-deaf-adult");
+    p.public.help.push(crate::profile::HelpCode(900));
+    let validity = Validity {
+        issued_at: UnixTime(DEMO_EPOCH.0 + DAY),
+        expires_at: UnixTime(DEMO_EPOCH.0 + 31 * DAY),
+    };
+    let bytes = w
+        .issue(&p, validity, &mut StreamRng::from_seed(3))
+        .unwrap()
+        .bytes;
+    let v = view(&w, &bytes, false, None, now(), Lang::Ja);
+    assert!(v.verdict.is_verified());
+    let last = v.public.unwrap().help.pop().unwrap();
+    assert_eq!(
+        (last.code, last.key, last.label.as_str()),
+        (900, None, "不明なコード 900")
+    );
+}

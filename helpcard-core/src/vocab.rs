@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// Version of these tables. Appending codes raises it; codes are never renumbered or reused.
-pub const VOCAB_VERSION: u16 = 1;
+pub const VOCAB_VERSION: u16 = 2;
 
 /// The lists a code can come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +26,14 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category.
+    pub const ALL: [Category; 4] = [
+        Category::Help,
+        Category::Condition,
+        Category::MedicalCare,
+        Category::Relation,
+    ];
+
     /// The entries of this category, ordered by code.
     pub fn entries(self) -> &'static [Entry] {
         match self {
@@ -177,6 +185,31 @@ table! { HELP:
     31 "cannot-speak" "話すことができません" "I cannot speak" "はなす ことが できません";
     32 "easy-japanese" "やさしい日本語で話してください" "Please use easy Japanese" "やさしい にほんごで はなして ください";
     33 "invisible-disability" "見た目ではわからない障害があります" "I have a disability you cannot see" "みた だけでは わからない しょうがいが あります";
+    // Version 2.
+    34 "help-get-home" "家に帰るのを手伝ってください" "Help me get home" "いえに かえるのを てつだって ください";
+    35 "hearing-aid" "補聴器を使っています" "I use a hearing aid" "ほちょうきを つかって います";
+    36 "cochlear-implant" "人工内耳を使っています" "I use a cochlear implant" "じんこうないじを つかって います";
+    37 "inhaler" "吸入薬を使わせてください" "Let me use my inhaler" "すいこむ くすりを つかわせて ください";
+    38 "oxygen" "酸素を使っています" "I use oxygen" "さんそを つかって います";
+    39 "stoma" "ストーマがあります" "I have a stoma" "おなかに ストーマが あります";
+    40 "adrenaline-injector" "アドレナリン自己注射薬（エピペン）を持っています" "I carry an adrenaline auto-injector" "アレルギーの ちゅうしゃ（エピペン）を もって います";
+    41 "no-flashing-light" "強い光や点滅が苦手です" "Bright or flashing light is hard for me" "つよい ひかりや ちかちかする ひかりが にがてです";
+    42 "wait-until-calm" "パニックになったら落ち着くまで待ってください" "If I panic, wait until I calm down" "パニックに なったら おちつくまで まって ください";
+    43 "do-not-leave-alone" "一人にしないでください" "Please do not leave me alone" "ひとりに しないで ください";
+    44 "help-toilet" "トイレを手伝ってください" "Help me find or use a toilet" "トイレを てつだって ください";
+    45 "let-me-sit" "座らせてください" "Let me sit down" "すわらせて ください";
+    46 "allergy" "アレルギーがあります" "I have an allergy" "アレルギーが あります";
+    47 "pointing" "指さしで伝えます" "I communicate by pointing" "ゆびで さして つたえます";
+    48 "phone-text" "スマートフォンの文字で伝えます" "I communicate by typing on my phone" "スマホの もじで つたえます";
+    49 "assistance-dog" "補助犬を連れています" "I have an assistance dog with me" "たすける いぬと いっしょです";
+    50 "show-elevator" "エレベーターの場所を教えてください" "Show me where the elevator is" "エレベーターの ばしょを おしえて ください";
+    51 "ask-before-helping" "手伝う前に声をかけてください" "Ask me before you help" "てつだう まえに きいて ください";
+    52 "pacemaker" "ペースメーカーを入れています" "I have a pacemaker" "むねに ペースメーカーが はいって います";
+    53 "dialysis" "人工透析を受けています" "I am on dialysis" "とうせきを うけて います";
+    54 "show-your-lips" "口元が見えるように話してください" "Let me see your lips when you speak" "くちが みえるように はなして ください";
+    55 "pregnant" "おなかに赤ちゃんがいます" "I am pregnant" "おなかに あかちゃんが います";
+    56 "chest-pain-ambulance" "胸が痛いときは救急車を呼んでください" "Call an ambulance if I have chest pain" "むねが いたい ときは きゅうきゅうしゃを よんで ください";
+    57 "cannot-queue" "列に並んで待つことが苦手です" "Waiting in a queue is hard for me" "ならんで まつのが にがてです";
 }
 
 table! { CONDITION:
@@ -200,6 +233,41 @@ table! { CONDITION:
     18 "speech" "音声・言語機能障害" "Speech impairment" "はなす ことが むずかしい";
     19 "intractable-disease" "難病" "Rare intractable disease" "なんびょう";
     20 "deafblind" "盲ろう" "Deafblindness" "めも みみも つかいにくい";
+    // Version 2.
+    21 "hard-of-hearing" "難聴" "Hard of hearing" "みみが すこし きこえにくい";
+    22 "low-vision" "弱視（ロービジョン）" "Low vision" "めが すこし みえにくい";
+    23 "down-syndrome" "ダウン症候群" "Down syndrome" "ダウンしょう";
+    24 "chromosomal" "染色体の疾患" "Chromosomal condition" "せんしょくたいの びょうき";
+    25 "congenital-heart" "先天性心疾患" "Congenital heart disease" "うまれつきの しんぞうの びょうき";
+    26 "spina-bifida" "二分脊椎" "Spina bifida" "にぶんせきつい";
+    27 "muscular-dystrophy" "筋ジストロフィー" "Muscular dystrophy" "きんにくが よわく なる びょうき";
+    28 "als" "筋萎縮性側索硬化症（ALS）" "ALS (motor neurone disease)" "きんにくが うごかなく なる びょうき（ALS）";
+    29 "parkinsons" "パーキンソン病" "Parkinson's disease" "パーキンソンびょう";
+    30 "multiple-sclerosis" "多発性硬化症" "Multiple sclerosis" "たはつせい こうかしょう";
+    31 "asthma" "ぜんそく" "Asthma" "ぜんそく";
+    32 "copd" "慢性閉塞性肺疾患（COPD）" "COPD (chronic lung disease)" "はいの びょうき";
+    33 "food-allergy" "食物アレルギー" "Food allergy" "たべものの アレルギー";
+    34 "anaphylaxis-risk" "アナフィラキシーの危険" "Risk of anaphylaxis" "ひどい アレルギーが おきる ことが ある";
+    35 "adhd" "注意欠如・多動症（ADHD）" "ADHD" "ちゅういが つづきにくい しょうがい（ADHD）";
+    36 "learning-disorder" "学習障害" "Specific learning disorder" "よみかきや けいさんが むずかしい しょうがい";
+    37 "depression" "うつ病" "Depression" "うつびょう";
+    38 "bipolar" "双極性障害" "Bipolar disorder" "きぶんの なみが おおきい びょうき";
+    39 "schizophrenia" "統合失調症" "Schizophrenia" "とうごう しっちょうしょう";
+    40 "panic-disorder" "パニック障害" "Panic disorder" "パニック しょうがい";
+    41 "stroke" "脳卒中の後遺症" "After-effects of a stroke" "のうそっちゅうの あとの しょうがい";
+    42 "spinal-cord-injury" "脊髄損傷" "Spinal cord injury" "せなかの しんけいの けが";
+    43 "hemophilia" "血友病" "Haemophilia" "ちが とまりにくい びょうき";
+    44 "liver" "肝臓機能障害" "Liver condition" "かんぞうの びょうき";
+    45 "bladder-bowel" "ぼうこう・直腸機能障害" "Bladder or bowel impairment" "おしっこや うんちの しょうがい";
+    46 "immune" "免疫機能障害" "Immune impairment" "びょうきと たたかう ちからの しょうがい";
+    47 "rare-neuromuscular" "神経・筋の難病" "Rare neuromuscular disease" "しんけいや きんにくの なんびょう";
+    48 "rare-metabolic" "代謝の難病" "Rare metabolic disease" "からだの はたらきの なんびょう";
+    49 "rare-immune" "免疫の難病" "Rare immune disease" "めんえきの なんびょう";
+    50 "rare-blood" "血液の難病" "Rare blood disease" "ちの なんびょう";
+    51 "internal" "内部障害" "Internal disability" "からだの なかの しょうがい";
+    52 "tourette" "トゥレット症" "Tourette syndrome" "からだや こえが かってに でる しょうがい";
+    53 "stuttering" "吃音" "Stuttering" "ことばが つまる";
+    54 "selective-mutism" "場面緘黙" "Selective mutism" "ばしょに よって はなせない";
 }
 
 table! { MEDICAL_CARE:
@@ -215,6 +283,11 @@ table! { MEDICAL_CARE:
     10 "stoma" "ストーマ（人工肛門・人工膀胱）" "Stoma" "ストーマ";
     11 "pacemaker" "ペースメーカー" "Pacemaker" "ペースメーカー";
     12 "seizure-rescue-medication" "発作時の頓用薬" "Seizure rescue medication" "ほっさの ときの くすり";
+    // Version 2.
+    13 "cough-assist" "排痰補助装置" "Cough assist device" "たんを だす きかい";
+    14 "parenteral-nutrition" "中心静脈栄養" "Parenteral (IV) nutrition" "てんてきで えいようを とる";
+    15 "nebulizer" "吸入器（ネブライザー）" "Nebulizer" "くすりを すいこむ きかい";
+    16 "adrenaline-injector" "アドレナリン自己注射" "Adrenaline auto-injector" "アレルギーの ちゅうしゃ";
 }
 
 table! { RELATION:
@@ -232,6 +305,17 @@ table! { RELATION:
     12 "friend" "友人" "Friend" "ともだち";
     13 "partner" "パートナー" "Partner" "パートナー";
     14 "other" "その他" "Other" "そのほか";
+    // Version 2.
+    15 "facility-staff" "施設職員" "Care facility staff" "しせつの しょくいん";
+    16 "group-home-staff" "グループホーム職員" "Group-home worker" "グループホームの しょくいん";
+    17 "visiting-nurse" "訪問看護師" "Visiting nurse" "いえに くる かんごし";
+    18 "doctor" "主治医" "Doctor" "いつもの おいしゃさん";
+    19 "teacher" "学校の先生" "Teacher" "がっこうの せんせい";
+    20 "day-service-staff" "放課後等デイサービス職員" "After-school day service staff" "ほうかご デイサービスの しょくいん";
+    21 "workplace" "職場の担当者" "Workplace contact" "しごとばの ひと";
+    22 "grandchild" "孫" "Grandchild" "まご";
+    23 "neighbor" "近所の人" "Neighbour" "きんじょの ひと";
+    24 "city-welfare-officer" "市役所の担当者" "City welfare officer" "しやくしょの たんとうしゃ";
 }
 
 #[cfg(test)]

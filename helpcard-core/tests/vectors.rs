@@ -297,6 +297,7 @@ vectors! {
     valid_escaped_characters => "valid-escaped-characters",
     valid_last_second => "valid-last-second",
     valid_locked => "valid-locked",
+    valid_newer_vocabulary => "valid-newer-vocabulary",
     valid_not_revoked => "valid-not-revoked",
     valid_public_only => "valid-public-only",
     valid_revoked_before_earlier => "valid-revoked-before-earlier",

@@ -8,7 +8,7 @@ use helpcard_core::cose::{self, EncryptRandom};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::{ResponderKey, SigningKey};
 use helpcard_core::packed;
-use helpcard_core::profile::{PRIVATE_SCHEMA, Profile};
+use helpcard_core::profile::{ConditionCode, HelpCode, PRIVATE_SCHEMA, Profile, RelationCode};
 use helpcard_core::qrtext;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
 use helpcard_core::trust::{CardId, RevocationList};
@@ -315,7 +315,7 @@ pub fn all() -> Vec<Vector> {
     let ctx = Ctx::new();
     let mut out = Vec::new();
 
-    // Valid: every reference profile, compressed when smaller.
+    // Valid: every reference profile.
     for (i, (name, _)) in REFERENCE_PROFILES.iter().enumerate() {
         let (d, _) = valid(
             &ctx,
@@ -336,6 +336,21 @@ pub fn all() -> Vec<Vector> {
         "texts with characters outside the text model (escaped code points)",
         &rare,
         200,
+    );
+    out.push(d.finish(&ctx));
+    // A card from an issuer with a newer vocabulary: codes this table does not know are carried,
+    // verified and shown as "unknown code N", never refused.
+    let mut newer = profile("02-autism-teen");
+    newer.public.help.push(HelpCode(900));
+    let private = newer.private.as_mut().expect("private");
+    private.conditions.push(ConditionCode(901));
+    private.contacts[0].relation = Some(RelationCode(902));
+    let (d, _) = valid(
+        &ctx,
+        "valid-newer-vocabulary",
+        "codes from a newer vocabulary (help 900, condition 901, relation 902) open as unknown codes",
+        &newer,
+        204,
     );
     out.push(d.finish(&ctx));
     let mut public_only = profile("01-deaf-adult");
