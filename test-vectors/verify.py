@@ -385,7 +385,9 @@ def check_protected(data, alg):
     header = strict(data)
     if not isinstance(header, dict):
         raise Reject("bad_structure")
-    if 2 in header and any(label not in (1, 3, 4, 5, -1) for label in header[2]):
+    # RFC 9052 section 3.1: every label in crit must be understood (this format reads alg 1,
+    # content type 3 and kid 4 from a protected header) and present in the protected bucket.
+    if 2 in header and any(label not in (1, 3, 4) or label not in header for label in header[2]):
         raise Reject("unknown_critical_header")
     if header.get(1) != alg:
         raise Reject("unsupported_algorithm")

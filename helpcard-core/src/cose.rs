@@ -28,8 +28,9 @@ pub const ALG_ECDH_ES_HKDF_256: i64 = iana::Algorithm::ECDH_ES_HKDF_256 as i64;
 /// ChaCha20/Poly1305.
 pub const ALG_CHACHA20_POLY1305: i64 = iana::Algorithm::ChaCha20Poly1305 as i64;
 
-/// Header labels this implementation understands, and so may be listed as critical.
-const UNDERSTOOD: [i64; 5] = [1, 3, 4, 6, -1];
+/// Protected-header labels this implementation reads (alg, content type, kid), and so the only
+/// ones a protected `crit` may list.
+const UNDERSTOOD: [i64; 3] = [1, 3, 4];
 
 /// The Partial IV every card carries. The content key is derived afresh from a new ephemeral
 /// X25519 key for every card (ECDH-ES), so no key ever sees two nonces and a random IV would
@@ -121,7 +122,10 @@ impl Signed {
 }
 
 /// Checks a protected header bstr before `coset` parses it: deterministic CBOR, integer
-/// labels, the expected algorithm, nothing critical that we do not understand.
+/// labels, the expected algorithm, and a `crit` (RFC 9052 §3.1) whose every label is one this
+/// implementation understands *and* is present in this protected bucket: a critical label that
+/// is absent (e.g. `crit: [3]` with no content type, or the Partial IV, which lives in the
+/// unprotected bucket) is a fatal error.
 fn check_protected(bstr: &Value, expected_alg: i64) -> Result<(), OpenError> {
     let Value::Bytes(bytes) = bstr else {
         return Err(OpenError::BadStructure(
@@ -142,9 +146,11 @@ fn check_protected(bstr: &Value, expected_alg: i64) -> Result<(), OpenError> {
                     _ => return Err(OpenError::BadStructure("crit must be a non-empty array")),
                 };
                 for c in crit {
-                    if !matches!(c, Value::Integer(_))
-                        || !UNDERSTOOD.contains(&cbor::int(c, "crit")?)
-                    {
+                    if !matches!(c, Value::Integer(_)) {
+                        return Err(OpenError::UnknownCriticalHeader);
+                    }
+                    let c = cbor::int(c, "crit")?;
+                    if !UNDERSTOOD.contains(&c) || !map.iter().any(|(label, _)| *label == c) {
                         return Err(OpenError::UnknownCriticalHeader);
                     }
                 }

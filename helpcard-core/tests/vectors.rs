@@ -305,6 +305,8 @@ vectors! {
     fail_all_zero_shared_secret => "fail-all-zero-shared-secret",
     fail_bad_private_profile => "fail-bad-private-profile",
     fail_claims_version_1 => "fail-claims-version-1",
+    fail_crit_encrypt_partial_iv => "fail-crit-encrypt-partial-iv",
+    fail_crit_label_absent => "fail-crit-label-absent",
     fail_duplicate_claim => "fail-duplicate-claim",
     fail_expired => "fail-expired",
     fail_full_iv => "fail-full-iv",

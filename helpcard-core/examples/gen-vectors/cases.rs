@@ -523,6 +523,26 @@ pub fn all() -> Vec<Vector> {
         .finish(&ctx),
     );
 
+    // RFC 9052 §3.1: a critical label must be present in the protected bucket.
+    let b = raw_sign1(
+        &ctx.world.issuer,
+        &protected(
+            -19,
+            &ctx.world.issuer.key_id().0,
+            vec![(2, Value::Array(vec![Value::from(3)]))],
+        ),
+        &base.claims,
+    );
+    out.push(
+        fail(
+            "fail-crit-label-absent",
+            "crit lists content type (3), but the card has no content type",
+        )
+        .card(&b)
+        .fails("unknown_critical_header")
+        .finish(&ctx),
+    );
+
     let b = raw_sign1(
         &ctx.world.issuer,
         &protected(-19, &ctx.world.issuer.key_id().0[..2], vec![]),
@@ -674,6 +694,22 @@ pub fn all() -> Vec<Vector> {
     .fails("all_zero_shared_secret");
     d.expect["public_verified"] = json!(true);
     out.push(d.finish(&ctx));
+
+    let claims = with_content(&base, |items| {
+        cose_encrypt(items)[0] = Value::Bytes(cbor::encode(&int_map(vec![
+            (1, Value::from(24)),
+            (2, Value::Array(vec![Value::from(6)])),
+        ])));
+    });
+    out.push(
+        fail(
+            "fail-crit-encrypt-partial-iv",
+            "COSE_Encrypt marks the Partial IV (6) critical, which is not in its protected bucket",
+        )
+        .card(&resign(&ctx, &claims))
+        .fails("unknown_critical_header")
+        .finish(&ctx),
+    );
 
     let claims = with_content(&base, |items| {
         cose_encrypt(items)[1] = int_map(vec![(5, Value::Bytes(vec![0; 12]))]);
