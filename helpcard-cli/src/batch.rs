@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::Args;
 use helpcard_core::card::{self, Validity};
-use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
+use helpcard_core::keys::{ResponderPublicKey, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_core::qrtext;
 use helpcard_qr as qr;
@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
+use crate::output::{Access, Staged};
 use crate::registry::{self, Record};
 use crate::{issue_cmd, keys_cmd, pdf, printout};
 
@@ -39,8 +40,8 @@ pub struct BatchArgs {
     #[arg(long)]
     pdf: Option<PathBuf>,
     /// PNG pixels per QR module.
-    #[arg(long, default_value_t = 4)]
-    pixels_per_module: usize,
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=32))]
+    pixels_per_module: u64,
     /// Worker threads (default: all cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -268,7 +269,7 @@ fn read_rows(
 /// A card issued from one row, before it is registered.
 struct Issued {
     record: Record,
-    files: Vec<PathBuf>,
+    files: Staged,
     symbol: qr::Symbol,
 }
 
@@ -282,6 +283,21 @@ struct Job<'a> {
     out: &'a Path,
     ppm: usize,
     issuer_id: &'a str,
+}
+
+/// The file name (without extension) of a holder's card: letters, digits, '-' and '_' kept,
+/// everything else '_'.
+fn file_name(holder: &str) -> String {
+    holder
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, String> {
@@ -312,22 +328,20 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
     lap(1);
     let png_bytes = symbol.to_png(job.ppm, None);
     lap(2);
-    let safe: String = holder
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let (png, txt) = (
-        job.out.join(format!("{safe}.png")),
-        job.out.join(format!("{safe}.txt")),
-    );
-    std::fs::write(&png, png_bytes).map_err(|e| format!("{}: {e}", png.display()))?;
-    std::fs::write(&txt, &text).map_err(|e| format!("{}: {e}", txt.display()))?;
+    // Staged: the files get their final names only after the registry commit, and never
+    // replace a file that is there (crate::output).
+    let mut files = Staged::default();
+    let name = file_name(holder);
+    files.add(
+        job.out.join(format!("{name}.png")),
+        &png_bytes,
+        Access::Public,
+    )?;
+    files.add(
+        job.out.join(format!("{name}.txt")),
+        text.as_bytes(),
+        Access::Public,
+    )?;
     lap(3);
     Ok(Issued {
         record: Record {
@@ -338,7 +352,7 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, S
             issued_at: job.validity.issued_at,
             expires_at: job.validity.expires_at,
         },
-        files: vec![png, txt],
+        files,
         symbol,
     })
 }
@@ -347,19 +361,26 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
     let now = crate::clock::now();
     let started = std::time::Instant::now();
     let mut rows = read_rows(&a.source, now.date(), lang)?;
-    // Output files are named after the holder: a repeated holder would overwrite a card.
+    // Output files are named after the holder. Two refs that give the same file name
+    // ("case/7" and "case_7", or "Case_7" on a case-insensitive disk) would put one holder's
+    // card under the other's name: the later row is refused.
     let mut first_row = std::collections::HashMap::new();
     for row in &mut rows {
-        if let Some(first) = first_row.get(&row.holder) {
+        let key = file_name(&row.holder).to_lowercase();
+        if let Some(first) = first_row.get(&key) {
             row.profile = Err(format!(
-                "holder_ref {} {first}",
-                lang.t("は次の行と重複しています:", "repeats")
+                "holder_ref {}: {} {first}",
+                row.holder,
+                lang.t(
+                    "のファイル名が次の行と同じになります:",
+                    "gives the same file name as"
+                )
             ));
         } else {
-            first_row.insert(row.holder.clone(), row.origin.clone());
+            first_row.insert(key, row.origin.clone());
         }
     }
-    let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
+    let issuer = a.issuing.load_issuer(lang)?;
     let responder = keys_cmd::load_responder_public(&a.responder, lang)?;
     std::fs::create_dir_all(&a.out)
         .map_err(|e| Fail::general(format!("{}: {e}", a.out.display())))?;
@@ -370,7 +391,7 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
         validity: a.issuing.validity(now),
         prefix: &a.issuing.prefix,
         out: &a.out,
-        ppm: a.pixels_per_module.max(1),
+        ppm: a.pixels_per_module as usize,
         issuer_id: &a.issuing.issuer_id,
     };
     let progress = ProgressBar::new(rows.len() as u64);
@@ -435,13 +456,31 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
         }
     }
     let records: Vec<Record> = ok.iter().map(|(_, i)| i.record.clone()).collect();
-    if let Err(e) = registry::record(&a.registry.registry, &records, None, lang) {
-        // Nothing was registered: remove the files so no unregistered card can be printed.
-        ok.iter()
-            .flat_map(|(_, i)| &i.files)
-            .for_each(|f| drop(std::fs::remove_file(f)));
-        return Err(e);
-    }
+    // On error nothing was registered, and dropping `ok` removes every staged file.
+    registry::record(&a.registry.registry, &records, None, lang)?;
+    let ok: Vec<_> = ok
+        .into_iter()
+        .filter_map(|(row, mut issued)| {
+            match std::mem::take(&mut issued.files).commit() {
+                Ok(()) => Some((row, issued)),
+                Err(e) => {
+                    // Registered but without its files: say so, and which card to revoke.
+                    failed += 1;
+                    eprintln!(
+                        "{} ({}): {e}: {} {}",
+                        row.origin,
+                        row.holder,
+                        lang.t(
+                            "登録済みですがファイルを書けませんでした。失効させてください:",
+                            "registered, but its files could not be written; revoke card"
+                        ),
+                        issued.record.card_id
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
     if let Some(path) = &a.pdf {
         let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
         let mut doc = pdf::Document::new(&font)?;

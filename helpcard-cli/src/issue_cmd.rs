@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use helpcard_core::card::{self, Validity};
 use helpcard_core::date::UnixTime;
-use helpcard_core::keys::Role;
+use helpcard_core::keys::{Role, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_core::qrtext;
 use helpcard_qr as qr;
@@ -15,6 +15,7 @@ use rand_core::OsRng;
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
+use crate::output::{Access, Staged};
 use crate::registry::{self, Record};
 use crate::{keys_cmd, pdf, printout};
 
@@ -35,8 +36,8 @@ pub struct Issuing {
     /// URL prefix of the QR text (the web scanner's address).
     #[arg(long, default_value = qrtext::DEFAULT_PREFIX)]
     pub prefix: String,
-    /// Years of validity.
-    #[arg(long, default_value_t = 3)]
+    /// Years of validity (1–10).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=10))]
     pub valid_years: u64,
     /// Issuing office name printed on the card (defaults to the issuer id).
     #[arg(long)]
@@ -45,9 +46,31 @@ pub struct Issuing {
     /// bundled BIZ UDGothic).
     #[arg(long)]
     pub font: Option<PathBuf>,
+    /// Allow an issuer key stored without a passphrase (demo and test keys): a card signed with
+    /// such a key proves nothing, so this is refused unless asked for.
+    #[arg(long)]
+    pub allow_demo_key: bool,
 }
 
 impl Issuing {
+    /// The issuer key, refusing an unprotected (demo) key unless `--allow-demo-key`.
+    pub fn load_issuer(&self, lang: Lang) -> Result<SigningKey, Fail> {
+        if !self.allow_demo_key && keys_cmd::is_unprotected(&self.issuer, lang)? {
+            return Err(Fail::with_code(
+                fail::KEY,
+                format!(
+                    "{}: {}",
+                    self.issuer.display(),
+                    lang.t(
+                        "パスフレーズで保護されていない鍵（デモ・テスト用）では発行しません。テストなら --allow-demo-key を付けてください",
+                        "this key is not protected by a passphrase (a demo or test key); cards are not issued with it unless --allow-demo-key is given"
+                    )
+                ),
+            ));
+        }
+        keys_cmd::load_signing(&self.issuer, Role::Issuer, lang)
+    }
+
     /// The office name printed on cards.
     pub fn issuer_name(&self) -> &str {
         self.issuer_name.as_deref().unwrap_or(&self.issuer_id)
@@ -76,10 +99,10 @@ pub struct IssueArgs {
     #[arg(long)]
     out: PathBuf,
     /// Printed width of the QR code including its quiet zone, in millimetres.
-    #[arg(long, default_value_t = 32.0)]
+    #[arg(long, default_value_t = 32.0, value_parser = mm_range)]
     qr_mm: f64,
     /// PNG resolution.
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(72..=2400))]
     dpi: u32,
     /// Holder reference for the registry (a case number; never the name). Defaults to the
     /// profile file's name.
@@ -162,6 +185,16 @@ pub fn summary(r: &SizeReport, lang: Lang) -> String {
     )
 }
 
+/// `--qr-mm`: a printable symbol, 10–150 mm wide.
+fn mm_range(s: &str) -> Result<f64, String> {
+    let mm: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if (10.0..=150.0).contains(&mm) {
+        Ok(mm)
+    } else {
+        Err(format!("{mm} is not in 10..=150 (mm)"))
+    }
+}
+
 fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     let mut s = prefix.as_os_str().to_owned();
     s.push(ext);
@@ -171,7 +204,7 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     let now = crate::clock::now();
     let profile = load_profile(&a.profile, now.date(), lang)?;
-    let issuer = keys_cmd::load_signing(&a.issuing.issuer, Role::Issuer, lang)?;
+    let issuer = a.issuing.load_issuer(lang)?;
     let responder = a
         .responder
         .as_deref()
@@ -218,17 +251,6 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     let ppm = ((a.qr_mm / modules) * f64::from(a.dpi) / 25.4)
         .round()
         .max(1.0) as usize;
-    fail::write(
-        &with_ext(&a.out, ".png"),
-        &symbol.to_png(ppm, Some(a.dpi)),
-        lang,
-    )?;
-    fail::write(
-        &with_ext(&a.out, ".svg"),
-        symbol.to_svg(a.qr_mm / modules).as_bytes(),
-        lang,
-    )?;
-    fail::write(&with_ext(&a.out, ".txt"), text.as_bytes(), lang)?;
     let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
     let mut doc = pdf::Document::new(&font)?;
     let issuer_name = a.issuing.issuer_name();
@@ -242,7 +264,21 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     let (title, lines) =
         printout::holder_copy(&profile, issuer_name, issued.card_id, validity.expires_at);
     doc.text_pages(&title, &lines);
-    fail::write(&with_ext(&a.out, ".pdf"), &doc.finish()?, lang)?;
+    // Nothing appears under its final name until the registry has the card (crate::output).
+    let mut files = Staged::default();
+    files.add(
+        with_ext(&a.out, ".png"),
+        &symbol.to_png(ppm, Some(a.dpi)),
+        Access::Public,
+    )?;
+    files.add(
+        with_ext(&a.out, ".svg"),
+        symbol.to_svg(a.qr_mm / modules).as_bytes(),
+        Access::Public,
+    )?;
+    files.add(with_ext(&a.out, ".txt"), text.as_bytes(), Access::Public)?;
+    // The holder's copy lists the private part in plain text: owner-only.
+    files.add(with_ext(&a.out, ".pdf"), &doc.finish()?, Access::Private)?;
     let holder = a.holder.clone().unwrap_or_else(|| {
         a.profile
             .file_stem()
@@ -262,6 +298,16 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         a.replaces.as_deref(),
         lang,
     )?;
+    files.commit().map_err(|e| {
+        Fail::general(format!(
+            "{e}: {} {}",
+            lang.t(
+                "カードは登録済みですがファイルを書けませんでした。このカードを失効させてください:",
+                "the card is registered but its files could not be written; revoke card"
+            ),
+            issued.card_id
+        ))
+    })?;
     println!(
         "{} {} ({} {}, ECC {:?}, {:.2} mm/module) → {}.pdf/.png/.svg/.txt",
         lang.t("カード番号", "card id"),

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
+use crate::output::{Access, create_new};
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -151,8 +152,19 @@ fn new(role: Role, out: &Path, insecure: bool, lang: Lang) -> Result<(), Fail> {
             )
         }
     };
-    fail::write(&private_path, private.as_bytes(), lang)?;
-    fail::write(&public_path, public.as_bytes(), lang)?;
+    // The secret key file is owner-only, and neither file replaces anything (links included).
+    for (path, bytes, access) in [
+        (&private_path, private.as_bytes(), Access::Private),
+        (&public_path, public.as_bytes(), Access::Public),
+    ] {
+        create_new(path, bytes, access).map_err(|e| {
+            Fail::general(format!(
+                "{}: {} ({e})",
+                path.display(),
+                lang.t("ファイルを書けません", "cannot write the file")
+            ))
+        })?;
+    }
     println!("{} {role} kid={kid}", lang.t("作成しました:", "created:"));
     println!("  {}", private_path.display());
     println!("  {}", public_path.display());
@@ -168,10 +180,25 @@ fn new(role: Role, out: &Path, insecure: bool, lang: Lang) -> Result<(), Fail> {
     Ok(())
 }
 
-/// The passphrase from HELPCARD_PASSPHRASE, or asked for on the terminal.
+/// Shortest passphrase accepted for a new key (characters).
+const MIN_PASSPHRASE: usize = 10;
+
+fn too_short(lang: Lang) -> Fail {
+    Fail::general(lang.t(
+        "パスフレーズは10文字以上にしてください",
+        "use a passphrase of at least 10 characters",
+    ))
+}
+
+/// The passphrase from HELPCARD_PASSPHRASE, or asked for on the terminal. For a new key
+/// (`confirm`), both sources must give at least ten characters.
 pub fn passphrase(lang: Lang, confirm: bool) -> Result<Zeroizing<String>, Fail> {
     if let Ok(p) = std::env::var("HELPCARD_PASSPHRASE") {
-        return Ok(Zeroizing::new(p));
+        let p = Zeroizing::new(p);
+        if confirm && p.chars().count() < MIN_PASSPHRASE {
+            return Err(too_short(lang));
+        }
+        return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
         return Err(Fail::with_code(
@@ -189,11 +216,8 @@ pub fn passphrase(lang: Lang, confirm: bool) -> Result<Zeroizing<String>, Fail> 
     };
     let first = ask(lang.t("パスフレーズ: ", "Passphrase: "))?;
     if confirm {
-        if first.chars().count() < 10 {
-            return Err(Fail::general(lang.t(
-                "パスフレーズは10文字以上にしてください",
-                "use a passphrase of at least 10 characters",
-            )));
+        if first.chars().count() < MIN_PASSPHRASE {
+            return Err(too_short(lang));
         }
         let second = ask(lang.t("もう一度: ", "Again: "))?;
         if first != second {
@@ -231,6 +255,13 @@ fn key_fail(path: &Path, e: KeyError, lang: Lang) -> Fail {
         ),
     };
     Fail::with_code(code, format!("{}: {hint} ({e})", path.display()))
+}
+
+/// True when the key file holds its secret without a passphrase (demo and test keys).
+pub fn is_unprotected(path: &Path, lang: Lang) -> Result<bool, Fail> {
+    let v: serde_json::Value = serde_json::from_str(&fail::read_text(path, lang)?)
+        .map_err(|e| key_fail(path, KeyError::Malformed(e.to_string()), lang))?;
+    Ok(v.get("insecure_plaintext_secret").is_some())
 }
 
 /// Loads a private signing key, asking for the passphrase only if the file needs one.

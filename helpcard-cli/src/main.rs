@@ -21,6 +21,7 @@ mod issue_cmd;
 mod keys_cmd;
 mod lang;
 mod open_cmd;
+mod output;
 mod pdf;
 mod printout;
 mod qr_read;

@@ -61,6 +61,12 @@ fn db_fail(path: &Path, e: rusqlite::Error, lang: Lang) -> Fail {
 
 /// Opens (creating if needed) the registry.
 pub fn open(path: &Path, lang: Lang) -> Result<Connection, Fail> {
+    // The registry links holders to card ids: create it owner-only (SQLite gives its journal
+    // files the same mode).
+    if !path.exists() {
+        crate::output::create_new(path, &[], crate::output::Access::Private)
+            .map_err(|e| Fail::general(format!("{}: {e}", path.display())))?;
+    }
     let conn = Connection::open(path).map_err(|e| db_fail(path, e, lang))?;
     conn.busy_timeout(std::time::Duration::from_secs(2))
         .map_err(|e| db_fail(path, e, lang))?;

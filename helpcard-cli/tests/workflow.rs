@@ -389,10 +389,23 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
          case-1,writing;sign-language,筆談でお願いします,田中 美咲,1987-09-02,なし,田中 健,spouse,090-1234-5678\n\
          case-2,speak-slowly,,佐藤 健太,2010-07-14,卵;小麦,佐藤 由美,mother,090-ABCD-2222\n\
          case-3,quiet-place,静かな場所へ,渡辺 亮,,,,,\n\
-         case-1,writing,,別人,,,,,\n",
+         case-1,writing,,別人,,,,,\n\
+         case_7,writing,,七番の人,,,,,\n\
+         case/7,speak-slowly,,別の七番,,,,,\n",
     )
     .unwrap();
-    let out = o.run(&issuing(&["batch", "cards.csv"], &["--out", "cards"]), "");
+    // Unprotected keys are demo keys: refused unless asked for.
+    let refused = o.run(&issuing(&["batch", "cards.csv"], &["--out", "cards"]), "");
+    assert_eq!(refused.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-demo-key"));
+    assert!(!o.path("cards").exists());
+    let out = o.run(
+        &issuing(
+            &["batch", "cards.csv"],
+            &["--out", "cards", "--allow-demo-key"],
+        ),
+        "",
+    );
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -411,6 +424,21 @@ fn batch_from_csv_reports_bad_rows_and_registers_the_rest() {
         "{listed}"
     );
     assert!(o.path("cards/case-1.png").exists() && !o.path("cards/case-2.png").exists());
+    // "case_7" and "case/7" both give cards/case_7.*: the second is refused before issuing, so
+    // the file holds the first person's card, the registry's only one under that name.
+    assert!(err.contains("case/7"), "{err}");
+    assert!(
+        listed.contains("\tcase_7\t") && !listed.contains("case/7"),
+        "{listed}"
+    );
+    assert!(o.path("cards/case_7.txt").exists());
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(o.path("cards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // An unknown column is refused before anything is issued.
     std::fs::write(o.path("bad.csv"), "holder_ref,nmae\nx,y\n").unwrap();
     let out = o.run(&issuing(&["batch", "bad.csv"], &["--out", "cards2"]), "");
@@ -503,4 +531,85 @@ fn vocab_lists_every_code_with_its_labels() {
     let bad = o.run(&["vocab", "--category", "colour"], "");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--category colour"));
+}
+
+/// The security review's file findings: key files, the registry and the holder's copy are
+/// owner-only; a short passphrase is refused from the environment too; a reissue of an unknown
+/// card and a failed registry write leave no card file behind; an existing file is never
+/// replaced.
+#[test]
+fn files_are_private_and_no_card_is_left_unregistered() {
+    use std::os::unix::fs::PermissionsExt;
+    let o = Office::new("files");
+    let mode = |p: &str| std::fs::metadata(o.path(p)).unwrap().permissions().mode() & 0o777;
+    let short = o.run(&["keys", "new", "--role", "issuer", "--out", "weak"], "a");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10"));
+    assert!(!o.path("weak.key.json").exists());
+    for role in ["issuer", "responder"] {
+        o.ok(&["keys", "new", "--role", role, "--out", role]);
+    }
+    assert_eq!(mode("issuer.key.json"), 0o600);
+    assert_eq!(mode("responder.key.json"), 0o600);
+    let again = o.run(
+        &["keys", "new", "--role", "issuer", "--out", "issuer"],
+        "correct horse battery",
+    );
+    assert!(
+        !again.status.success(),
+        "an existing key file is not replaced"
+    );
+
+    let profile = profile_path("02-autism-teen");
+    o.ok(&issuing(
+        &["issue", &profile],
+        &["--out", "card", "--holder", "h1"],
+    ));
+    assert_eq!(
+        mode("card.pdf"),
+        0o600,
+        "the holder's copy lists the private part"
+    );
+    assert_eq!(mode("helpcard-registry.sqlite"), 0o600);
+    // The same output name again: refused, the first card's files untouched.
+    let before = std::fs::read(o.path("card.txt")).unwrap();
+    let out = o.run(
+        &issuing(&["issue", &profile], &["--out", "card"]),
+        "correct horse battery",
+    );
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(o.path("card.txt")).unwrap(), before);
+
+    // Reissuing an unknown card: refused, and no file of the new card exists.
+    let out = o.run(
+        &issuing(
+            &["reissue", "0011223344556677", &profile],
+            &["--out", "new"],
+        ),
+        "correct horse battery",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in the registry"));
+    let names: Vec<String> = std::fs::read_dir(&o.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("new.")), "{names:?}");
+
+    // A corrupt registry: the card is not issued, and nothing is left behind.
+    std::fs::write(o.path("broken.sqlite"), "not a database, just text").unwrap();
+    let out = o.run(
+        &issuing(
+            &["issue", &profile],
+            &["--out", "orphan", "--registry", "broken.sqlite"],
+        ),
+        "correct horse battery",
+    );
+    assert!(!out.status.success());
+    let names: Vec<String> = std::fs::read_dir(&o.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("orphan")), "{names:?}");
+    std::fs::remove_dir_all(&o.dir).unwrap();
 }

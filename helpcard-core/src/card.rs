@@ -44,7 +44,6 @@ pub struct Validity {
 }
 
 /// A freshly issued card, with every intermediate stage (for vectors and size reports).
-#[derive(Debug)]
 pub struct Issued {
     /// The card bytes (COSE_Sign1).
     pub bytes: Vec<u8>,
@@ -157,6 +156,16 @@ impl std::fmt::Debug for ResponderKeys {
         f.debug_list()
             .entries(self.keys.iter().map(|k| k.key_id()))
             .finish()
+    }
+}
+
+/// Sizes only: the CBOR and plaintext fields hold the private part.
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("card_id", &self.card_id)
+            .field("bytes", &self.bytes.len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -46,8 +46,9 @@ pub struct PublicPart {
     pub message: String,
 }
 
-/// The private part: special-care personal data under APPI, encrypted on the card.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The private part: special-care personal data under APPI, encrypted on the card. `Debug`
+/// prints no field (a stray `{:?}` in a log must not leak it).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrivatePart {
     /// Holder's name.
@@ -102,8 +103,8 @@ pub struct PrivatePart {
     pub language: CardLang,
 }
 
-/// A person to contact.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A person to contact. `Debug` prints no field.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Name.
@@ -118,8 +119,8 @@ pub struct Contact {
     pub sms_only: bool,
 }
 
-/// A hospital or office.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A hospital or office. `Debug` prints no field.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     /// Name.
@@ -235,22 +236,33 @@ pub enum ProfileError {
 impl Profile {
     /// Parses a profile from TOML text (syntax and schema only; call [`Profile::validate`]).
     pub fn from_toml(text: &str) -> Result<Profile, ProfileError> {
+        // toml's Display quotes the offending line of the file, which may be a medicine or a
+        // phone number: report the line number and the parser's words instead.
         let de = toml::Deserializer::parse(text).map_err(|e| ProfileError::Syntax {
             path: String::new(),
-            message: e.to_string(),
+            message: match e.span() {
+                Some(span) => format!(
+                    "line {}: {}",
+                    text[..span.start.min(text.len())].matches('\n').count() + 1,
+                    e.message().trim_end()
+                ),
+                None => e.message().trim_end().to_owned(),
+            },
         })?;
-        serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Syntax {
-            path: e.path().to_string(),
-            message: e.into_inner().message().to_string(),
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let message = redact(&path, e.into_inner().message());
+            ProfileError::Syntax { path, message }
         })
     }
 
     /// Parses a profile from JSON text (syntax and schema only; call [`Profile::validate`]).
     pub fn from_json(text: &str) -> Result<Profile, ProfileError> {
         let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| ProfileError::Syntax {
-            path: e.path().to_string(),
-            message: e.into_inner().to_string(),
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let message = redact(&path, &e.into_inner().to_string());
+            ProfileError::Syntax { path, message }
         })
     }
 
@@ -294,6 +306,43 @@ impl PrivatePart {
     pub fn from_cbor(value: Value) -> Result<PrivatePart, CborError> {
         wire::private_from_cbor(value)
     }
+}
+
+macro_rules! redacted_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($t), " { <private> }"))
+            }
+        }
+    )*};
+}
+redacted_debug!(PrivatePart, Contact, Place);
+
+/// A parser's message about a private field, with every quoted value replaced by `"…"`: serde
+/// quotes the value it refused (`invalid type: string "090-…"`), and errors are printed on
+/// terminals and in logs.
+fn redact(path: &str, message: &str) -> String {
+    if !path.starts_with("private") {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match (c, quoted) {
+            ('"' | '`', false) => {
+                quoted = true;
+                out.push_str("\"…");
+            }
+            ('"' | '`', true) => {
+                quoted = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders a list of codes as labels.

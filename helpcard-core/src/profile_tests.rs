@@ -137,3 +137,28 @@ fn decoding_rejects_unknown_keys_and_empty_values() {
         Err(CborError::Structure(_))
     ));
 }
+
+#[test]
+fn private_data_stays_out_of_debug_and_syntax_errors() {
+    let text = "[public]\nhelp = [\"writing\"]\n[private]\nname = \"田中 美咲\"\nbirth_date = \"090-9999-8888\"\n";
+    let err = Profile::from_toml(text).unwrap_err().to_string();
+    assert!(err.contains("private.birth_date"), "{err}");
+    assert!(!err.contains("090-9999-8888"), "{err}");
+    // A TOML syntax error names the line, not its text.
+    let broken = "[public]\nhelp = [\"writing\"]\n[private]\nname = \"田中 美咲\n";
+    let err = Profile::from_toml(broken).unwrap_err().to_string();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(!err.contains("田中"), "{err}");
+    let json = r#"{"public": {"help": ["writing"]}, "private": {"name": 5150, "medications": "リスパダール"}}"#;
+    let err = Profile::from_json(json).unwrap_err().to_string();
+    assert!(
+        !err.contains("リスパダール") && !err.contains("5150"),
+        "{err}"
+    );
+
+    let p = Profile::from_toml("[public]\nhelp = [\"writing\"]\n[private]\nname = \"田中 美咲\"\n")
+        .unwrap();
+    let shown = format!("{p:?}");
+    assert!(!shown.contains("田中"), "{shown}");
+    assert!(shown.contains("PrivatePart { <private> }"), "{shown}");
+}

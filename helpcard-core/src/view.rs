@@ -305,13 +305,19 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-/// One labelled line of a section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One labelled line of a section. `Debug` shows the label only.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
     /// The label in the view's language.
     pub label: &'static str,
     /// The value: the holder's own words, or vocabulary labels joined.
     pub value: String,
+}
+
+impl std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Item {{ label: {:?}, value: <private> }}", self.label)
+    }
 }
 
 /// An opened (or refused) card, ready to lay out.
