@@ -436,13 +436,32 @@ def load_trust_list(data, root_public):
     return issuers
 
 
-def load_revocations(data, issuers):
+MAX_LIST_LIFETIME = 366 * 86400
+
+
+def load_revocations(data, issuers, now, held=None):
+    """A revocation list as a scanner accepts it, or Reject("list_..."): signed by a key of the
+    issuer it names, valid at the list's issue time, next update within a year of the issue time
+    and still ahead, and not older than the list already held (a rollback)."""
     header, sign1 = parse_sign1(data)
-    assert header.get(3) == "helpcard-revocations/1", "revocation list content type"
-    signer = issuers[header[4]]
+    if header.get(3) != "helpcard-revocations/1":
+        raise Reject("list_wrong_type")
+    signer = issuers.get(header[4])
+    if signer is None:
+        raise Reject("list_unknown_signer")
     verify_sign1(sign1, signer[2])
     body = strict(sign1[2])
-    assert body[2] == signer[6], "revocation list issuer"
+    if body[2] != signer[6]:
+        raise Reject("list_unknown_signer")
+    issued_at, next_update = body[4], body[5]
+    if not signer[4] <= issued_at < signer[5]:
+        raise Reject("list_signer_not_valid")
+    if not issued_at < next_update <= issued_at + MAX_LIST_LIFETIME:
+        raise Reject("list_unbounded")
+    if now >= next_update:
+        raise Reject("list_expired")
+    if held is not None and body != held and body[3] <= held[3]:
+        raise Reject("list_older")
     return body
 
 
@@ -498,10 +517,14 @@ def open_vector(v):
     now = v["now"]
     issuers = load_trust_list(bytes.fromhex(v["trust_list"]), bytes.fromhex(keys["root_public"]))
     revocations = None
-    if v["revocation_list"]:
-        revocations = load_revocations(bytes.fromhex(v["revocation_list"]), issuers)
     details = {}
     try:
+        if v.get("revocation_list_held"):
+            revocations = load_revocations(bytes.fromhex(v["revocation_list_held"]), issuers,
+                                           v["lists_loaded_at"])
+        if v["revocation_list"]:
+            revocations = load_revocations(bytes.fromhex(v["revocation_list"]), issuers,
+                                           v["lists_loaded_at"], revocations)
         card = qr_decode(v["stages"]["qr_text"])
         header, sign1 = parse_sign1(card)
         issuer = issuers.get(header[4])

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use helpcard_core::date::UnixTime;
+use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::Role;
 use helpcard_core::trust::{CardId, RevocationList};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS publications (
     counter      INTEGER NOT NULL,
     published_at INTEGER NOT NULL,
     PRIMARY KEY (issuer_id, counter)
+);
+-- The latest 'revoked before' time published per issuer: every later list repeats it.
+CREATE TABLE IF NOT EXISTS issuer_state (
+    issuer_id      TEXT PRIMARY KEY,
+    revoked_before INTEGER NOT NULL
 );
 ";
 
@@ -88,6 +93,28 @@ pub fn record(
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| db_fail(path, e, lang))?;
     for r in records {
+        // An issuer key speaks for one issuer id: a second spelling ("Musashino" after
+        // "musashino") would leave the cards out of the lists `publish` writes for the first.
+        let other: Option<String> = tx
+            .query_row(
+                "SELECT issuer_id FROM cards WHERE issuer_kid = ?1 AND issuer_id <> ?2 LIMIT 1",
+                params![r.issuer_kid, r.issuer_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| db_fail(path, e, lang))?;
+        if let Some(other) = other {
+            return Err(Fail::general(format!(
+                "--issuer-id {}: {} \"{other}\" ({} {})",
+                r.issuer_id,
+                lang.t(
+                    "この発行者鍵のカードは登録簿では次の発行者IDです:",
+                    "this issuer key's cards are registered under issuer id"
+                ),
+                lang.t("鍵", "key"),
+                r.issuer_kid
+            )));
+        }
         tx.execute(
             "INSERT INTO cards (card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active')",
@@ -272,15 +299,21 @@ pub struct PublishArgs {
     /// Output file.
     #[arg(long)]
     out: PathBuf,
-    /// Days until scanners should expect the next list.
-    #[arg(long, default_value_t = 7)]
+    /// Days until scanners should expect the next list (1–366).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=366))]
     next_update_days: u64,
+    /// Revoke every card of this issuer issued before this date (YYYY-MM-DD, 00:00 UTC): the
+    /// answer to a leaked issuer key (SECURITY.md). Once published, every later list repeats
+    /// the latest such date.
+    #[arg(long)]
+    revoked_before: Option<Date>,
     #[command(flatten)]
     registry: crate::registry::RegistryArg,
 }
 
 pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
     let key = keys_cmd::load_signing(&a.issuer, Role::Issuer, lang)?;
+    let kid = key.key_id().to_hex();
     let path = &a.registry.registry;
     let mut conn = open(path, lang)?;
     let tx = conn
@@ -288,10 +321,12 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
         .map_err(|e| db_fail(path, e, lang))?;
     let revoked: Vec<CardId> = {
         let mut stmt = tx
-            .prepare("SELECT card_id FROM cards WHERE issuer_id = ?1 AND status = 'revoked' ORDER BY card_id")
+            // By issuer id, and by this key's id: a card recorded under a mistyped issuer id
+            // is still this issuer's card.
+            .prepare("SELECT card_id FROM cards WHERE (issuer_id = ?1 OR issuer_kid = ?2) AND status = 'revoked' ORDER BY card_id")
             .map_err(|e| db_fail(path, e, lang))?;
         let ids = stmt
-            .query_map([&a.issuer_id], |r| r.get::<_, String>(0))
+            .query_map([&a.issuer_id, &kid], |r| r.get::<_, String>(0))
             .map_err(|e| db_fail(path, e, lang))?;
         ids.filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
             .collect()
@@ -304,13 +339,33 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
         )
         .map_err(|e| db_fail(path, e, lang))? as u64;
     let issued_at = crate::clock::now();
+    let held: Option<i64> = tx
+        .query_row(
+            "SELECT revoked_before FROM issuer_state WHERE issuer_id = ?1",
+            [&a.issuer_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db_fail(path, e, lang))?;
+    let revoked_before = held.map(|t| UnixTime(t as u64)).max(
+        a.revoked_before
+            .map(|d| UnixTime(d.days().max(0) as u64 * 86_400)),
+    );
+    if let Some(t) = revoked_before {
+        tx.execute(
+            "INSERT INTO issuer_state (issuer_id, revoked_before) VALUES (?1, ?2)
+             ON CONFLICT (issuer_id) DO UPDATE SET revoked_before = excluded.revoked_before",
+            params![a.issuer_id, t.0 as i64],
+        )
+        .map_err(|e| db_fail(path, e, lang))?;
+    }
     let list = RevocationList {
         issuer: a.issuer_id.clone(),
         counter,
         issued_at,
         next_update: UnixTime(issued_at.0 + a.next_update_days * 86_400),
         revoked: revoked.clone(),
-        revoked_before: None,
+        revoked_before,
     };
     fail::write(&a.out, &list.sign(&key), lang)?;
     tx.execute(

@@ -280,6 +280,74 @@ not_after = "2099-01-01"
         "revoked"
     );
     assert!(o.ok(&["show", &card_id]).contains("reason: lost"));
+    // A mistyped issuer id: refused once the registry knows this key under another id...
+    let typo = o.run(
+        &[
+            "issue",
+            &profile,
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "Musashino",
+            "--responder",
+            "responder.pub.json",
+            "--out",
+            "typo",
+        ],
+        "correct horse battery",
+    );
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("\"musashino\""));
+    // ...and on a first card (a new registry), `publish` still lists it: cards are selected by
+    // the signing key too, so the revoked card does not open as "not revoked".
+    let issued = o.ok(&[
+        "issue",
+        &profile,
+        "--issuer",
+        "issuer.key.json",
+        "--issuer-id",
+        "Musashino",
+        "--responder",
+        "responder.pub.json",
+        "--out",
+        "typo",
+        "--registry",
+        "second.sqlite",
+    ]);
+    let typo_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
+    o.ok(&["revoke", &typo_id, "--registry", "second.sqlite"]);
+    o.ok(&[
+        "publish",
+        "--issuer",
+        "issuer.key.json",
+        "--issuer-id",
+        "musashino",
+        "--out",
+        "revoked2.cbor",
+        "--registry",
+        "second.sqlite",
+        "--revoked-before",
+        "2020-01-01",
+    ]);
+    let open_typo = o.run(
+        &[
+            "open",
+            "--text",
+            &std::fs::read_to_string(o.path("typo.txt")).unwrap(),
+            "--root",
+            "root.pub.json",
+            "--trust",
+            "trust.cbor",
+            "--revocations",
+            "revoked2.cbor",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(
+        json(&String::from_utf8(open_typo.stdout).unwrap())["status"],
+        "revoked"
+    );
     let again = o.run(&["revoke", &card_id], "");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already revoked"));

@@ -184,10 +184,19 @@ fn revocation_by_id_and_by_time() {
         open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap_err(),
         OpenError::Revoked
     );
+    // A later list with an earlier "revoked before" time does not un-revoke: the latest time
+    // held carries forward.
     list.counter = 4;
     list.revoked_before = Some(validity().issued_at);
     revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();
-    assert!(open(&card.bytes, &trust, now(), None, Some(&revs)).is_ok());
+    assert_eq!(
+        open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap_err(),
+        OpenError::Revoked
+    );
+    // The same list on its own: the card was issued at, not before, that time.
+    let mut fresh = Revocations::new();
+    fresh.load(&list.sign(&w.issuer), &trust, now()).unwrap();
+    assert!(open(&card.bytes, &trust, now(), None, Some(&fresh)).is_ok());
 }
 
 #[test]

@@ -36,7 +36,17 @@ fn protected_header_checks() {
         Err(OpenError::BadStructure(_))
     ));
     let crit = |labels: Vec<Value>| header(vec![(1, Value::from(-19)), (2, Value::Array(labels))]);
-    assert_eq!(check_protected(&crit(vec![Value::from(4)]), -19), Ok(()));
+    // Critical and present: fine. Critical and absent (no kid in this header): refused.
+    let with_kid = header(vec![
+        (1, Value::from(-19)),
+        (2, Value::Array(vec![Value::from(4)])),
+        (4, Value::Bytes(vec![1, 2, 3, 4])),
+    ]);
+    assert_eq!(check_protected(&with_kid, -19), Ok(()));
+    assert_eq!(
+        check_protected(&crit(vec![Value::from(4)]), -19),
+        Err(OpenError::UnknownCriticalHeader)
+    );
     assert_eq!(
         check_protected(&crit(vec![Value::from(99)]), -19),
         Err(OpenError::UnknownCriticalHeader)

@@ -124,6 +124,35 @@ pub enum ListError {
     /// Two entries with the same key id.
     #[error("the list has two entries for key {0}")]
     DuplicateKey(KeyId),
+    /// Signed by an issuer key that was not valid when the list says it was issued (a retired
+    /// key cannot speak for the issuer any more).
+    #[error("signed by key {0}, which was not valid when the list was issued (a retired key)")]
+    SignerNotValid(KeyId),
+    /// The next-update time is not after the issue time, or further ahead than
+    /// [`MAX_REVOCATION_LIST_LIFETIME`]: such a list could never be replaced in time.
+    #[error("the list's next-update time is not within a year of its issue time")]
+    Unbounded,
+}
+
+/// Longest a revocation list may stay current: from its issue time to its next update (366
+/// days). A list that claims more would shield a lost card for longer than any office intends.
+pub const MAX_REVOCATION_LIST_LIFETIME: u64 = 366 * 86_400;
+
+impl ListError {
+    /// Stable code for JSON and the test vectors (`list_older`, `list_expired`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ListError::Malformed(_) => "list_malformed",
+            ListError::WrongType(_) => "list_wrong_type",
+            ListError::UnknownSigner(_) => "list_unknown_signer",
+            ListError::Tampered => "list_tampered",
+            ListError::Expired(_) => "list_expired",
+            ListError::Older { .. } => "list_older",
+            ListError::DuplicateKey(_) => "list_duplicate_key",
+            ListError::SignerNotValid(_) => "list_signer_not_valid",
+            ListError::Unbounded => "list_unbounded",
+        }
+    }
 }
 
 impl From<OpenError> for ListError {
@@ -431,7 +460,8 @@ impl RevocationList {
     }
 
     /// Verifies a signed revocation list: the signer must be a key of the issuer it names on
-    /// the trust list.
+    /// the trust list, valid at the list's issue time, and the list's next update must come
+    /// after its issue time by at most [`MAX_REVOCATION_LIST_LIFETIME`].
     pub fn verify(bytes: &[u8], trust: &TrustStore) -> Result<RevocationList, ListError> {
         let signed = Signed::parse(bytes)?;
         if signed.content_type.as_deref() != Some(REVOCATION_LIST_TYPE) {
@@ -485,6 +515,14 @@ impl RevocationList {
         if list.issuer != signer.issuer {
             return Err(ListError::UnknownSigner(signed.kid));
         }
+        if !signer.entry.valid_at(list.issued_at) {
+            return Err(ListError::SignerNotValid(signed.kid));
+        }
+        if list.next_update <= list.issued_at
+            || list.next_update.0 - list.issued_at.0 > MAX_REVOCATION_LIST_LIFETIME
+        {
+            return Err(ListError::Unbounded);
+        }
         Ok(list)
     }
 
@@ -495,10 +533,22 @@ impl RevocationList {
     }
 }
 
+/// What a scanner remembers of an issuer's revocation lists across restarts: the highest
+/// counter it accepted and the latest "revoked before" time it saw. A list below the counter
+/// is refused (a rollback), and the time is carried into every later list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RevocationFloor {
+    /// Highest counter accepted.
+    pub counter: u64,
+    /// Latest "revoked before" time seen (seconds since the Unix epoch).
+    pub revoked_before: Option<u64>,
+}
+
 /// Revocation lists held by a scanner, one per issuer.
 #[derive(Clone, Debug, Default)]
 pub struct Revocations {
     lists: HashMap<String, RevocationList>,
+    floors: HashMap<String, RevocationFloor>,
 }
 
 impl Revocations {
@@ -507,20 +557,51 @@ impl Revocations {
         Revocations::default()
     }
 
+    /// Revocations that remember `floors` (per issuer id) from an earlier run: lists below a
+    /// floor's counter are refused, and its "revoked before" time stays in force.
+    pub fn with_floors(floors: HashMap<String, RevocationFloor>) -> Revocations {
+        Revocations {
+            lists: HashMap::new(),
+            floors,
+        }
+    }
+
+    /// What to remember for the next run, per issuer id (see [`Revocations::with_floors`]).
+    pub fn floors(&self) -> &HashMap<String, RevocationFloor> {
+        &self.floors
+    }
+
     /// Accepts a signed revocation list if it verifies against `trust`, has not expired, and
-    /// is newer than the list held for that issuer.
+    /// is newer than the list held (or remembered) for that issuer. A "revoked before" time
+    /// held earlier carries forward into the new list if the new one says less.
     pub fn load(
         &mut self,
         bytes: &[u8],
         trust: &TrustStore,
         now: UnixTime,
     ) -> Result<(), ListError> {
-        let list = RevocationList::verify(bytes, trust)?;
+        let mut list = RevocationList::verify(bytes, trust)?;
         if now >= list.next_update {
             return Err(ListError::Expired(list.next_update));
         }
+        let floor = self.floors.get(&list.issuer).copied().unwrap_or_default();
+        if list.counter < floor.counter {
+            return Err(ListError::Older {
+                held: floor.counter,
+                got: list.counter,
+            });
+        }
+        let carried = floor.revoked_before.map(UnixTime).max(list.revoked_before);
+        list.revoked_before = carried;
         let held = self.lists.get(&list.issuer).map(|l| (l, l.counter));
         if replaces(held, (&list, list.counter))? {
+            self.floors.insert(
+                list.issuer.clone(),
+                RevocationFloor {
+                    counter: list.counter,
+                    revoked_before: carried.map(|t| t.0),
+                },
+            );
             self.lists.insert(list.issuer.clone(), list);
         }
         Ok(())

@@ -106,3 +106,74 @@ fn revocation_list_sorted_and_searchable_at_city_scale() {
     assert!(back.revokes(revoked[12_345], at(1)));
     assert!(!back.revokes(CardId([0xfe; 8]), at(1)));
 }
+
+#[test]
+fn remembered_floors_refuse_rollback_and_carry_revoked_before() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(at(1));
+    let list = |counter: u64, revoked_before: Option<UnixTime>| {
+        RevocationList {
+            issuer: "musashino".into(),
+            counter,
+            issued_at: at(1),
+            next_update: at(30),
+            revoked: vec![],
+            revoked_before,
+        }
+        .sign(&w.issuer)
+    };
+    // Day one: a list that revokes every card issued before day 1 (a leaked issuer key).
+    let mut first = Revocations::new();
+    first.load(&list(5, Some(at(1))), &trust, at(2)).unwrap();
+    let floors = first.floors().clone();
+    assert_eq!(
+        floors["musashino"],
+        RevocationFloor {
+            counter: 5,
+            revoked_before: Some(at(1).0)
+        }
+    );
+    // After a restart: an older list is refused even though nothing is held in memory...
+    let mut again = Revocations::with_floors(floors.clone());
+    assert_eq!(
+        again.load(&list(4, None), &trust, at(2)),
+        Err(ListError::Older { held: 5, got: 4 })
+    );
+    // ...and a newer list that forgot the "revoked before" time still carries it.
+    again.load(&list(6, None), &trust, at(2)).unwrap();
+    let held = again.get("musashino").unwrap();
+    assert_eq!(held.revoked_before, Some(at(1)));
+    assert!(held.revokes(CardId([1; 8]), at(0)));
+    assert_eq!(again.floors()["musashino"].counter, 6);
+}
+
+#[test]
+fn a_revocation_list_must_be_bounded_and_signed_by_a_current_key() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(at(1));
+    let mut list = RevocationList {
+        issuer: "musashino".into(),
+        counter: 1,
+        issued_at: at(1),
+        next_update: at(400),
+        revoked: vec![],
+        revoked_before: None,
+    };
+    assert_eq!(
+        RevocationList::verify(&list.sign(&w.issuer), &trust),
+        Err(ListError::Unbounded)
+    );
+    list.next_update = at(1);
+    assert_eq!(
+        RevocationList::verify(&list.sign(&w.issuer), &trust),
+        Err(ListError::Unbounded)
+    );
+    // The demo issuer key's window starts at the demo epoch: a list dated before it is not
+    // the key's to sign.
+    list.issued_at = UnixTime(DEMO_EPOCH.0 - 86_400);
+    list.next_update = at(10);
+    assert_eq!(
+        RevocationList::verify(&list.sign(&w.issuer), &trust),
+        Err(ListError::SignerNotValid(w.issuer.key_id()))
+    );
+}

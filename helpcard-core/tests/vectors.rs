@@ -52,12 +52,19 @@ fn run(name: &str) {
     trust
         .load(&hex_of(&v["trust_list"], "trust_list"), loaded_at)
         .expect("vector trust list loads");
-    let revocations = v["revocation_list"].as_str().map(|r| {
-        let mut revs = Revocations::new();
-        revs.load(&hex::decode(r).expect("hex"), &trust, loaded_at)
-            .expect("vector revocation list loads");
-        revs
-    });
+    // A list the scanner held before, then the list of the vector: a refusal of the latter is
+    // the vector's outcome (`list_…`).
+    let mut revocations = None;
+    let mut list_refusal = None;
+    for field in ["revocation_list_held", "revocation_list"] {
+        if let Some(r) = v[field].as_str() {
+            let revs = revocations.get_or_insert_with(Revocations::new);
+            if let Err(e) = revs.load(&hex::decode(r).expect("hex"), &trust, loaded_at) {
+                assert_eq!(field, "revocation_list", "{name}: the held list must load");
+                list_refusal = Some(e.code().to_owned());
+            }
+        }
+    }
     let responder =
         ResponderKey::from_secret_bytes(&key32(&keys["responder_secret"], "responder_secret"));
     assert_eq!(
@@ -72,6 +79,14 @@ fn run(name: &str) {
     }
 
     let expect = &v["expect"];
+    if let Some(refusal) = list_refusal {
+        assert_eq!(
+            refusal,
+            expect["outcome"].as_str().expect("outcome"),
+            "{name}"
+        );
+        return;
+    }
     let outcome = match qrtext::decode(stages["qr_text"].as_str().expect("qr_text")) {
         Err(e) => OpenError::from(e).code().to_owned(),
         Ok(bytes) => {
@@ -308,6 +323,11 @@ vectors! {
     fail_crit_encrypt_partial_iv => "fail-crit-encrypt-partial-iv",
     fail_crit_label_absent => "fail-crit-label-absent",
     fail_duplicate_claim => "fail-duplicate-claim",
+    fail_list_expired => "fail-list-expired",
+    fail_list_older => "fail-list-older",
+    fail_list_retired_signer => "fail-list-retired-signer",
+    fail_list_unbounded => "fail-list-unbounded",
+    fail_list_wrong_signer => "fail-list-wrong-signer",
     fail_expired => "fail-expired",
     fail_full_iv => "fail-full-iv",
     fail_issuer_key_not_yet_valid => "fail-issuer-key-not-yet-valid",

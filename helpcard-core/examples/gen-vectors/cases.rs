@@ -11,7 +11,7 @@ use helpcard_core::packed;
 use helpcard_core::profile::{ConditionCode, HelpCode, PRIVATE_SCHEMA, Profile, RelationCode};
 use helpcard_core::qrtext;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
-use helpcard_core::trust::{CardId, RevocationList};
+use helpcard_core::trust::{CardId, IssuerEntry, KeyEntry, RevocationList};
 use serde_json::{Value as Json, json};
 use zeroize::Zeroizing;
 
@@ -79,6 +79,8 @@ struct Draft {
     responder_secret: [u8; 32],
     trust_list: Vec<u8>,
     revocation_list: Option<Vec<u8>>,
+    /// A list the scanner already holds, loaded before `revocation_list`.
+    revocation_list_held: Option<Vec<u8>>,
     lists_loaded_at: UnixTime,
     now: UnixTime,
     open_with_responder_key: bool,
@@ -95,6 +97,7 @@ impl Draft {
             responder_secret: ctx.secrets[2],
             trust_list: ctx.world.trust_list_bytes.clone(),
             revocation_list: None,
+            revocation_list_held: None,
             lists_loaded_at: ctx.now,
             now: ctx.now,
             open_with_responder_key: true,
@@ -141,6 +144,7 @@ impl Draft {
             },
             "trust_list": hex::encode(&self.trust_list),
             "revocation_list": self.revocation_list.as_ref().map(hex::encode),
+            "revocation_list_held": self.revocation_list_held.as_ref().map(hex::encode),
             "lists_loaded_at": self.lists_loaded_at.0,
             "now": self.now.0,
             "open_with_responder_key": self.open_with_responder_key,
@@ -350,7 +354,7 @@ pub fn all() -> Vec<Vector> {
         "valid-newer-vocabulary",
         "codes from a newer vocabulary (help 900, condition 901, relation 902) open as unknown codes",
         &newer,
-        204,
+        210,
     );
     out.push(d.finish(&ctx));
     let mut public_only = profile("01-deaf-adult");
@@ -389,6 +393,106 @@ pub fn all() -> Vec<Vector> {
     d.revocation_list = Some(revocations(&ctx, vec![], Some(ctx.validity.issued_at)));
     d.expect["revocation"] = json!({ "not_revoked": 7 });
     out.push(d.finish(&ctx));
+
+    // Revocation lists a scanner must refuse. The card is valid; the outcome is the list's
+    // refusal. A trust list with a retired musashino key and a second issuer, kokubunji.
+    let retired = SigningKey::from_secret_bytes(&[0x52; 32]);
+    let kokubunji = SigningKey::from_secret_bytes(&[0x6b; 32]);
+    let mut trust = ctx.world.trust_list.clone();
+    trust.issuers.push(IssuerEntry {
+        issuer: "musashino".into(),
+        entry: KeyEntry {
+            key: retired.verifying_key(),
+            name: "武蔵野市 障害者福祉課（旧鍵）".into(),
+            not_before: DEMO_EPOCH,
+            not_after: UnixTime(DEMO_EPOCH.0 + 10 * DAY),
+        },
+    });
+    trust.issuers.push(IssuerEntry {
+        issuer: "kokubunji".into(),
+        entry: KeyEntry {
+            key: kokubunji.verifying_key(),
+            name: "国分寺市 障害福祉課".into(),
+            not_before: DEMO_EPOCH,
+            not_after: UnixTime(DEMO_EPOCH.0 + 3650 * DAY),
+        },
+    });
+    let trust_bytes = trust.sign(&ctx.world.root);
+    let list = RevocationList {
+        issuer: "musashino".into(),
+        counter: 7,
+        issued_at: UnixTime(ctx.now.0 - DAY),
+        next_update: UnixTime(ctx.now.0 + 30 * DAY),
+        revoked: vec![CardId([3; 8])],
+        revoked_before: None,
+    };
+    let older = RevocationList {
+        counter: 6,
+        revoked: vec![],
+        ..list.clone()
+    };
+    let expired = RevocationList {
+        issued_at: UnixTime(ctx.now.0 - 40 * DAY),
+        next_update: UnixTime(ctx.now.0 - 10 * DAY),
+        ..list.clone()
+    };
+    let unbounded = RevocationList {
+        counter: u64::MAX,
+        next_update: UnixTime(u64::MAX),
+        revoked: vec![],
+        ..list.clone()
+    };
+    let refusals = [
+        (
+            "fail-list-older",
+            "a list older than the one held (counter 6 after 7): a rollback that would un-revoke a card",
+            older.sign(&ctx.world.issuer),
+            Some(list.sign(&ctx.world.issuer)),
+            "list_older",
+        ),
+        (
+            "fail-list-retired-signer",
+            "signed by a musashino key whose window ended before the list's issue time",
+            list.sign(&retired),
+            None,
+            "list_signer_not_valid",
+        ),
+        (
+            "fail-list-wrong-signer",
+            "a list for musashino signed by kokubunji's key",
+            list.sign(&kokubunji),
+            None,
+            "list_unknown_signer",
+        ),
+        (
+            "fail-list-expired",
+            "the list's next update passed ten days ago",
+            expired.sign(&ctx.world.issuer),
+            None,
+            "list_expired",
+        ),
+        (
+            "fail-list-unbounded",
+            "counter and next update at 2^64-1: it would stay current forever",
+            unbounded.sign(&ctx.world.issuer),
+            None,
+            "list_unbounded",
+        ),
+    ];
+    for (i, (name, description, offered, held, outcome)) in refusals.into_iter().enumerate() {
+        let (mut d, _) = valid(
+            &ctx,
+            name,
+            description,
+            &profile("05-blind-elder"),
+            220 + i as u64,
+        );
+        d.trust_list = trust_bytes.clone();
+        d.revocation_list = Some(offered);
+        d.revocation_list_held = held;
+        d.expect = json!({ "outcome": outcome });
+        out.push(d.finish(&ctx));
+    }
 
     let (mut d, _) = valid(
         &ctx,
