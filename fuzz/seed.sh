@@ -2,7 +2,7 @@
 # Seeds the fuzz corpora from the test vectors (cards, QR text, trust and revocation lists).
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/open_card corpus/qr_text corpus/lists corpus/packed corpus/qr_read
+mkdir -p corpus/open_card corpus/qr_text corpus/lists corpus/packed corpus/qr_read corpus/signed_claims
 python3 - <<'PY'
 import json, pathlib
 for path in pathlib.Path("../test-vectors/v2").glob("*.json"):
@@ -12,6 +12,8 @@ for path in pathlib.Path("../test-vectors/v2").glob("*.json"):
     for stage in ("public_packed", "plaintext"):
         if stages.get(stage):
             pathlib.Path(f"corpus/packed/{path.stem}-{stage}").write_bytes(bytes.fromhex(stages[stage]))
+    if stages.get("claims"):
+        pathlib.Path(f"corpus/signed_claims/{path.stem}").write_bytes(bytes.fromhex(stages["claims"]))
     if stages.get("cose_sign1"):
         pathlib.Path(f"corpus/open_card/{path.stem}").write_bytes(bytes.fromhex(stages["cose_sign1"]))
     pathlib.Path(f"corpus/lists/{path.stem}-trust").write_bytes(bytes.fromhex(v["trust_list"]))

@@ -10,7 +10,7 @@ use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
 use helpcard_core::qrtext;
 use helpcard_core::view::CardView;
-use helpcard_qr::{self as qr, Effort, LumaImage};
+use helpcard_qr::{self as qr, Effort};
 use rand_core::OsRng;
 
 use crate::lang::Lang;
@@ -151,21 +151,12 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
             &doc.finish().map_err(|f| f.message)?,
         )?;
         // Decode the PNG file's bytes, as a scanner reading an image would.
-        let luma = image::load_from_memory(&png)
-            .map_err(|e| format!("{name}.png: {e}"))?
-            .to_luma8();
-        let read = qr::read(
-            &LumaImage::new(luma.width() as usize, luma.height() as usize, luma.as_raw())
-                .map_err(|e| e.to_string())?,
-            Effort::Thorough,
-        )
-        .map_err(|e| e.to_string())?;
-        let scanned = read
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("{name}: the QR reader found no code"))?;
-        let bytes =
-            qrtext::decode(&String::from_utf8_lossy(&scanned)).map_err(|e| e.to_string())?;
+        let frame = qr::decode_luma(&png).map_err(|e| format!("{name}.png: {e}"))?;
+        let scanned =
+            qr::find_card_text(&frame.image().map_err(|e| e.to_string())?, Effort::Thorough)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{name}: the QR reader found no code"))?;
+        let bytes = qrtext::decode(&scanned).map_err(|e| e.to_string())?;
         let public_view =
             card::open(&bytes, &trust, now, None, None).map_err(|e| format!("{name}: {e}"))?;
         println!(

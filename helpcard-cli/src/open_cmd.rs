@@ -19,7 +19,7 @@ use helpcard_core::keys::Role;
 use helpcard_core::qrtext;
 use helpcard_core::trust::{Revocations, TrustStore};
 use helpcard_core::view::CardView;
-use helpcard_qr::{self as qr, Effort, LumaImage};
+use helpcard_qr::{self as qr, Effort};
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
@@ -82,17 +82,14 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
     let text = match (&a.text, &a.image) {
         (Some(t), _) => t.clone(),
         (None, Some(path)) => {
-            let img = image::open(path)
-                .map_err(|e| {
-                    Fail::general(format!(
-                        "{}: {} ({e})",
-                        path.display(),
-                        lang.t("画像を読めません", "cannot load the image")
-                    ))
-                })?
-                .to_luma8();
-            let luma = LumaImage::new(img.width() as usize, img.height() as usize, img.as_raw())
-                .map_err(|e| Fail::general(e.to_string()))?;
+            let frame = qr::decode_luma(&fail::read(path, lang)?).map_err(|e| {
+                Fail::general(format!(
+                    "{}: {} ({e})",
+                    path.display(),
+                    lang.t("画像を読めません", "cannot load the image")
+                ))
+            })?;
+            let luma = frame.image().map_err(|e| Fail::general(e.to_string()))?;
             let found = qr::find_card_text(&luma, Effort::Thorough)
                 .map_err(|e| Fail::general(e.to_string()))?;
             found.ok_or_else(|| {

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use helpcard_qr::{self as qr, Effort, LumaImage};
+use helpcard_qr::{self as qr, Effort};
 
 /// Escapes the decoded text so one code is exactly one line.
 pub fn escape(text: &str) -> String {
@@ -21,12 +21,12 @@ pub fn escape(text: &str) -> String {
 }
 
 fn read_one(path: &Path) -> Result<Vec<String>, String> {
-    let img = image::open(path)
-        .map_err(|e| format!("{}: cannot load image: {e}", path.display()))?
-        .to_luma8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let luma =
-        LumaImage::new(w, h, img.as_raw()).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let frame = qr::decode_luma(&bytes)
+        .map_err(|e| format!("{}: cannot load image: {e}", path.display()))?;
+    let luma = frame
+        .image()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let codes =
         qr::read(&luma, Effort::Thorough).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(codes

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::fail::{self, Fail};
 use crate::keys_cmd;
 use crate::lang::Lang;
+use crate::render::{cell, safe};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS cards (
@@ -200,12 +201,12 @@ pub fn list(path: &Path, holder: Option<&str>, lang: Lang) -> Result<(), Fail> {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.card_id,
-            r.holder,
-            r.issuer,
+            cell(&r.holder),
+            cell(&r.issuer),
             day(r.issued_at),
             day(r.expires_at),
             r.status,
-            r.reason,
+            cell(&r.reason),
             r.replaced_by
         );
     }
@@ -238,7 +239,7 @@ pub fn show(path: &Path, card_id: &str, lang: Lang) -> Result<(), Fail> {
         (lang.t("後継カード", "replaced by"), &r.replaced_by),
     ] {
         if !v.is_empty() {
-            println!("{k}: {v}");
+            println!("{k}: {}", safe(v));
         }
     }
     Ok(())

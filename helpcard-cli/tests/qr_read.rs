@@ -18,9 +18,14 @@ fn reads_codes_reports_blank_images_and_fails_on_unloadable_files() {
     )
     .unwrap();
     let blank = dir.join("blank.png");
-    image::GrayImage::from_pixel(64, 64, image::Luma([255]))
-        .save(&blank)
-        .unwrap();
+    // An all-white symbol renders as a blank PNG.
+    let white = qr::Symbol {
+        version: 1,
+        ec_level: EcLevel::M,
+        width: 21,
+        modules: vec![false; 21 * 21],
+    };
+    std::fs::write(&blank, white.to_png(3, None)).unwrap();
     let broken = dir.join("broken.png");
     std::fs::write(&broken, b"not a png").unwrap();
 

@@ -75,6 +75,16 @@ fn issuing<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     [head, &keys[..], tail].concat()
 }
 
+/// The date `days` from today (UTC), as YYYY-MM-DD.
+fn days_from_now(days: u64) -> String {
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400;
+    helpcard_core::date::Date::from_days((today + days) as i32).to_string()
+}
+
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s.trim()).unwrap()
 }
@@ -97,7 +107,7 @@ fn issue_open_revoke_publish() {
     std::fs::write(
         o.path("trust.toml"),
         r#"sequence = 1
-next_update = "2099-01-01"
+next_update = "NEXT_UPDATE"
 [[issuer]]
 key = "issuer.pub.json"
 id = "musashino"
@@ -109,7 +119,8 @@ key = "responder.pub.json"
 name = "緊急対応"
 not_before = "2020-01-01"
 not_after = "2099-01-01"
-"#,
+"#
+        .replace("NEXT_UPDATE", &days_from_now(180)),
     )
     .unwrap();
     o.ok(&[
@@ -387,10 +398,7 @@ not_after = "2099-01-01"
         o.path("old.toml"),
         std::fs::read_to_string(o.path("trust.toml"))
             .unwrap()
-            .replace(
-                "next_update = \"2099-01-01\"",
-                "next_update = \"2000-01-01\"",
-            ),
+            .replace(&days_from_now(180), "2000-01-01"),
     )
     .unwrap();
     let out = o.run(

@@ -55,6 +55,28 @@ fn passphrase_files_round_trip_and_reject_wrong_passphrase() {
 }
 
 #[test]
+fn a_file_asking_for_too_much_argon2_work_is_refused_before_deriving() {
+    let k = ResponderKey::generate(&mut rng());
+    let file = k
+        .to_file(Protection::PassphraseWithCost("pw", CHEAP), &mut rng())
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&file).unwrap();
+    for (field, value) in [("m_kib", 1024 * 1024), ("t", 16), ("p", 8)] {
+        let mut hostile = v.clone();
+        hostile["sealed"]["cost"][field] = value.into();
+        let err = ResponderKey::from_file(&hostile.to_string(), Some("pw")).unwrap_err();
+        assert!(err.to_string().contains("out of bounds"), "{field}: {err}");
+    }
+    v["sealed"]["cost"]["t"] = 6.into();
+    assert!(
+        !ResponderKey::from_file(&v.to_string(), Some("pw"))
+            .unwrap_err()
+            .to_string()
+            .contains("out of bounds")
+    );
+}
+
+#[test]
 fn editing_the_header_of_a_sealed_file_breaks_it() {
     let k = ResponderKey::generate(&mut rng());
     let file = k

@@ -20,7 +20,7 @@ mod validate;
 mod wire;
 
 pub use codes::{ConditionCode, HelpCode, MedicalCareCode, RelationCode};
-pub use validate::{FieldError, Problem};
+pub use validate::{FieldError, Problem, unsafe_for_display};
 pub use wire::{PRIVATE_SCHEMA, PUBLIC_SCHEMA};
 
 /// A whole profile as entered by the issuing office.

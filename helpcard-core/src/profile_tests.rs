@@ -162,3 +162,18 @@ fn private_data_stays_out_of_debug_and_syntax_errors() {
     assert!(!shown.contains("田中"), "{shown}");
     assert!(shown.contains("PrivatePart { <private> }"), "{shown}");
 }
+
+#[test]
+fn direction_marks_and_escapes_are_refused_in_texts() {
+    let mut p = Profile::from_toml("[public]\nhelp = [\"writing\"]\nmessage = \"x\"\n").unwrap();
+    for text in ["電話 \u{202e}4321-090", "\u{1b}[31m赤", "a\u{2066}b"] {
+        p.public.message = text.into();
+        let err = p
+            .validate(Date::from_ymd(2026, 11, 25).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("public.message"), "{text:?}: {err}");
+    }
+    p.public.message = "電話 090-1234".into();
+    assert!(p.validate(Date::from_ymd(2026, 11, 25).unwrap()).is_ok());
+}

@@ -129,10 +129,17 @@ pub enum ListError {
     #[error("signed by key {0}, which was not valid when the list was issued (a retired key)")]
     SignerNotValid(KeyId),
     /// The next-update time is not after the issue time, or further ahead than
-    /// [`MAX_REVOCATION_LIST_LIFETIME`]: such a list could never be replaced in time.
-    #[error("the list's next-update time is not within a year of its issue time")]
+    /// [`MAX_REVOCATION_LIST_LIFETIME`] (revocation lists) or [`MAX_TRUST_LIST_LIFETIME`]
+    /// (trust lists): such a list could never be replaced in time.
+    #[error(
+        "the list's next-update time is not after its issue time, or too far ahead (at most 366 days for a revocation list, 731 for a trust list)"
+    )]
     Unbounded,
 }
+
+/// Longest a trust list may stay current, from its issue time to its next update (731 days):
+/// withdrawn keys must reach scanners within two years at the latest.
+pub const MAX_TRUST_LIST_LIFETIME: u64 = 731 * 86_400;
 
 /// Longest a revocation list may stay current: from its issue time to its next update (366
 /// days). A list that claims more would shield a lost card for longer than any office intends.
@@ -366,6 +373,26 @@ impl TrustList {
         kids.sort();
         if let Some(w) = kids.windows(2).find(|w| w[0] == w[1]) {
             return Err(ListError::DuplicateKey(w[0]));
+        }
+        if list.sequence == 0 {
+            return Err(CborError::Structure("the sequence number starts at 1").into());
+        }
+        let windows = list
+            .issuers
+            .iter()
+            .map(|i| (i.entry.not_before, i.entry.not_after))
+            .chain(list.responders.iter().map(|r| (r.not_before, r.not_after)));
+        for (not_before, not_after) in windows {
+            if not_before >= not_after {
+                return Err(
+                    CborError::Structure("a key's validity window ends before it starts").into(),
+                );
+            }
+        }
+        if list.next_update <= list.issued_at
+            || list.next_update.0 - list.issued_at.0 > MAX_TRUST_LIST_LIFETIME
+        {
+            return Err(ListError::Unbounded);
         }
         Ok(list)
     }

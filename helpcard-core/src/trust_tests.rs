@@ -177,3 +177,31 @@ fn a_revocation_list_must_be_bounded_and_signed_by_a_current_key() {
         Err(ListError::SignerNotValid(w.issuer.key_id()))
     );
 }
+
+#[test]
+fn a_trust_list_needs_a_sequence_a_bounded_lifetime_and_forward_windows() {
+    let w = DemoWorld::new(1);
+    let roots = [w.root.verifying_key()];
+    let check = |edit: &dyn Fn(&mut TrustList)| {
+        let mut list = w.trust_list.clone();
+        edit(&mut list);
+        TrustList::verify(&list.sign(&w.root), &roots)
+    };
+    assert!(check(&|_| {}).is_ok());
+    assert!(matches!(
+        check(&|l| l.sequence = 0),
+        Err(ListError::Malformed(_))
+    ));
+    assert_eq!(
+        check(&|l| l.next_update = UnixTime(253_402_214_400)),
+        Err(ListError::Unbounded)
+    );
+    assert_eq!(
+        check(&|l| l.next_update = l.issued_at),
+        Err(ListError::Unbounded)
+    );
+    assert!(matches!(
+        check(&|l| l.issuers[0].entry.not_after = l.issuers[0].entry.not_before),
+        Err(ListError::Malformed(_))
+    ));
+}

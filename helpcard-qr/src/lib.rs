@@ -27,12 +27,16 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(all(feature = "image-files", any(feature = "rxing", feature = "rqrr")))]
+mod file;
 #[cfg(any(feature = "rxing", feature = "rqrr"))]
 mod read;
 mod render;
 pub mod size;
 mod symbol;
 
+#[cfg(all(feature = "image-files", any(feature = "rxing", feature = "rqrr")))]
+pub use file::{ImageFileError, LumaFrame, decode_luma};
 pub use qrcode::EcLevel;
 #[cfg(any(feature = "rxing", feature = "rqrr"))]
 pub use read::{

@@ -41,7 +41,8 @@ pub enum Problem {
         /// The limit.
         max: usize,
     },
-    /// Contains control characters (line breaks are allowed in long texts only).
+    /// Contains control characters or text-direction marks (line breaks are allowed in long
+    /// texts only).
     ControlCharacter,
     /// Not a phone number: digits, with optional `+` at the start, `-`, spaces and brackets.
     BadPhone,
@@ -68,9 +69,11 @@ impl Problem {
             (Problem::TooLong { max }, false) => format!("must be at most {max} characters"),
             (Problem::TooMany { max }, true) => format!("{max}件以内にしてください"),
             (Problem::TooMany { max }, false) => format!("must have at most {max} entries"),
-            (Problem::ControlCharacter, true) => "改行や制御文字は使えません".into(),
+            (Problem::ControlCharacter, true) => {
+                "改行・制御文字・文字の向きを変える記号は使えません".into()
+            }
             (Problem::ControlCharacter, false) => {
-                "must not contain line breaks or control characters".into()
+                "must not contain line breaks, control characters or text-direction marks".into()
             }
             (Problem::BadPhone, true) => {
                 "電話番号は数字・ハイフン・先頭の + だけで入力してください".into()
@@ -115,7 +118,7 @@ impl Checker {
             self.fail(field, Problem::TooLong { max });
         }
         if s.chars()
-            .any(|c| c.is_control() && !(multiline && c == '\n'))
+            .any(|c| unsafe_for_display(c) && !(multiline && c == '\n'))
         {
             self.fail(field, Problem::ControlCharacter);
         }
@@ -228,4 +231,13 @@ pub(super) fn profile(p: &Profile, today: Date) -> Vec<FieldError> {
         }
     }
     ck.errors
+}
+
+/// True for characters that change how text around them is shown rather than being shown: C0
+/// and C1 controls (terminal escape sequences start with them) and the Unicode bidirectional
+/// controls (U+202E turns "090-1234" into "4321-090" on screen). Refused in profiles, escaped
+/// by front ends when they print card or registry text.
+pub fn unsafe_for_display(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
