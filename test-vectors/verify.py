@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Independent verifier for the helpcard test vectors.
+"""Independent verifier for the helpcard test vectors, written from SPEC.md.
 
 Uses only `cbor2` and `cryptography` (pinned in requirements.txt) and this file: none of the Rust
-code. For every vector it decodes the QR text, verifies the trust list, the revocation list and
-the card's COSE_Sign1 (Ed25519), checks times and revocation, decrypts the COSE_Encrypt
-(ECDH-ES + HKDF-256 with X25519, ChaCha20/Poly1305) and unpacks both parts: fields in schema
-order, texts through the text model (`helpcard-core/src/text/ja-1.model`, read by `TextModel`;
-the arithmetic coder is `Coder`, `Writer` and `Reader` below, written from the format
-description, not translated from the Rust code). Valid
-vectors must open and reproduce every recorded stage; failure vectors must be rejected.
+code. Section numbers (§) refer to SPEC.md. For every vector it decodes the QR text (§2),
+verifies the trust list (§10), the revocation lists (§11) and the card's COSE_Sign1 (§3),
+checks the claims, times and revocation (§4, §12), derives the content key and decrypts the
+COSE_Encrypt (§5), and unpacks both parts (§6, §8) with the text model file (§7.1,
+`helpcard-core/src/text/ja-1.model`, read by `TextModel`) and the arithmetic coder (§7.2,
+`Coder`, `Writer` and `Reader` below). Valid vectors must open and reproduce every recorded
+stage, and their content key alone must open the private part; failure vectors must be
+rejected.
+
+What this file shows an implementer must get exactly right (SPEC.md §14): strict deterministic
+CBOR inside every bstr; the zero nonce; the KDF context built from the recipient header bytes
+as they are on the card; the card id as external AAD; a bit-exact coder whose texts share one
+adaptive state per part; re-encoding to check canonical packed parts; `crit` labels present.
 
 Exit status 0 only if every vector behaves as expected.
 """
@@ -40,6 +46,7 @@ class Reject(Exception):
     """The card (or its private part) is rejected; args[0] is the outcome code."""
 
 
+# SPEC.md §7.1 model file
 class TextModel:
     """The static text model file: alphabet, order-0 weights, sparse order-1/2 rows."""
     END, ESC = 0, 1
@@ -95,6 +102,7 @@ FULL, HALF, QUARTER, MASK = 1 << BITS, 1 << (BITS - 1), 1 << (BITS - 2), (1 << B
 MAX_COUNT = 126
 
 
+# SPEC.md §7.2 arithmetic coder (shared state of Writer and Reader)
 class Coder:
     """Arithmetic coder state (48 bits, integer only) plus the text model's memory."""
 
@@ -262,7 +270,7 @@ class Reader(Coder):
                 return text
 
 
-# The parts' layouts (helpcard-core/src/profile/wire.rs): (key, kind, required).
+# The parts' layouts (SPEC.md §8): (key, kind, required).
 TEXT, UINT, INT, TRUE = "text", "uint", "int", "true"
 PLACE = [(1, TEXT, True), (2, TEXT, False)]
 CONTACT = [(1, TEXT, True), (2, UINT, False), (3, TEXT, True), (4, TRUE, False)]
@@ -320,7 +328,7 @@ def read_map(schema, r):
 
 
 def valid_private(p):
-    """The profile rules the packing schema does not already enforce (profile/wire.rs)."""
+    """The profile rules the packing schema does not already enforce (SPEC.md §8)."""
     codes = [c for k in (5, 6, 11) for c in p.get(k, [])] + [c.get(2, 1) for c in p.get(14, [])]
     texts = [p[k] for k in (2, 7, 8, 12, 16) if k in p] + p.get(9, [])
     texts += [place[2] for place in (p.get(13), p.get(15)) if place and 2 in place]
@@ -329,8 +337,9 @@ def valid_private(p):
             and 1 <= p.get(4, 1) <= 12 and p.get(17, 1) in (1, 2))
 
 
+# SPEC.md §6 packed parts
 def unpack(data, schema):
-    """A packed part (helpcard-core/src/packed.rs): the part's fields in schema order, texts
+    """A packed part (SPEC.md §6): the part's fields in schema order, texts
     through the text model. Only the packer's own output is accepted."""
     value = read_map(schema, Reader(data))
     w = Writer()
@@ -343,6 +352,7 @@ def unpack(data, schema):
 MODEL = TextModel(MODEL_PATH.read_bytes())
 
 
+# SPEC.md §2 QR text
 def qr_decode(text):
     if "#" not in text:
         raise Reject("qr_missing_fragment")
@@ -366,6 +376,7 @@ def qr_decode(text):
     return bytes(out)
 
 
+# SPEC.md §1 strict deterministic CBOR
 def strict(data):
     """One CBOR item, no trailing bytes, in canonical form (re-encoding gives the same bytes)."""
     stream = io.BytesIO(data)
@@ -381,6 +392,7 @@ def strict(data):
     return value
 
 
+# SPEC.md §3 protected header and crit
 def check_protected(data, alg):
     header = strict(data)
     if not isinstance(header, dict):
@@ -394,6 +406,7 @@ def check_protected(data, alg):
     return header
 
 
+# SPEC.md §3 COSE_Sign1
 def parse_sign1(data):
     sign1 = strict(data)
     if not isinstance(sign1, list) or len(sign1) != 4:
@@ -421,6 +434,7 @@ def key_id(label, public):
     return hashlib.sha256(label + public).digest()[:KID_LEN]
 
 
+# SPEC.md §10 trust lists
 def load_trust_list(data, root_public):
     header, sign1 = parse_sign1(data)
     assert header.get(3) == "helpcard-trust-list/1", "trust list content type"
@@ -439,6 +453,7 @@ def load_trust_list(data, root_public):
 MAX_LIST_LIFETIME = 366 * 86400
 
 
+# SPEC.md §11 revocation lists
 def load_revocations(data, issuers, now, held=None):
     """A revocation list as a scanner accepts it, or Reject("list_..."): signed by a key of the
     issuer it names, valid at the list's issue time, next update within a year of the issue time
@@ -465,6 +480,7 @@ def load_revocations(data, issuers, now, held=None):
     return body
 
 
+# SPEC.md §5 COSE_Encrypt and §5.1 content key
 def decrypt(enc, responder_secret, responder_kid, cti):
     if not isinstance(enc, list) or len(enc) != 4:
         raise Reject("bad_structure")
@@ -496,6 +512,7 @@ def decrypt(enc, responder_secret, responder_kid, cti):
     return plaintext, private_cbor, cek
 
 
+# SPEC.md §5.2 decryption with a content key
 def decrypt_with_content_key(enc, cek, cti):
     """The second step alone: what a browser does with the content key a key service returns."""
     protected, _, ciphertext, _ = enc
@@ -511,6 +528,7 @@ def decrypt_with_content_key(enc, cek, cti):
     return plaintext, private_cbor
 
 
+# SPEC.md §12 order of checks
 def open_vector(v):
     """Returns (outcome, details) for one vector."""
     keys = v["keys"]
