@@ -146,3 +146,152 @@ pub const REFERENCE_PROFILES: &[(&str, &str)] = &[
 #[cfg(test)]
 #[path = "demo_tests.rs"]
 mod tests;
+
+impl DemoWorld {
+    /// Fresh random keys (from `rng`) for a live demo at `now`: key windows from two years
+    /// before `now` (so an already-expired demo card can exist) to ten years after, a trust
+    /// list issued `now` and due for update a year later.
+    pub fn fresh(now: crate::date::UnixTime, rng: &mut impl rand_core::CryptoRngCore) -> DemoWorld {
+        use crate::date::UnixTime;
+        let mut secrets = zeroize::Zeroizing::new([[0u8; 32]; 3]);
+        secrets.iter_mut().for_each(|s| rng.fill_bytes(s));
+        let mut world = DemoWorld::from_secrets(&secrets);
+        let year = 365 * 86_400;
+        let (from, to) = (
+            UnixTime(now.0.saturating_sub(2 * year)),
+            UnixTime(now.0 + 10 * year),
+        );
+        for e in &mut world.trust_list.issuers {
+            (e.entry.not_before, e.entry.not_after) = (from, to);
+        }
+        for e in &mut world.trust_list.responders {
+            (e.not_before, e.not_after) = (from, to);
+        }
+        world.trust_list.issued_at = now;
+        world.trust_list.next_update = UnixTime(now.0 + year);
+        world.trust_list_bytes = world.trust_list.sign(&world.root);
+        world
+    }
+}
+
+/// One card of a [`DemoSet`] and the verdict a scanner should give it.
+pub struct DemoCard {
+    /// Short name: a reference profile's, or `expired`, `revoked`, `tampered`,
+    /// `foreign-issuer`, `other-group`.
+    pub name: String,
+    /// The card bytes.
+    pub bytes: Vec<u8>,
+    /// The verdict code a scanner holding the set's trust and revocation lists gives it
+    /// (`helpcard_core::view::Verdict::code`).
+    pub verdict: &'static str,
+    /// Whether this service's responder key opens its private part.
+    pub opens: bool,
+}
+
+/// Everything a front end's `--demo` needs: a fresh [`DemoWorld`], its revocation list, and a
+/// card per reference profile plus one of every kind a scanner must refuse or flag.
+pub struct DemoSet {
+    /// Keys and the signed trust list.
+    pub world: DemoWorld,
+    /// The issuer's signed revocation list (revokes the `revoked` card).
+    pub revocation_list: Vec<u8>,
+    /// The cards.
+    pub cards: Vec<DemoCard>,
+}
+
+impl DemoSet {
+    /// A demo set for `now`, every key and card from `rng`.
+    pub fn new(
+        now: crate::date::UnixTime,
+        rng: &mut impl rand_core::CryptoRngCore,
+    ) -> Result<DemoSet, crate::error::IssueError> {
+        use crate::card::Validity;
+        use crate::date::UnixTime;
+        use crate::profile::Profile;
+        let world = DemoWorld::fresh(now, rng);
+        let day = 86_400;
+        let current = Validity {
+            issued_at: UnixTime(now.0.saturating_sub(60)),
+            expires_at: UnixTime(now.0 + 3 * 365 * day),
+        };
+        let profile = |name: &str| {
+            let text = REFERENCE_PROFILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, t)| t);
+            Profile::from_toml(text).unwrap_or_default()
+        };
+        let mut cards = Vec::new();
+        for (name, text) in REFERENCE_PROFILES {
+            let p = Profile::from_toml(text).unwrap_or_default();
+            cards.push(DemoCard {
+                name: (*name).to_owned(),
+                bytes: world.issue(&p, current, rng)?.bytes,
+                verdict: "verified",
+                opens: true,
+            });
+        }
+        let expired = Validity {
+            issued_at: UnixTime(now.0.saturating_sub(400 * day)),
+            expires_at: UnixTime(now.0.saturating_sub(day)),
+        };
+        cards.push(DemoCard {
+            name: "expired".into(),
+            bytes: world.issue(&profile("05-blind-elder"), expired, rng)?.bytes,
+            verdict: "expired",
+            opens: false,
+        });
+        let revoked = world.issue(&profile("06-schizophrenia"), current, rng)?;
+        cards.push(DemoCard {
+            name: "revoked".into(),
+            bytes: revoked.bytes,
+            verdict: "revoked",
+            opens: false,
+        });
+        let mut tampered = world.issue(&profile("01-deaf-adult"), current, rng)?.bytes;
+        let last = tampered.len() - 1;
+        tampered[last] ^= 0x01; // in the signature
+        cards.push(DemoCard {
+            name: "tampered".into(),
+            bytes: tampered,
+            verdict: "tampered",
+            opens: false,
+        });
+        let stranger = DemoWorld::fresh(now, rng);
+        cards.push(DemoCard {
+            name: "foreign-issuer".into(),
+            bytes: stranger
+                .issue(&profile("02-autism-teen"), current, rng)?
+                .bytes,
+            verdict: "unknown_issuer",
+            opens: false,
+        });
+        let other_group = crate::card::issue(
+            &profile("04-wheelchair-medcare"),
+            &world.issuer,
+            Some(&stranger.responder.public_key()),
+            current,
+            rng,
+        )?;
+        cards.push(DemoCard {
+            name: "other-group".into(),
+            bytes: other_group.bytes,
+            verdict: "verified",
+            opens: false,
+        });
+        let revocation_list = crate::trust::RevocationList {
+            issuer: "musashino".into(),
+            counter: 1,
+            issued_at: now,
+            next_update: UnixTime(now.0 + 30 * day),
+            revoked: vec![revoked.card_id],
+            revoked_before: None,
+        }
+        .sign(&world.issuer);
+        Ok(DemoSet {
+            world,
+            revocation_list,
+            cards,
+        })
+    }
+}

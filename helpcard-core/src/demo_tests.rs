@@ -13,3 +13,28 @@ fn demo_secrets_are_the_recorded_stream_of_the_seed() {
     }
     assert_ne!(DemoWorld::secrets(0), DemoWorld::secrets(1));
 }
+
+#[test]
+fn every_demo_card_gets_its_declared_verdict() {
+    use crate::card::{self, ResponderKeys};
+    use crate::date::UnixTime;
+    use crate::trust::Revocations;
+    use crate::view::CardView;
+    use crate::vocab::Lang;
+
+    let now = UnixTime(1_800_000_000);
+    let set = DemoSet::new(now, &mut StreamRng::from_seed(5)).unwrap();
+    let trust = set.world.trust_store(now);
+    let mut revs = Revocations::new();
+    revs.load(&set.revocation_list, &trust, now).unwrap();
+    assert_eq!(set.cards.len(), REFERENCE_PROFILES.len() + 5);
+    let keys = ResponderKeys::new(vec![set.world.responder]);
+    for c in &set.cards {
+        let opened = card::open(&c.bytes, &trust, now, None, Some(&revs));
+        let view = CardView::new(&opened, Lang::Ja);
+        assert_eq!(view.verdict.code(), c.verdict, "{}", c.name);
+        if let Ok(o) = opened {
+            assert_eq!(o.content_key(&keys).is_ok(), c.opens, "{}", c.name);
+        }
+    }
+}

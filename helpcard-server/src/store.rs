@@ -1,0 +1,334 @@
+//! People, invites, passkeys and sessions in SQLite.
+//!
+//! Secrets the service hands out (invite codes, session tokens) are stored only as SHA-256
+//! hashes and looked up by hash, so a copy of the database does not sign anyone in, and no
+//! secret is ever compared byte by byte against user input.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rand_core::{OsRng, RngCore};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+use webauthn_rs::prelude::{Passkey, Uuid};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS people (
+    id         INTEGER PRIMARY KEY,
+    uuid       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL UNIQUE,
+    grp        TEXT NOT NULL,
+    active     INTEGER NOT NULL,
+    created    INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS invites (
+    code_hash BLOB PRIMARY KEY,
+    name      TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    expires   INTEGER NOT NULL,
+    used_at   INTEGER
+);
+CREATE TABLE IF NOT EXISTS passkeys (
+    cred_id   TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    passkey   TEXT NOT NULL,
+    created   INTEGER NOT NULL,
+    last_used INTEGER
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES people(id),
+    created    INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+);
+";
+
+/// How long an invite is valid.
+pub const INVITE_SECS: u64 = 24 * 3600;
+
+/// Why the store refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database refused (locked, full, not a database).
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// A stored passkey does not parse (edited by hand).
+    #[error("a stored passkey is damaged: {0}")]
+    Passkey(String),
+}
+
+/// A responder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Row id.
+    pub id: i64,
+    /// The WebAuthn user handle.
+    pub uuid: Uuid,
+    /// Name (unique).
+    pub name: String,
+    /// Responder group.
+    pub group: String,
+    /// False once revoked.
+    pub active: bool,
+}
+
+/// A person as `people` lists them.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// The person.
+    pub person: Person,
+    /// Passkeys registered.
+    pub passkeys: u64,
+    /// Last sign-in or use of a passkey.
+    pub last_used: Option<u64>,
+}
+
+/// What a session token says.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SessionState {
+    /// Unknown token, or idle too long.
+    None,
+    /// The person was revoked: no access, whatever the session.
+    Revoked(Person),
+    /// Signed in.
+    Active(Person),
+}
+
+/// The database, shared by request handlers (one connection, one writer at a time).
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+fn hash(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// 32 random bytes as 64 hex digits.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
+    let uuid: String = r.get(1)?;
+    Ok(Person {
+        id: r.get(0)?,
+        uuid: Uuid::parse_str(&uuid).unwrap_or_default(),
+        name: r.get(2)?,
+        group: r.get(3)?,
+        active: r.get::<_, i64>(4)? != 0,
+    })
+}
+
+const PERSON: &str = "SELECT id, uuid, name, grp, active FROM people";
+
+impl Store {
+    /// Opens (or creates, owner-only) the database.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves the connection usable (SQLite rolls back).
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A one-time invite for `name` in `group`, valid [`INVITE_SECS`]; returns the code.
+    pub fn create_invite(&self, name: &str, group: &str, now: u64) -> Result<String, StoreError> {
+        let code = random_token();
+        self.conn().execute(
+            "INSERT INTO invites (code_hash, name, grp, expires) VALUES (?1, ?2, ?3, ?4)",
+            params![hash(&code), name, group, (now + INVITE_SECS) as i64],
+        )?;
+        Ok(code)
+    }
+
+    /// The (name, group) of an unused, unexpired invite.
+    pub fn invite(&self, code: &str, now: u64) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT name, grp FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
+                params![hash(code), now as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The person named `name` (active or not).
+    pub fn person(&self, name: &str) -> Result<Option<Person>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(&format!("{PERSON} WHERE name = ?1"), [name], person_row)
+            .optional()?)
+    }
+
+    /// Uses the invite and stores the passkey for its person (created if new), in one
+    /// transaction; `None` if the invite was used or expired meanwhile.
+    pub fn redeem(
+        &self,
+        code: &str,
+        uuid: Uuid,
+        passkey: &Passkey,
+        now: u64,
+    ) -> Result<Option<Person>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let invite: Option<(String, String)> = tx
+            .query_row(
+                "SELECT name, grp FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
+                params![hash(code), now as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((name, group)) = invite else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1",
+            params![hash(code), now as i64],
+        )?;
+        tx.execute(
+            "INSERT INTO people (uuid, name, grp, active, created) VALUES (?1, ?2, ?3, 1, ?4)
+             ON CONFLICT (name) DO NOTHING",
+            params![uuid.to_string(), name, group, now as i64],
+        )?;
+        let person = tx.query_row(&format!("{PERSON} WHERE name = ?1"), [&name], person_row)?;
+        let json =
+            serde_json::to_string(passkey).map_err(|e| StoreError::Passkey(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO passkeys (cred_id, person_id, passkey, created) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                hex::encode::<&[u8]>(passkey.cred_id().as_ref()),
+                person.id,
+                json,
+                now as i64
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Some(person))
+    }
+
+    /// The passkeys of a person.
+    pub fn passkeys(&self, person: &Person) -> Result<Vec<Passkey>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT passkey FROM passkeys WHERE person_id = ?1")?;
+        let rows = stmt
+            .query_map([person.id], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|j| serde_json::from_str(j).map_err(|e| StoreError::Passkey(e.to_string())))
+            .collect()
+    }
+
+    /// Stores a passkey's updated counter after a sign-in.
+    pub fn touch_passkey(&self, passkey: &Passkey, now: u64) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(passkey).map_err(|e| StoreError::Passkey(e.to_string()))?;
+        self.conn().execute(
+            "UPDATE passkeys SET passkey = ?2, last_used = ?3 WHERE cred_id = ?1",
+            params![
+                hex::encode::<&[u8]>(passkey.cred_id().as_ref()),
+                json,
+                now as i64
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A new session for `person`; returns its token.
+    pub fn create_session(&self, person: &Person, now: u64) -> Result<String, StoreError> {
+        let token = random_token();
+        self.conn().execute(
+            "INSERT INTO sessions (token_hash, person_id, created, last_seen) VALUES (?1, ?2, ?3, ?3)",
+            params![hash(&token), person.id, now as i64],
+        )?;
+        Ok(token)
+    }
+
+    /// The session's person, checked on every request: idle longer than `idle` seconds ends
+    /// the session, and a revoked person has no access whatever the session.
+    pub fn session(&self, token: &str, now: u64, idle: u64) -> Result<SessionState, StoreError> {
+        let conn = self.conn();
+        let found = conn
+            .query_row(
+                "SELECT p.id, p.uuid, p.name, p.grp, p.active, s.last_seen FROM sessions s
+                 JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?1",
+                [hash(token)],
+                |r| Ok((person_row(r)?, r.get::<_, i64>(5)? as u64)),
+            )
+            .optional()?;
+        let Some((person, last_seen)) = found else {
+            return Ok(SessionState::None);
+        };
+        if !person.active {
+            return Ok(SessionState::Revoked(person));
+        }
+        if now > last_seen + idle {
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash(token)])?;
+            return Ok(SessionState::None);
+        }
+        conn.execute(
+            "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+            params![hash(token), now as i64],
+        )?;
+        Ok(SessionState::Active(person))
+    }
+
+    /// Ends a session.
+    pub fn end_session(&self, token: &str) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM sessions WHERE token_hash = ?1", [hash(token)])?;
+        Ok(())
+    }
+
+    /// Ends a person's access at once: marked revoked, so every session of theirs is refused
+    /// from the next request on (with 403 `person_revoked`, which a deleted session could not
+    /// tell apart from a signed-out one), and no new sign-in starts. False if there is no such
+    /// person.
+    pub fn revoke_person(&self, name: &str, now: u64) -> Result<bool, StoreError> {
+        let n = self.conn().execute(
+            "UPDATE people SET active = 0, revoked_at = ?2 WHERE name = ?1",
+            params![name, now as i64],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Everyone, with their passkeys.
+    pub fn people(&self) -> Result<Vec<Listed>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.uuid, p.name, p.grp, p.active, COUNT(k.cred_id), MAX(k.last_used)
+             FROM people p LEFT JOIN passkeys k ON k.person_id = p.id GROUP BY p.id ORDER BY p.name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Listed {
+                    person: person_row(r)?,
+                    passkeys: r.get::<_, i64>(5)? as u64,
+                    last_used: r.get::<_, Option<i64>>(6)?.map(|t| t as u64),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}

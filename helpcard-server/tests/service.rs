@@ -1,0 +1,265 @@
+//! The key service end to end over HTTP on 127.0.0.1: invite → passkey registration → sign-in
+//! → unwrap → decrypt locally, every refusal with its status and audit row, and a server killed
+//! mid-stream losing no acknowledged audit event.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Server;
+use helpcard_core::card;
+use helpcard_core::cose::ContentKey;
+use helpcard_core::date::UnixTime;
+use helpcard_core::demo::REFERENCE_PROFILES;
+use helpcard_core::keys::{Role, VerifyingKey};
+use helpcard_core::profile::Profile;
+use helpcard_core::qrtext;
+use helpcard_core::trust::TrustStore;
+use serde_json::json;
+
+fn now() -> UnixTime {
+    UnixTime(helpcard_server::app::now())
+}
+
+/// The demo trust store, as a browser gets it: the list from the service, the pinned root.
+fn trust(s: &Server) -> TrustStore {
+    let root = std::fs::read_to_string(s.data.join("demo-root.public.json")).unwrap();
+    let mut t = TrustStore::new(vec![VerifyingKey::from_file(&root, Role::Root).unwrap()]);
+    let (status, list, headers) = s.get("/lists/trust.cbor");
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/cbor");
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    t.load(&list, now()).unwrap();
+    t
+}
+
+#[test]
+fn a_responder_opens_a_card_through_the_service_and_decrypts_it_locally() {
+    let s = Server::start("flow", &[]);
+    let mut key = s.register(&s.invite);
+    // The invite is single-use.
+    let (status, body, _) = s.post("/api/register/start", &json!({ "invite": s.invite }), None);
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (410, Some("invite_invalid"))
+    );
+    let cookie = s.sign_in(&mut key, "demo-responder");
+    let (status, me, _) = s.post("/api/signin/start", &json!({ "name": "nobody" }), None);
+    assert_eq!(
+        (status, me["error"].as_str()),
+        (401, Some("unknown_person"))
+    );
+
+    let url = s.card("02-autism-teen");
+    let (status, answer) = s.unwrap_card(Some(&cookie), &url);
+    assert_eq!(status, 200, "{answer}");
+    let key_hex = answer["content_key"].as_str().unwrap();
+    assert_eq!(key_hex.len(), 64);
+    // The browser's side: verify offline, then decrypt with the content key alone.
+    let bytes = qrtext::decode(&url).unwrap();
+    let mut opened = card::open(&bytes, &trust(&s), now(), None, None).unwrap();
+    assert_eq!(opened.card_id.to_hex(), answer["card_id"]);
+    let key: [u8; 32] = hex::decode(key_hex).unwrap().try_into().unwrap();
+    opened
+        .decrypt_with_content_key(&ContentKey::from_bytes(key))
+        .unwrap();
+    let card::PrivateOutcome::Decrypted(private) = &opened.private else {
+        panic!("not decrypted");
+    };
+    let expected = Profile::from_toml(REFERENCE_PROFILES[1].1)
+        .unwrap()
+        .private
+        .unwrap();
+    assert_eq!(**private, expected);
+
+    // Who opened this card: the disclosure report.
+    let out = s.admin(&["audit", "card", &opened.card_id.to_hex()]);
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("demo-responder\tgranted"), "{report}");
+    // The audit log holds the opening but nothing the card says.
+    let db = std::fs::read(s.data.join("audit.sqlite")).unwrap();
+    let wal = std::fs::read(s.data.join("audit.sqlite-wal")).unwrap_or_default();
+    for needle in [expected.name.as_bytes(), key_hex.as_bytes()] {
+        assert!(!db.windows(needle.len()).any(|w| w == needle));
+        assert!(!wal.windows(needle.len()).any(|w| w == needle));
+    }
+    let out = s.admin(&["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Sign out: the cookie no longer works.
+    let (status, _, _) = s.post("/api/signout", &json!({}), Some(&cookie));
+    assert_eq!(status, 204);
+    assert_eq!(s.unwrap_card(Some(&cookie), &url).0, 401);
+}
+
+#[test]
+fn every_refusal_has_its_status_and_its_audit_row() {
+    let s = Server::start("refusals", &["--rate-limit", "8"]);
+    let mut key = s.register(&s.invite);
+    let cookie = s.sign_in(&mut key, "demo-responder");
+    let ok = s.card("01-deaf-adult");
+    let cases = [
+        (None, ok.clone(), 401, "no_session"),
+        (Some(cookie.as_str()), s.card("revoked"), 409, "revoked"),
+        (Some(cookie.as_str()), s.card("expired"), 409, "expired"),
+        (
+            Some(cookie.as_str()),
+            s.card("tampered"),
+            422,
+            "bad_signature",
+        ),
+        (
+            Some(cookie.as_str()),
+            s.card("foreign-issuer"),
+            422,
+            "unknown_issuer",
+        ),
+        (
+            Some(cookie.as_str()),
+            s.card("other-group"),
+            403,
+            "other_group",
+        ),
+        (
+            Some(cookie.as_str()),
+            "HTTPS://X/S#12345".into(),
+            422,
+            "qr_bad_digit_count",
+        ),
+        (Some("hc_session=forged"), ok.clone(), 401, "no_session"),
+    ];
+    for (cookie, card, status, code) in &cases {
+        let (got, body) = s.unwrap_card(*cookie, card);
+        assert_eq!(
+            (got, body["error"].as_str()),
+            (*status, Some(*code)),
+            "{body}"
+        );
+    }
+    // Another site's page cannot use a responder's session.
+    let (status, body, _) = s.post_from(
+        "http://evil.example",
+        "/api/unwrap",
+        &json!({ "card": ok }),
+        Some(&cookie),
+    );
+    assert_eq!((status, body["error"].as_str()), (403, Some("bad_origin")));
+    // Bodies are bounded.
+    let big = json!({ "card": "1".repeat(64 * 1024) });
+    assert_eq!(s.post("/api/unwrap", &big, Some(&cookie)).0, 413);
+    // The hourly allowance: 8 here, 6 used by the refusals above that reached the card.
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        codes.push(s.unwrap_card(Some(&cookie), &ok).0);
+    }
+    assert_eq!(codes, [200, 200, 429, 429]);
+
+    // A revoked person is refused at once, with the session they still hold.
+    let out = s.admin(&["revoke-person", "demo-responder"]);
+    assert!(out.status.success());
+    let (status, body) = s.unwrap_card(Some(&cookie), &ok);
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("person_revoked"))
+    );
+    let (status, body, _) = s.post(
+        "/api/signin/start",
+        &json!({ "name": "demo-responder" }),
+        None,
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unknown_person"))
+    );
+
+    // Every refusal that reached a person left a row, and the log verifies.
+    let log = helpcard_audit::AuditLog::open(
+        &s.data.join("audit.sqlite"),
+        helpcard_audit::DeviceKey::load_or_create(&s.data.join("audit-device.key")).unwrap(),
+        helpcard_audit::CheckpointPolicy::default(),
+    )
+    .unwrap();
+    let rows = log.rows().unwrap();
+    let refused: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.event.kind == "unwrap" && r.event.result == "refused")
+        .map(|r| r.event.detail.as_str())
+        .collect();
+    for code in [
+        "revoked",
+        "expired",
+        "bad_signature",
+        "unknown_issuer",
+        "other_group",
+        "rate_limited",
+        "person_revoked",
+    ] {
+        assert!(refused.contains(&code), "{code} not audited: {refused:?}");
+    }
+    assert!(rows.iter().any(|r| r.event.kind == "revoke_person"));
+    assert!(s.admin(&["audit", "verify"]).status.success());
+}
+
+#[test]
+fn an_idle_session_ends() {
+    let s = Server::start("idle", &["--idle-minutes", "0"]);
+    let mut key = s.register(&s.invite);
+    let cookie = s.sign_in(&mut key, "demo-responder");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (status, body) = s.unwrap_card(Some(&cookie), &s.card("01-deaf-adult"));
+    assert_eq!((status, body["error"].as_str()), (401, Some("no_session")));
+}
+
+#[test]
+fn pages_and_lists_carry_the_security_headers() {
+    let s = Server::start("headers", &[]);
+    for path in [
+        "/S/",
+        "/lists/trust.cbor",
+        "/healthz",
+        "/lists/revocations/musashino.cbor",
+    ] {
+        let (status, _, h) = s.get(path);
+        assert_eq!(status, 200, "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+    }
+    assert_eq!(s.get("/lists/revocations/nobody.cbor").0, 404);
+}
+
+#[test]
+fn a_killed_server_loses_no_acknowledged_audit_event() {
+    let mut s = Server::start("killed", &["--rate-limit", "1000"]);
+    let mut key = s.register(&s.invite);
+    let cookie = s.sign_in(&mut key, "demo-responder");
+    let card = s.card("03-epilepsy-child");
+    let mut acknowledged = 0;
+    for _ in 0..40 {
+        assert_eq!(s.unwrap_card(Some(&cookie), &card).0, 200);
+        acknowledged += 1;
+    }
+    s.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    s.child.wait().unwrap();
+    let out = s.admin(&["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = helpcard_audit::verify(&s.data.join("audit.sqlite"), None, &[]).unwrap();
+    // invite + register + sign-in + every acknowledged unwrap.
+    assert!(log.rows >= acknowledged + 2, "{} rows", log.rows);
+}
