@@ -220,17 +220,29 @@ async fn guard(
     next: Next,
 ) -> Response {
     if request.method() == Method::POST {
-        let origin = request
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok());
-        if origin != Some(app.config.origin.as_str()) {
-            let mut r = ApiError::new(
+        let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+        let origin = header(header::ORIGIN);
+        let length = header(header::CONTENT_LENGTH).and_then(|l| l.parse::<usize>().ok());
+        let refusal = if origin != Some(app.config.origin.as_str()) {
+            Some(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "bad_origin",
                 "requests must come from the service's own pages",
-            )
-            .into_response();
+            ))
+        } else if length.is_some_and(|l| l > MAX_BODY) {
+            Some(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("requests are at most {MAX_BODY} bytes"),
+            ))
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            let mut r = match app.audit("request", "anonymous", None, "refused", refusal.code) {
+                Ok(()) => refusal.into_response(),
+                Err(e) => e.into_response(),
+            };
             secure(r.headers_mut());
             return r;
         }
@@ -376,13 +388,14 @@ impl App {
 
     /// The signed-in person, or the refusal: 401 without a (live) session, 403 if revoked.
     fn person(&self, headers: &HeaderMap) -> Result<(Person, String), ApiError> {
-        let token = session_token(headers).ok_or_else(|| {
-            ApiError::new(
+        let Some(token) = session_token(headers) else {
+            self.audit("unwrap", "anonymous", None, "refused", "no_session")?;
+            return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "no_session",
                 "sign in with your passkey",
-            )
-        })?;
+            ));
+        };
         match self
             .store
             .session(&token, now(), self.config.idle_secs)
@@ -397,11 +410,14 @@ impl App {
                     "your access to private parts has been withdrawn",
                 ))
             }
-            SessionState::None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "no_session",
-                "the session ended (signed out or idle too long): sign in again",
-            )),
+            SessionState::None => {
+                self.audit("unwrap", "anonymous", None, "refused", "session_ended")?;
+                Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "no_session",
+                    "the session ended (signed out or idle too long): sign in again",
+                ))
+            }
         }
     }
 

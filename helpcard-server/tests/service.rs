@@ -204,6 +204,12 @@ fn every_refusal_has_its_status_and_its_audit_row() {
     ] {
         assert!(refused.contains(&code), "{code} not audited: {refused:?}");
     }
+    let requests: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.event.kind == "request")
+        .map(|r| r.event.detail.as_str())
+        .collect();
+    assert_eq!(requests, ["bad_origin", "too_large"]);
     assert!(rows.iter().any(|r| r.event.kind == "revoke_person"));
     assert!(s.admin(&["audit", "verify"]).status.success());
 }
