@@ -1,0 +1,166 @@
+//! One frame to one card event: the reader's fast path, the opening, the card view, the audit
+//! row. A card held up for several frames is processed once.
+
+use std::time::{Duration, Instant};
+
+use helpcard_audit::{AuditLog, Event};
+use helpcard_core::card::{self, PrivateOutcome, ResponderKeys};
+use helpcard_core::date::UnixTime;
+use helpcard_core::error::OpenError;
+use helpcard_core::qrtext;
+use helpcard_core::trust::{Revocations, TrustStore};
+use helpcard_core::view::CardView;
+use helpcard_core::vocab::Lang;
+use helpcard_qr::{Effort, LumaFrame};
+use serde::Serialize;
+
+/// What became of a card's private part on this kiosk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivateState {
+    /// Decrypted and shown.
+    Shown,
+    /// The kiosk is locked (no shift unlocked the responder key).
+    Locked,
+    /// The card has none.
+    Absent,
+    /// It could not be opened (another responder group, damaged).
+    Unavailable,
+    /// The card was refused: nothing is shown.
+    Refused,
+}
+
+/// One card seen.
+#[derive(Clone, Debug, Serialize)]
+pub struct CardEvent {
+    /// Always `card`.
+    pub event: &'static str,
+    /// The view's verdict code.
+    pub status: &'static str,
+    /// The card id, when the card was verified.
+    pub card_id: Option<String>,
+    /// The private part's state.
+    pub private: PrivateState,
+    /// The verdict's banner words.
+    pub headline: &'static str,
+}
+
+/// The scanner's state: lists, keys while unlocked, the audit log, what was seen last.
+pub struct Scanner {
+    /// Trust list and pinned roots.
+    pub trust: TrustStore,
+    /// Revocation lists.
+    pub revocations: Revocations,
+    /// The responder keys while a shift has them unlocked.
+    pub keys: Option<ResponderKeys>,
+    /// Language of the view.
+    pub lang: Lang,
+    /// This kiosk's id in audit rows.
+    pub kiosk_id: String,
+    /// The audit log.
+    pub audit: AuditLog,
+    /// The same card again within this time is not processed again.
+    pub dedupe: Duration,
+    last: Option<(String, Instant)>,
+}
+
+/// Why scanning stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The audit log refused a row: the kiosk stops rather than show an unrecorded card.
+    #[error("audit log: {0}")]
+    Audit(#[from] helpcard_audit::AuditError),
+}
+
+impl Scanner {
+    /// A scanner over these parts.
+    pub fn new(
+        trust: TrustStore,
+        revocations: Revocations,
+        keys: Option<ResponderKeys>,
+        kiosk_id: String,
+        audit: AuditLog,
+    ) -> Scanner {
+        Scanner {
+            trust,
+            revocations,
+            keys,
+            lang: Lang::Ja,
+            kiosk_id,
+            audit,
+            dedupe: Duration::from_secs(5),
+            last: None,
+        }
+    }
+
+    /// Looks for a help card in `frame`; `None` when there is none, or it is the card just
+    /// processed. Every card processed is an audit row before it is returned.
+    pub fn scan(
+        &mut self,
+        frame: &LumaFrame,
+        now: UnixTime,
+    ) -> Result<Option<CardEvent>, ScanError> {
+        let Ok(image) = frame.image() else {
+            return Ok(None);
+        };
+        let Ok(Some(text)) = helpcard_qr::find_card_text(&image, Effort::Fast) else {
+            return Ok(None);
+        };
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(t, at)| *t == text && at.elapsed() < self.dedupe)
+        {
+            return Ok(None);
+        }
+        self.last = Some((text.clone(), Instant::now()));
+        let opened = qrtext::decode(&text)
+            .map_err(OpenError::from)
+            .and_then(|b| {
+                card::open(
+                    &b,
+                    &self.trust,
+                    now,
+                    self.keys.as_ref(),
+                    Some(&self.revocations),
+                )
+            });
+        let private = match &opened {
+            Err(_) => PrivateState::Refused,
+            Ok(o) => match o.private {
+                PrivateOutcome::Decrypted(_) => PrivateState::Shown,
+                PrivateOutcome::Locked => PrivateState::Locked,
+                PrivateOutcome::Absent => PrivateState::Absent,
+                PrivateOutcome::Failed(_) => PrivateState::Unavailable,
+            },
+        };
+        let card = opened
+            .as_ref()
+            .ok()
+            .map(|o| (o.card_id.to_hex(), o.issuer.clone()));
+        let view = CardView::new(&opened, self.lang);
+        self.audit.append(&Event {
+            at: now.0,
+            kind: "scan".into(),
+            actor: self.kiosk_id.clone(),
+            card_id: card.as_ref().map(|c| c.0.clone()),
+            issuer: card.as_ref().map(|c| c.1.clone()),
+            result: view.verdict.code().into(),
+            detail: format!(
+                "status={} private={}",
+                view.status,
+                serde_json::to_value(private)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ),
+        })?;
+        Ok(Some(CardEvent {
+            event: "card",
+            status: view.verdict.code(),
+            card_id: card.map(|c| c.0),
+            private,
+            headline: view.headline,
+        }))
+    }
+}
