@@ -20,6 +20,7 @@ mod fail;
 mod issue_cmd;
 mod keys_cmd;
 mod lang;
+mod linebreak;
 mod open_cmd;
 mod output;
 mod pdf;

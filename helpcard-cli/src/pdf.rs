@@ -23,12 +23,20 @@ use crate::fail::Fail;
 use crate::lang::Lang;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
+/// Characters that never start a line (the fallback for a phrase wider than a line).
+const NO_LINE_START: &str =
+    "、。，．）」』】〕！？・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ々ヽヾゝゞ,.)!?:;";
 /// ID-1 card size (ISO/IEC 7810).
 pub const CARD_W: f32 = 85.6;
 /// ID-1 card height.
 pub const CARD_H: f32 = 54.0;
 const A4_W: f32 = 210.0;
 const A4_H: f32 = 297.0;
+
+/// Baseline-to-baseline distance in mm for text of `size` points (1.33 × the size).
+fn line_height(size: f32) -> f32 {
+    size * 2.8 / 6.0
+}
 
 fn pt(mm: f32) -> f32 {
     mm * PT_PER_MM
@@ -178,36 +186,62 @@ impl<'f> Document<'f> {
             .end_text();
     }
 
-    /// Splits `text` into lines no wider than `width` mm, breaking anywhere (Japanese has no
-    /// spaces) except before closing punctuation and small kana (kinsoku), and never leaving a
-    /// single character alone on the last line.
+    /// Splits `text` into lines no wider than `width` mm at `size` points, breaking where
+    /// print would ([`crate::linebreak`]: between English words, at Japanese phrase
+    /// boundaries, observing 禁則). Only a phrase wider than the line itself is broken between
+    /// characters; a single character is never left alone on the last line if the line before
+    /// can give it company.
     pub fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
-        const NO_LINE_START: &str =
-            "、。，．）」』】〕！？・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ々ヽヾゝゞ,.)!?:;";
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
-            for c in paragraph.chars() {
-                line.push(c);
-                if self.width(&line, size) > width
-                    && line.chars().count() > 1
-                    && !NO_LINE_START.contains(c)
-                {
-                    line.pop();
-                    lines.push(std::mem::take(&mut line));
-                    line.push(c);
+            for piece in crate::linebreak::segments(paragraph) {
+                let candidate = format!("{line}{piece}");
+                if self.width(candidate.trim_end(), size) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(line.trim_end().to_owned());
+                    line.clear();
+                }
+                let piece = piece.trim_start();
+                if self.width(piece.trim_end(), size) <= width {
+                    line.push_str(piece);
+                } else {
+                    // Wider than a whole line: break between characters, keeping kinsoku.
+                    for c in piece.chars() {
+                        line.push(c);
+                        if self.width(line.trim_end(), size) > width
+                            && line.chars().count() > 1
+                            && !NO_LINE_START.contains(c)
+                        {
+                            line.pop();
+                            lines.push(std::mem::take(&mut line));
+                            line.push(c);
+                        }
+                    }
                 }
             }
-            if line.chars().count() == 1
-                && let Some(previous) = lines.last_mut()
-                && previous.chars().count() > 2
-                && let Some(moved) = previous.pop()
-            {
-                line.insert(0, moved);
-            }
+            let line = line.trim_end().to_owned();
             lines.push(line);
         }
         lines
+    }
+
+    /// The largest of `sizes` (points) at which `text` wrapped to `width` mm fits `height` mm
+    /// between its first and last baselines, with its lines: the card shrinks its text a step
+    /// before anything would be cut off. The smallest size's lines when none fits.
+    pub fn fit(&self, text: &str, sizes: &[f32], width: f32, height: f32) -> (f32, Vec<String>) {
+        let mut last = (0.0, Vec::new());
+        for &size in sizes {
+            let lines = self.wrap(text, size, width);
+            if lines.len().saturating_sub(1) as f32 * line_height(size) <= height {
+                return (size, lines);
+            }
+            last = (size, lines);
+        }
+        last
     }
 
     /// Draws a card with its bottom-left corner at (x, y) mm.
@@ -268,14 +302,22 @@ impl<'f> Document<'f> {
                 ty -= 2.9;
             }
         }
-        // The message runs below the help mark, across the text column and the mark's width.
+        // The message runs below the help mark, across the text column and the mark's width,
+        // a step smaller when it would not fit at 6 pt.
         ty = ty.min(my - 3.2);
-        for line in self.wrap(face.message, 6.0, tw + 15.5) {
-            if ty < y + 14.0 {
+        let bottom = y + 14.0;
+        let (size, lines) = self.fit(
+            face.message,
+            &[6.0, 5.4, 4.8],
+            tw + 15.5,
+            (ty - bottom).max(0.0),
+        );
+        for line in lines {
+            if ty < bottom {
                 break;
             }
-            self.text(content, &line, x + 3.0, ty, 6.0);
-            ty -= 2.8;
+            self.text(content, &line, x + 3.0, ty, size);
+            ty -= line_height(size);
         }
         // Issuer, card id and expiry along the bottom left.
         for (i, line) in [face.issuer, &face.card_id, &face.expires]
@@ -503,4 +545,75 @@ fn crop_marks(content: &mut Content, x0: f32, y0: f32) {
             .line_to(pt(x), pt(ys[5] - 8.0));
     }
     content.stroke();
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod wrap_tests {
+    use super::*;
+
+    fn doc() -> Document<'static> {
+        Document::new(helpcard_font::BIZ_UD_GOTHIC).unwrap()
+    }
+
+    #[test]
+    fn lines_break_between_words_and_phrases_and_fit_their_width() {
+        let d = doc();
+        for (text, width) in [
+            (
+                "I have type 1 diabetes. If I am confused or sweating, give me sugar or juice.",
+                30.0,
+            ),
+            (
+                "てんかんがあります。発作が5分以上続いたら救急車を呼んでください。",
+                25.0,
+            ),
+            (
+                "耳が聞こえません。Please write it down: 筆談でお願いします。",
+                22.0,
+            ),
+        ] {
+            for w in [width, width * 0.7, width * 1.3] {
+                let lines = d.wrap(text, 6.0, w);
+                assert_eq!(
+                    lines.concat().replace(' ', ""),
+                    text.replace(' ', ""),
+                    "{lines:?}"
+                );
+                for l in &lines {
+                    assert!(d.width(l, 6.0) <= w, "{l:?} wider than {w} mm");
+                }
+                // No word or phrase is split across two lines.
+                for pair in lines.windows(2) {
+                    let joined = format!("{}{}", pair[0], pair[1]);
+                    for word in ["sweating", "diabetes", "confused", "救急車", "Please"] {
+                        let split = joined.contains(word)
+                            && !pair[0].contains(word)
+                            && !pair[1].contains(word);
+                        assert!(!split, "{word:?} split between {pair:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_phrase_wider_than_the_line_is_broken_and_long_text_shrinks_first() {
+        let d = doc();
+        let url = "https://example.jp/very/long/path/without/any/spaces/at/all";
+        let lines = d.wrap(url, 6.0, 20.0);
+        assert!(
+            lines.len() > 1 && lines.iter().all(|l| d.width(l, 6.0) <= 20.0),
+            "{lines:?}"
+        );
+        let long = "発作が起きたら横向きに寝かせて、時間を計ってください。".repeat(3);
+        let (size, lines) = d.fit(&long, &[6.0, 5.4, 4.8], 45.0, 9.0);
+        assert!(size < 6.0, "shrunk a step: {size}");
+        assert!(
+            (lines.len() - 1) as f32 * line_height(size) <= 9.0,
+            "{lines:?}"
+        );
+        let (size, _) = d.fit("短い文です。", &[6.0, 5.4], 45.0, 9.0);
+        assert_eq!(size, 6.0);
+    }
 }
