@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the browser scanner into helpcard-wasm/www/pkg/ (helpcard_wasm.js + helpcard_wasm_bg.wasm).
+# Installs what it needs on a fresh machine: the wasm32 target, wasm-bindgen-cli at exactly the
+# version of the wasm-bindgen crate in Cargo.lock (a source build, about 12 minutes on 2 cores,
+# once), and wasm-opt from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen's output).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
+
+rustup target add wasm32-unknown-unknown >/dev/null
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
+  echo "installing wasm-bindgen-cli $want (from source, once; about 12 minutes)"
+  # Not --locked: its lockfile pins a webpki-roots release the registry here does not offer.
+  cargo install --quiet wasm-bindgen-cli --version "$want"
+fi
+if ! [ -x "$here/node_modules/.bin/wasm-opt" ]; then
+  (cd "$here" && npm install --no-audit --no-fund --silent)
+fi
+
+cargo build --quiet --locked -p helpcard-wasm --target wasm32-unknown-unknown --profile wasm-release
+out="$here/www/pkg"
+rm -rf "$out"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
+"$here/node_modules/.bin/wasm-opt" -Oz \
+  -o "$out/helpcard_wasm_bg.wasm" "$out/helpcard_wasm_bg.wasm"
+for f in "$out"/*; do
+  printf '%-28s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"
+done

@@ -1,0 +1,101 @@
+// The browser build (www/pkg, made by build.sh) under Node's WebAssembly engine, the same
+// bytes a browser runs:
+//  - every test vector gives the outcome, card id, public part and (through the content key the
+//    key service would return) the private part that the native build gives;
+//  - the QR reader survives the `qr_read` fuzz corpus without a trap (on wasm32 a panic is an
+//    abort: it would take the page down).
+// Prints "wasm: N passed, M failed"; exits 1 on any failure.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { initSync, Scanner, read_qr } from "../www/pkg/helpcard_wasm.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, "..", "..");
+initSync({ module: fs.readFileSync(path.join(here, "..", "www", "pkg", "helpcard_wasm_bg.wasm")) });
+
+let passed = 0;
+const failures = [];
+const check = (name, ok, detail) => {
+  if (ok) passed += 1;
+  else failures.push(`${name}: ${detail}`);
+};
+const hex = (s) => Uint8Array.from(Buffer.from(s, "hex"));
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const sorted = (v) =>
+  v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]))
+    : Array.isArray(v) ? v.map(sorted) : v;
+
+const dir = path.join(root, "test-vectors", "v2");
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  const v = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  const name = v.name;
+  const expect = v.expect;
+  const scanner = Scanner.withRootKey(v.keys.root_public);
+  scanner.load_trust(hex(v.trust_list), v.lists_loaded_at * 1000);
+  let outcome = null;
+  for (const list of [v.revocation_list_held, v.revocation_list]) {
+    if (!list || outcome) continue;
+    try {
+      scanner.load_revocations(hex(list), v.lists_loaded_at * 1000);
+    } catch (e) {
+      outcome = String(e.message ?? e).split(":")[0];
+    }
+  }
+  if (outcome) {
+    check(name, outcome === expect.outcome, `list refused as ${outcome}, expected ${expect.outcome}`);
+    continue;
+  }
+  const view = JSON.parse(scanner.open(v.stages.qr_text, v.now * 1000, "en"));
+  if (expect.outcome !== "ok") {
+    // A private-part failure leaves the public part verified; this build holds no responder
+    // key, so it can only confirm that much.
+    const wanted = expect.public_verified ? "ok" : expect.outcome;
+    check(name, view.status === wanted, `status ${view.status}, expected ${wanted}`);
+    continue;
+  }
+  let ok = view.status === "ok" && view.card_id === expect.card_id;
+  const help = view.public.help.map((l) => l.key ?? l.code);
+  ok = ok && same(help, expect.public.help ?? []) && view.public.message === (expect.public.message ?? "");
+  if (v.stages.content_key) {
+    const opened = JSON.parse(scanner.decrypt(v.stages.content_key, "en"));
+    const wantPrivate = typeof expect.private === "object" ? expect.private : v.issue.profile.private;
+    ok = ok && same(sorted(opened.private), sorted(wantPrivate));
+    ok = ok && opened.private_sections.length > 0;
+  }
+  check(name, ok, `view differs: ${JSON.stringify(view).slice(0, 300)}`);
+}
+
+// The reader on a real card's code (3 pixels per module; 2-byte big-endian width, then luma).
+{
+  const data = fs.readFileSync(path.join(here, "card-01.luma"));
+  const width = data.readUInt16BE(0);
+  const pixels = data.subarray(2);
+  const text = read_qr(width, pixels.length / width, pixels);
+  const want = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
+  check("read-card", text === want, `read ${text}`);
+}
+
+// The reader on the fuzz corpus: a trap (RuntimeError) would be a panic.
+const corpus = path.join(here, "qr-corpus");
+let traps = 0;
+for (const file of fs.readdirSync(corpus).sort()) {
+  const data = fs.readFileSync(path.join(corpus, file));
+  if (data.length < 2) continue;
+  const width = (data[0] % 128) + 1;
+  const height = Math.min(Math.floor((data.length - 1) / width), 128);
+  if (height === 0) continue;
+  try {
+    read_qr(width, height, data.subarray(1, 1 + width * height));
+  } catch (e) {
+    traps += 1;
+    failures.push(`qr-corpus/${file}: ${e}`);
+    break; // the instance is unusable after a trap
+  }
+}
+check("qr-corpus", traps === 0, `${traps} traps`);
+
+for (const f of failures) console.log(`FAIL ${f}`);
+console.log(`wasm: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
