@@ -52,9 +52,11 @@ pub struct Config {
     pub service_id: String,
 }
 
-/// The lists the service publishes, as signed bytes.
+/// The lists the service publishes, as signed bytes, and the root key scanners pin.
 #[derive(Clone, Debug, Default)]
 pub struct Lists {
+    /// The root public key file (JSON) the web scanner pins.
+    pub root: String,
     /// The trust list.
     pub trust: Vec<u8>,
     /// Revocation lists by issuer id.
@@ -196,6 +198,8 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(|| async { axum::response::Redirect::to("/S/") }))
         .route("/healthz", get(healthz))
+        .route("/lists/index.json", get(list_index))
+        .route("/lists/root.pub.json", get(root_key))
         .route("/lists/trust.cbor", get(trust_list))
         .route("/lists/revocations/{file}", get(revocation_list))
         .route("/S", get(|| async { axum::response::Redirect::to("/S/") }))
@@ -293,6 +297,35 @@ fn cbor(bytes: Vec<u8>) -> Response {
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         bytes,
+    )
+        .into_response()
+}
+
+/// What the web scanner loads: the root it pins, the trust list, every revocation list.
+async fn list_index(State(app): State<Arc<App>>) -> Response {
+    let mut issuers: Vec<&String> = app.lists.revocations.keys().collect();
+    issuers.sort();
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        axum::Json(json!({
+            "root": "/lists/root.pub.json",
+            "trust": "/lists/trust.cbor",
+            "revocations": issuers
+                .iter()
+                .map(|i| format!("/lists/revocations/{i}.cbor"))
+                .collect::<Vec<_>>(),
+        })),
+    )
+        .into_response()
+}
+
+async fn root_key(State(app): State<Arc<App>>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        app.lists.root.clone(),
     )
         .into_response()
 }

@@ -72,7 +72,7 @@ struct Serve {
     /// Signed revocation lists (served at /lists/revocations/ISSUER.cbor).
     #[arg(long)]
     revocations: Vec<PathBuf>,
-    /// The web scanner's static files, served under /S/.
+    /// The web scanner's static files, served under /S/ (built by helpcard-wasm/build.sh).
     #[arg(long, default_value = "helpcard-wasm/www")]
     www: PathBuf,
     /// Private parts one person may open per hour.
@@ -300,7 +300,8 @@ fn from_files(s: &Serve) -> Result<(FileKeys, TrustStore, Revocations, Lists), S
     if s.responder_keys.is_empty() {
         return Err("at least one --responder-key is required (or --demo)".into());
     }
-    let root = VerifyingKey::from_file(&String::from_utf8_lossy(&read(root)?), Role::Root)
+    let root_text = String::from_utf8_lossy(&read(root)?).into_owned();
+    let root = VerifyingKey::from_file(&root_text, Role::Root)
         .map_err(|e| format!("{}: {e}", root.display()))?;
     let now = UnixTime(app::now());
     let trust_bytes = read(trust_path)?;
@@ -310,6 +311,7 @@ fn from_files(s: &Serve) -> Result<(FileKeys, TrustStore, Revocations, Lists), S
         .map_err(|e| format!("{}: {e}", trust_path.display()))?;
     let mut revocations = Revocations::new();
     let mut lists = Lists {
+        root: root_text,
         trust: trust_bytes,
         ..Lists::default()
     };

@@ -152,7 +152,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         .load(&set.revocation_list, &trust, now)
         .map_err(|e| e.to_string())?;
     // Upper case so the QR encoder can use its compact alphanumeric mode for the prefix.
-    let prefix = format!("{}/S", origin.to_ascii_uppercase());
+    let prefix = format!("{}/S/", origin.to_ascii_uppercase());
     let mut cards = Vec::new();
     for c in &set.cards {
         let url = qrtext::encode(&prefix, &c.bytes).map_err(|e| e.to_string())?;
@@ -184,6 +184,11 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
             .as_bytes(),
     )?;
     let lists = Lists {
+        root: set
+            .world
+            .root
+            .verifying_key()
+            .to_file(helpcard_core::keys::Role::Root),
         trust: set.world.trust_list_bytes.clone(),
         revocations: HashMap::from([("musashino".to_owned(), set.revocation_list.clone())]),
     };

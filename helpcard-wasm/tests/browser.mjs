@@ -1,0 +1,158 @@
+// The web scanner in a real browser: Debian's Chromium, headless, driven by playwright-core,
+// against the real key service on 127.0.0.1 (`helpcard-server --demo`), on a phone-sized
+// viewport. Checks, in order:
+//  (a) a stock-camera URL shows the public part and its verdict, and the fragment is gone;
+//  (c) tampered, expired, revoked and foreign-issuer cards show their verdicts;
+//  (b) a responder registers a passkey (Chromium's virtual authenticator) from an invite, signs
+//      in, opens a card and sees the private part, which hides itself after the idle time and
+//      when the page is hidden; the fake camera (a Y4M video of a card code) is read in the
+//      worker;
+//  (c) a revoked person is refused;
+//  (d) after a first visit the page works offline (service worker) and says the private part
+//      needs the network.
+// Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, "..", "..");
+const server = path.join(root, "target", "debug", "helpcard-server");
+const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-"));
+
+let passed = 0;
+const failures = [];
+const check = (name, ok, detail = "") => {
+  if (ok) passed += 1;
+  else failures.push(`${name} ${detail}`);
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
+};
+
+// --- the service ---
+const proc = spawn(server, ["--demo", "--listen", "127.0.0.1:0", "--www", path.join(root, "helpcard-wasm", "www"), "--data", data], { stdio: ["ignore", "pipe", "inherit"] });
+const cards = {};
+let origin = "";
+let invite = "";
+for await (const line of readline.createInterface({ input: proc.stdout })) {
+  let m;
+  if ((m = line.match(/\(origin (.+)\)$/))) origin = m[1];
+  else if ((m = line.match(/^demo card (\S+) \((\w+)\): (.+)$/))) cards[m[1]] = { verdict: m[2], url: m[3] };
+  else if ((m = line.match(/^demo invite: (\w+)$/))) invite = m[1];
+  else if (line === "ready") break;
+}
+
+// --- the fake camera: a Y4M video of a card code (2-byte width, then 3 px/module luma) ---
+const luma = fs.readFileSync(path.join(here, "card-01.luma"));
+const side = luma.readUInt16BE(0);
+const [W, H] = [640, 480];
+const y = Buffer.alloc(W * H, 190);
+for (let r = 0; r < side; r += 1) {
+  for (let c = 0; c < side; c += 1) y[(r + (H - side) / 2 | 0) * W + c + ((W - side) / 2 | 0)] = luma[2 + r * side + c] ? 225 : 30;
+}
+const frame = Buffer.concat([Buffer.from("FRAME\n"), y, Buffer.alloc(W * H / 2, 128)]);
+const y4m = path.join(data, "camera.y4m");
+fs.writeFileSync(y4m, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
+
+const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-chromium-")), {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  locale: "ja-JP",
+  viewport: { width: 390, height: 844 },
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-video-capture=${y4m}`],
+});
+const page = browser.pages()[0] ?? (await browser.newPage());
+const ready = () => page.waitForSelector("body[data-ready]", { timeout: 20000 });
+// Opens a URL and waits until the page has handled its fragment (a new page, or only a new
+// fragment on the same page).
+const open = async (url) => {
+  const before = await page.evaluate(() => document.body?.dataset.seq ?? "").catch(() => "");
+  await page.goto(url);
+  await ready();
+  await page.waitForFunction((b) => (document.body.dataset.seq ?? "") !== b, before, { timeout: 20000 });
+};
+const attr = (sel, a) => page.$eval(sel, (e, a) => e.dataset[a], a);
+// Screenshots go to target/ (HELPCARD_SCREENSHOTS=docs puts them in docs/ for the README).
+const shots = process.env.HELPCARD_SCREENSHOTS === "docs" ? path.join(root, "docs") : path.join(root, "target");
+const shot = (name) => page.screenshot({ path: path.join(shots, `scanner-${name}.png`), fullPage: true });
+
+try {
+  // (a) a passer-by's stock camera opens the card URL.
+  const t0 = Date.now();
+  await open(cards["02-autism-teen"].url);
+  check("(a) verdict verified", (await attr("#verdict", "verdict")) === "verified");
+  check("(a) public message", (await page.textContent("#message")).includes("自閉症があります"));
+  check("(a) help labels in Japanese", (await page.textContent("#help")).includes("ゆっくり話してください"));
+  check("(a) fragment cleared", (await page.evaluate(() => location.hash)) === "" && !page.url().includes("#"));
+  check("(a) private part asks for sign-in", (await page.textContent("#private-note")).includes("サインイン"));
+  await shot("passer-by");
+  console.log(`first load to verified view: ${Date.now() - t0} ms`);
+  await page.click('[data-lang="en"]');
+  check("(a) English on request", (await page.textContent("#headline")) === "Verified help card");
+  const t1 = Date.now();
+  await open(cards["01-deaf-adult"].url);
+  console.log(`cached page load to verified view: ${Date.now() - t1} ms`);
+
+  // (c) verdicts of bad cards.
+  for (const name of ["tampered", "expired", "revoked", "foreign-issuer"]) {
+    await open(cards[name].url);
+    check(`(c) ${name}`, (await attr("#verdict", "verdict")) === cards[name].verdict, await attr("#verdict", "verdict"));
+  }
+
+  // (b) a responder: passkey from an invite, sign-in, the private part.
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", { options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true } });
+  await open(`${origin}/S/#invite=${invite}`);
+  await page.waitForFunction(() => /パスキー|Passkey/.test(document.querySelector("#status").textContent), null, { timeout: 10000 });
+  check("(b) passkey registered", true);
+  await page.fill("#name", "demo-responder");
+  await page.click("#signin-button");
+  await page.waitForFunction(() => document.querySelector("#who").textContent.includes("demo-responder"), null, { timeout: 10000 });
+  check("(b) signed in", true);
+  await open(cards["02-autism-teen"].url.replace("/S/#", "/S/?idle=3#"));
+  await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
+  const sections = await page.textContent("#sections");
+  check("(b) private part shown", sections.includes("佐藤 健太") && sections.includes("連絡先"), sections.slice(0, 80));
+  await shot("responder");
+  await page.waitForSelector('#private:not([data-state="shown"])', { timeout: 8000 });
+  check("(b) hidden after idle", !(await page.textContent("#sections")).includes("佐藤"));
+  await open(cards["04-wheelchair-medcare"].url);
+  await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { value: true, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  check("(b) hidden when the page is hidden", (await attr("#private", "state")) !== "shown");
+  // The page's camera view: the fake camera's frames go through the worker's reader.
+  await page.click("#scan");
+  await page.waitForFunction(() => document.querySelector("#verdict")?.dataset.verdict === "unknown_issuer", null, { timeout: 20000 });
+  check("(b) camera frame read in the worker (a test-vector card: unknown issuer here)", true);
+
+  // (c) a revoked person is refused.
+  execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
+  await open(cards["03-epilepsy-child"].url);
+  await page.waitForFunction(() => document.querySelector("#private-note").textContent.length > 0, null, { timeout: 10000 });
+  check("(c) revoked person refused", (await page.textContent("#private-note")).includes("withdrawn") || (await page.textContent("#private-note")).includes("開けません"), await page.textContent("#private-note"));
+
+  // (d) offline after the first visit.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  await browser.setOffline(true);
+  await open(cards["05-blind-elder"].url);
+  check("(d) offline verdict", (await attr("#verdict", "verdict")) === "verified");
+  check("(d) offline says the private part needs the network", /ネットワーク|network/.test(await page.textContent("#private-note")), await page.textContent("#private-note"));
+  await browser.setOffline(false);
+} catch (e) {
+  failures.push(String(e.stack ?? e));
+  console.log(`FAIL ${e}`);
+} finally {
+  await browser.close();
+  proc.kill();
+}
+console.log(`browser: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,301 @@
+// The web scanner's page. Everything about a card — parsing, verification, revocation,
+// decryption, the words shown — happens in the WASM module (../src/lib.rs); this file moves
+// bytes between it and the camera, the DOM, storage, WebAuthn and the key service.
+//
+// Passers-by arrive from a phone camera with the card in the URL fragment: the page verifies
+// it offline and shows the public part, then removes the fragment from the address bar and
+// history. Responders sign in with a passkey; the key service returns the content key of one
+// card at a time; the private part is shown for at most IDLE seconds without a touch, hidden
+// whenever the page is hidden, and never stored.
+import init, { Scanner } from "./pkg/helpcard_wasm.js";
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+// Tests may shorten the idle time; nobody may lengthen it.
+const IDLE = Math.min(60, Number(params.get("idle")) || 60);
+
+const WORDS = {
+  ja: { title: "ヘルプカード", help: "お願い", private: "非公開情報（応答者のみ）", hide: "隠す",
+        responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る",
+        signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "非公開情報を見るには、応答者としてサインインしてください。",
+        offline: "非公開情報を開くにはネットワークが必要です。", hidden: "非公開情報を隠しました。もう一度読み取ると表示します。",
+        lists: "失効リストを読み込めませんでした: ", registered: "パスキーを登録しました。サインインしてください。",
+        facts: { issuer_name: "発行者", card_id: "カード番号", valid_until: "有効期限" }, refused: "開けませんでした: " },
+  "easy-ja": { title: "ヘルプカード", help: "おねがい", private: "ひみつの じょうほう", hide: "かくす",
+        responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ",
+        signedIn: (n) => `${n} さんで はいって います`, needSignin: "ひみつの じょうほうは たすける ひとだけ みられます。",
+        offline: "ひみつの じょうほうには インターネットが ひつようです。", hidden: "ひみつの じょうほうを かくしました。",
+        lists: "リストを よめませんでした: ", registered: "パスキーを とうろく しました。",
+        facts: { issuer_name: "つくった ところ", card_id: "カードの ばんごう", valid_until: "つかえる きかん" }, refused: "ひらけませんでした: " },
+  en: { title: "Help card", help: "Please", private: "Private part (responders only)", hide: "Hide",
+        responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera",
+        signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the private part.",
+        offline: "Opening the private part needs the network.", hidden: "The private part was hidden. Scan again to show it.",
+        lists: "A revocation list could not be loaded: ", registered: "Passkey registered. Please sign in.",
+        facts: { issuer_name: "Issuer", card_id: "Card id", valid_until: "Valid until" }, refused: "Could not open: " },
+};
+
+const state = {
+  scanner: null,
+  lang: (navigator.language || "ja").startsWith("ja") ? "ja" : "en",
+  text: null,
+  view: null,
+  person: null,
+  idle: null,
+  worker: null,
+};
+
+const w = () => WORDS[state.lang];
+const say = (message) => { $("status").textContent = message; };
+
+// --- bytes and base64url (WebAuthn) ---
+const b64u = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const unb64u = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)).buffer;
+
+async function post(path, body) {
+  const r = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
+  const data = r.status === 204 ? {} : await r.json();
+  if (!r.ok) throw Object.assign(new Error(data.message || r.statusText), { code: data.error, status: r.status });
+  return data;
+}
+
+// --- floors of revocation counters, kept across visits (IndexedDB) ---
+function db() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("helpcard", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("state");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+async function stored(key, value) {
+  const d = await db();
+  return new Promise((resolve) => {
+    const tx = d.transaction("state", value === undefined ? "readonly" : "readwrite");
+    const req = value === undefined ? tx.objectStore("state").get(key) : tx.objectStore("state").put(value, key);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => resolve(undefined);
+  });
+}
+
+async function loadLists() {
+  const index = await (await fetch("/lists/index.json")).json();
+  state.scanner = new Scanner(await (await fetch(index.root)).text());
+  state.scanner.load_trust(new Uint8Array(await (await fetch(index.trust)).arrayBuffer()), Date.now());
+  state.scanner.set_floors((await stored("floors")) || "{}");
+  for (const url of index.revocations) {
+    try {
+      state.scanner.load_revocations(new Uint8Array(await (await fetch(url)).arrayBuffer()), Date.now());
+    } catch (e) {
+      say(w().lists + e.message);
+    }
+  }
+  await stored("floors", state.scanner.floors());
+}
+
+// --- showing a card ---
+function text(id, value) { $(id).textContent = value ?? ""; }
+
+function render() {
+  const v = state.view;
+  document.documentElement.lang = state.lang === "en" ? "en" : "ja";
+  text("title", w().title);
+  text("help-title", w().help);
+  text("private-title", w().private);
+  text("hide", w().hide);
+  text("responder-title", w().responder);
+  text("name-label", w().name);
+  text("signin-button", w().signin);
+  text("scan", w().scan);
+  text("who", state.person ? w().signedIn(state.person) : "");
+  $("signin").hidden = Boolean(state.person);
+  if (!v) return;
+  $("card").hidden = false;
+  $("verdict").dataset.verdict = v.verdict;
+  text("headline", v.headline);
+  text("advice", v.message ? `${v.advice} ${v.message}` : v.advice);
+  $("help").replaceChildren(...(v.public?.help ?? []).map((l) => Object.assign(document.createElement("li"), { textContent: l.label })));
+  text("message", v.public?.message);
+  $("notices").replaceChildren(...(v.notices ?? []).map((n) => Object.assign(document.createElement("li"), { textContent: n.message })));
+  const facts = [];
+  for (const [key, label] of Object.entries(w().facts)) {
+    if (v[key]) facts.push(Object.assign(document.createElement("dt"), { textContent: label }), Object.assign(document.createElement("dd"), { textContent: v[key] }));
+  }
+  $("facts").replaceChildren(...facts);
+  renderPrivate();
+}
+
+function renderPrivate() {
+  const v = state.view;
+  const sections = v?.private_sections ?? [];
+  $("private").hidden = !(v && v.status === "ok" && v.private !== null && v.private !== undefined);
+  $("hide").hidden = sections.length === 0;
+  $("private").dataset.state = sections.length ? "shown" : typeof v?.private === "string" ? v.private : "unavailable";
+  $("sections").replaceChildren(...sections.map((s) => {
+    const div = document.createElement("div");
+    const dl = document.createElement("dl");
+    for (const item of s.items) dl.append(Object.assign(document.createElement("dt"), { textContent: item.label }), Object.assign(document.createElement("dd"), { textContent: item.value }));
+    div.append(Object.assign(document.createElement("h3"), { textContent: s.title }), dl);
+    return div;
+  }));
+  if (sections.length) text("private-note", "");
+  else if (!navigator.onLine) text("private-note", w().offline);
+  else if (!state.person) text("private-note", w().needSignin);
+}
+
+async function showCard(cardText) {
+  state.text = cardText;
+  state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
+  render();
+  say(state.view.headline);
+  if (state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
+    await openPrivate();
+  }
+}
+
+async function openPrivate() {
+  try {
+    const answer = await post("/api/unwrap", { card: state.text });
+    state.view = JSON.parse(state.scanner.decrypt(answer.content_key, state.lang));
+    render();
+    armIdle();
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) state.person = e.code === "person_revoked" ? null : state.person;
+    text("private-note", w().refused + e.message);
+  }
+}
+
+function hidePrivate() {
+  if (!state.view?.private_sections?.length) return;
+  state.scanner.forget();
+  state.view = { ...state.view, private: "locked", private_sections: [] };
+  renderPrivate();
+  text("private-note", w().hidden);
+  clearTimeout(state.idle);
+}
+
+function armIdle() {
+  clearTimeout(state.idle);
+  state.idle = setTimeout(hidePrivate, IDLE * 1000);
+}
+
+// --- passkeys ---
+async function register(invite) {
+  const start = await post("/api/register/start", { invite });
+  const pk = start.options.publicKey;
+  pk.challenge = unb64u(pk.challenge);
+  pk.user.id = unb64u(pk.user.id);
+  pk.excludeCredentials = (pk.excludeCredentials ?? []).map((c) => ({ ...c, id: unb64u(c.id) }));
+  const cred = await navigator.credentials.create({ publicKey: pk });
+  await post("/api/register/finish", {
+    ceremony: start.ceremony,
+    credential: { id: cred.id, rawId: b64u(cred.rawId), type: cred.type, extensions: {},
+      response: { attestationObject: b64u(cred.response.attestationObject), clientDataJSON: b64u(cred.response.clientDataJSON) } },
+  });
+  say(w().registered);
+}
+
+async function signIn(name) {
+  const start = await post("/api/signin/start", { name });
+  const pk = start.options.publicKey;
+  pk.challenge = unb64u(pk.challenge);
+  pk.allowCredentials = (pk.allowCredentials ?? []).map((c) => ({ ...c, id: unb64u(c.id) }));
+  const cred = await navigator.credentials.get({ publicKey: pk });
+  const me = await post("/api/signin/finish", {
+    ceremony: start.ceremony,
+    credential: { id: cred.id, rawId: b64u(cred.rawId), type: cred.type, extensions: {},
+      response: { authenticatorData: b64u(cred.response.authenticatorData), clientDataJSON: b64u(cred.response.clientDataJSON),
+        signature: b64u(cred.response.signature), userHandle: cred.response.userHandle ? b64u(cred.response.userHandle) : null } },
+  });
+  state.person = me.name;
+  render();
+  say(w().signedIn(me.name));
+  if (state.view?.private === "locked") await openPrivate();
+}
+
+async function whoAmI() {
+  try {
+    const r = await fetch("/api/me", { credentials: "same-origin" });
+    if (r.ok) state.person = (await r.json()).name;
+  } catch { /* offline */ }
+}
+
+// --- camera: frames go to a worker, which runs the reader in its own WASM instance ---
+async function scan() {
+  const video = $("camera");
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } } });
+  const [track] = stream.getVideoTracks();
+  const caps = track.getCapabilities?.() ?? {};
+  if (caps.focusMode?.includes("continuous")) await track.applyConstraints({ advanced: [{ focusMode: "continuous" }] }).catch(() => {});
+  video.srcObject = stream;
+  video.hidden = false;
+  await video.play();
+  state.worker ??= new Worker("worker.js", { type: "module" });
+  const canvas = new OffscreenCanvas(1, 1);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  let busy = false;
+  const stop = () => { track.stop(); video.hidden = true; };
+  state.worker.onmessage = async ({ data }) => {
+    busy = false;
+    if (data.text && stream.active) {
+      stop();
+      await showCard(data.text);
+    }
+  };
+  const tick = () => {
+    if (!stream.active) return;
+    if (!busy && video.videoWidth) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      ctx.drawImage(video, 0, 0);
+      const frame = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      busy = true;
+      state.worker.postMessage({ width: frame.width, height: frame.height, rgba: frame.data.buffer }, [frame.data.buffer]);
+    }
+    requestAnimationFrame(tick);
+  };
+  tick();
+}
+
+// --- start ---
+async function boot() {
+  await init();
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
+  for (const b of document.querySelectorAll("[data-lang]")) {
+    b.addEventListener("click", () => {
+      state.lang = b.dataset.lang;
+      if (state.text) state.view = JSON.parse(state.scanner.open(state.text, Date.now(), state.lang));
+      render();
+    });
+  }
+  $("signin").addEventListener("submit", (e) => { e.preventDefault(); signIn($("name").value).catch((err) => say(w().refused + err.message)); });
+  $("scan").addEventListener("click", () => scan().catch((err) => say(err.message)));
+  $("hide").addEventListener("click", hidePrivate);
+  document.addEventListener("visibilitychange", () => { if (document.hidden) hidePrivate(); });
+  for (const ev of ["pointerdown", "keydown", "scroll"]) document.addEventListener(ev, () => { if (state.view?.private_sections?.length) armIdle(); }, { passive: true });
+
+  await loadLists();
+  await whoAmI();
+  render();
+  await fromFragment();
+  // A second card opened in the same tab changes only the fragment: no reload.
+  window.addEventListener("hashchange", () => fromFragment().catch((e) => say(String(e.message ?? e))));
+  document.body.dataset.ready = "true";
+}
+
+/// The card (or an invite) in the fragment: read it, then take it out of the address bar and of
+/// history, so the page leaves no copy of the code behind.
+async function fromFragment() {
+  const fragment = location.hash.slice(1);
+  if (!fragment) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  if (fragment.startsWith("invite=")) {
+    await register(fragment.slice("invite=".length)).catch((e) => say(w().refused + e.message));
+  } else if (/^[0-9]+$/.test(fragment)) {
+    await showCard(`${location.origin}${location.pathname}#${fragment}`);
+  }
+  // Each handled fragment gets a new mark (the browser tests wait on it).
+  document.body.dataset.seq = `${Date.now()}-${Math.random()}`;
+}
+
+boot().catch((e) => { say(String(e.message ?? e)); document.body.dataset.ready = "error"; });

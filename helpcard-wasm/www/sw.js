@@ -1,0 +1,25 @@
+// Offline after the first visit: the app and the WASM from the cache first; the lists from the
+// network first (they change), the cached copy when offline. Nothing private is ever cached:
+// API answers are never stored.
+const CACHE = "helpcard-v1";
+const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_wasm.js", "pkg/helpcard_wasm_bg.wasm"];
+
+self.addEventListener("install", (e) => {
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));
+});
+self.addEventListener("activate", (e) => {
+  e.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))).then(() => self.clients.claim()));
+});
+self.addEventListener("fetch", (e) => {
+  const url = new URL(e.request.url);
+  if (e.request.method !== "GET" || url.pathname.startsWith("/api/")) return;
+  if (url.pathname.startsWith("/lists/")) {
+    e.respondWith(fetch(e.request).then((r) => {
+      const copy = r.clone();
+      caches.open(CACHE).then((c) => c.put(e.request, copy));
+      return r;
+    }).catch(() => caches.match(e.request)));
+    return;
+  }
+  e.respondWith(caches.match(e.request, { ignoreSearch: true }).then((hit) => hit || fetch(e.request)));
+});
