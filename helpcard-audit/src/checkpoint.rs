@@ -167,6 +167,35 @@ impl Checkpoint {
     }
 }
 
+/// Every exported checkpoint (`*.json`) in `dir`, oldest first; none if `dir` does not exist.
+/// A file that is not a checkpoint is an error, not skipped: a damaged checkpoint is evidence.
+pub fn read_exported(dir: &Path) -> Result<Vec<Checkpoint>, CheckpointError> {
+    let io = |source| CheckpointError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        other => other.map_err(io)?,
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).map_err(|source| CheckpointError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+            Checkpoint::from_json(&text)
+                .map_err(|e| CheckpointError::BadFile(format!("{}: {e}", p.display())))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ mod event;
 mod store;
 mod verify;
 
-pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey};
+pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, read_exported};
 pub use event::{Event, GENESIS, MAX_DETAIL};
 pub use store::{AuditError, AuditLog, CheckpointPolicy, Row};
 pub use verify::{Report, Tamper, VerifyError, verify};

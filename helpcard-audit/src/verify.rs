@@ -21,6 +21,16 @@ pub struct Report {
     pub exported_checkpoints: usize,
 }
 
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "audit log intact: {} rows, {} stored and {} exported checkpoints verified",
+            self.rows, self.stored_checkpoints, self.exported_checkpoints
+        )
+    }
+}
+
 /// The first thing found wrong, naming the row.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -51,15 +51,7 @@ fn log_with(dir: &Path, n: u64) -> (PathBuf, Vec<Checkpoint>) {
 }
 
 fn exported(dir: &Path) -> Vec<Checkpoint> {
-    let Ok(entries) = std::fs::read_dir(dir.join("export")) else {
-        return Vec::new();
-    };
-    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| Checkpoint::from_json(&std::fs::read_to_string(p).unwrap()).unwrap())
-        .collect()
+    helpcard_audit::read_exported(&dir.join("export")).unwrap()
 }
 
 /// A connection that can tamper: the triggers dropped, as someone with the file could.
@@ -84,7 +76,17 @@ fn an_intact_log_verifies_with_its_checkpoints() {
     let d = dir("intact");
     let (path, cps) = log_with(&d, 10);
     assert_eq!(cps.iter().map(|c| c.count).collect::<Vec<_>>(), [4, 8]);
+    assert_eq!(
+        helpcard_audit::read_exported(&d.join("export")).unwrap(),
+        cps
+    );
+    assert!(
+        helpcard_audit::read_exported(&d.join("nowhere"))
+            .unwrap()
+            .is_empty()
+    );
     let report = verify(&path, Some(&key().public()), &cps).unwrap();
+    assert!(report.to_string().starts_with("audit log intact: 10 rows"));
     assert_eq!(
         (
             report.rows,
@@ -107,6 +109,15 @@ fn an_intact_log_verifies_with_its_checkpoints() {
         tamper_of(verify(&path, Some(&other), &cps)),
         Tamper::BadCheckpoint { count: 4 }
     );
+}
+
+#[test]
+fn a_damaged_exported_checkpoint_is_an_error_not_skipped() {
+    let d = dir("badexport");
+    let (_, cps) = log_with(&d, 5);
+    assert_eq!(cps.len(), 1);
+    std::fs::write(d.join("export/checkpoint-0000000004.json"), "{ \"count\": ").unwrap();
+    assert!(helpcard_audit::read_exported(&d.join("export")).is_err());
 }
 
 #[test]

@@ -179,21 +179,16 @@ fn run_headless(mut scanner: Scanner, mut source: Box<dyn FrameSource>) -> Resul
 }
 
 fn verify_audit(file: &std::path::Path, checkpoints: Option<&std::path::Path>) -> ExitCode {
-    let exported: Vec<helpcard_audit::Checkpoint> = checkpoints
-        .and_then(|d| std::fs::read_dir(d).ok())
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .filter_map(|t| helpcard_audit::Checkpoint::from_json(&t).ok())
-        .collect();
+    let exported = match checkpoints.map(helpcard_audit::read_exported).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("helpcard-kiosk: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match helpcard_audit::verify(file, None, &exported) {
-        Ok(r) => {
-            println!(
-                "audit log intact: {} rows, {} stored and {} exported checkpoints verified",
-                r.rows, r.stored_checkpoints, r.exported_checkpoints
-            );
+        Ok(report) => {
+            println!("{report}");
             ExitCode::SUCCESS
         }
         Err(e) => {

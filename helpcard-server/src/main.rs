@@ -249,24 +249,20 @@ fn main() -> ExitCode {
 
 fn audit_verify(data: &DataArg) -> ExitCode {
     let dir = DataDir(data.data.clone());
-    let exported: Vec<helpcard_audit::Checkpoint> = std::fs::read_dir(dir.checkpoints())
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .filter_map(|t| helpcard_audit::Checkpoint::from_json(&t).ok())
-        .collect();
+    let exported = match helpcard_audit::read_exported(&dir.checkpoints()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("helpcard-server: audit log damaged: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let key = match helpcard_audit::DeviceKey::load_or_create(&dir.device_key()) {
         Ok(k) => k.public(),
         Err(e) => return fail(e),
     };
     match helpcard_audit::verify(&dir.audit(), Some(&key), &exported) {
-        Ok(r) => {
-            println!(
-                "audit log intact: {} rows, {} stored and {} exported checkpoints verified",
-                r.rows, r.stored_checkpoints, r.exported_checkpoints
-            );
+        Ok(report) => {
+            println!("{report}");
             ExitCode::SUCCESS
         }
         Err(e) => {
