@@ -18,13 +18,18 @@ if ! [ -x "$here/node_modules/.bin/wasm-opt" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi
 
-cargo build --quiet --locked -p helpcard-wasm --target wasm32-unknown-unknown --profile wasm-release
 out="$here/www/pkg"
 rm -rf "$out"
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-  --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
-"$here/node_modules/.bin/wasm-opt" -Oz \
-  -o "$out/helpcard_wasm_bg.wasm" "$out/helpcard_wasm_bg.wasm"
+# Two modules: the page's (verify, view, decrypt) and the camera worker's (the same plus the
+# QR reader), so a passer-by's phone downloads no reader.
+for module in view reader; do
+  features=()
+  [ "$module" = reader ] && features=(--features reader)
+  cargo build --quiet --locked -p helpcard-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm-release
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-name "helpcard_$module" --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
+  "$here/node_modules/.bin/wasm-opt" -Oz -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
+done
 for f in "$out"/*; do
   printf '%-28s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"
 done

@@ -48,8 +48,6 @@ pub struct Config {
     pub rate_per_hour: usize,
     /// A session ends after this many seconds without a request.
     pub idle_secs: u64,
-    /// This service's name in audit rows.
-    pub service_id: String,
 }
 
 /// The lists the service publishes, as signed bytes, and the root key scanners pin.
@@ -167,11 +165,14 @@ impl ApiError {
         }
     }
 
+    /// A failure of the service itself: the details go to the operator's log (standard
+    /// error), not to the client.
     fn internal(what: impl std::fmt::Display) -> ApiError {
+        eprintln!("helpcard-server: internal error: {what}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            format!("the service failed: {what}"),
+            "the service failed; the operator has the details",
         )
     }
 }

@@ -371,7 +371,6 @@ fn serve(s: Serve) -> Result<(), String> {
             origin: origin.clone(),
             rate_per_hour: s.rate_limit,
             idle_secs: s.idle_minutes * 60,
-            service_id: "key-service".into(),
         };
         let demo_invite = if s.demo {
             let code = store

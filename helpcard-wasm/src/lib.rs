@@ -5,7 +5,8 @@
 //!   refused, floors the page keeps in IndexedDB), opening a card to its
 //!   [`helpcard_core::view::CardView`] JSON, and decrypting the private part with the content key
 //!   the key service returned. No responder key ever reaches the browser.
-//! - [`read_qr`]: the help-card text in a grayscale camera frame (rxing's fast path).
+//! - `read_qr` (feature `reader`): the help-card text in a grayscale camera frame (rxing's
+//!   fast path). It is a second module, loaded by the camera worker only.
 //!
 //! A panic aborts the module on wasm32 (there is no unwinding): the reader is built with rxing
 //! only, which the `qr_read` fuzz target found no panic in, and the page re-instantiates the
@@ -150,6 +151,7 @@ impl Scanner {
 }
 
 /// The help-card text in a grayscale frame (`width × height` luma bytes), or `undefined`.
+#[cfg(feature = "reader")]
 #[wasm_bindgen]
 pub fn read_qr(width: u32, height: u32, luma: &[u8]) -> Option<String> {
     let image = helpcard_qr::LumaImage::new(width as usize, height as usize, luma).ok()?;

@@ -9,10 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import jsQR from "jsqr";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { initSync, read_qr } from "../www/pkg/helpcard_wasm.js";
+import { initSync, read_qr } from "../www/pkg/helpcard_reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-initSync({ module: fs.readFileSync(path.join(here, "..", "www", "pkg", "helpcard_wasm_bg.wasm")) });
+initSync({ module: fs.readFileSync(path.join(here, "..", "www", "pkg", "helpcard_reader_bg.wasm")) });
 globalThis.ImageData ??= class ImageData {
   constructor(data, width, height) { Object.assign(this, { data, width, height, colorSpace: "srgb" }); }
 };

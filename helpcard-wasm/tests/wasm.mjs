@@ -1,4 +1,4 @@
-// The browser build (www/pkg, made by build.sh) under Node's WebAssembly engine, the same
+// The browser build (www/pkg: the page's module and the camera worker's, made by build.sh) under Node's WebAssembly engine, the same
 // bytes a browser runs:
 //  - every test vector gives the outcome, card id, public part and (through the content key the
 //    key service would return) the private part that the native build gives;
@@ -8,11 +8,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { initSync, Scanner, read_qr } from "../www/pkg/helpcard_wasm.js";
+import * as view from "../www/pkg/helpcard_view.js";
+import * as reader from "../www/pkg/helpcard_reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
-initSync({ module: fs.readFileSync(path.join(here, "..", "www", "pkg", "helpcard_wasm_bg.wasm")) });
+const pkg = (name) => fs.readFileSync(path.join(here, "..", "www", "pkg", name));
+view.initSync({ module: pkg("helpcard_view_bg.wasm") });
+reader.initSync({ module: pkg("helpcard_reader_bg.wasm") });
+const { Scanner } = view;
+const { read_qr } = reader;
 
 let passed = 0;
 const failures = [];

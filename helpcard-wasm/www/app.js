@@ -7,7 +7,7 @@
 // history. Responders sign in with a passkey; the key service returns the content key of one
 // card at a time; the private part is shown for at most IDLE seconds without a touch, hidden
 // whenever the page is hidden, and never stored.
-import init, { Scanner } from "./pkg/helpcard_wasm.js";
+import init, { Scanner } from "./pkg/helpcard_view.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);

@@ -2,7 +2,8 @@
 // network first (they change), the cached copy when offline. Nothing private is ever cached:
 // API answers are never stored.
 const CACHE = "helpcard-v1";
-const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_wasm.js", "pkg/helpcard_wasm_bg.wasm"];
+const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm",
+  "pkg/helpcard_reader.js", "pkg/helpcard_reader_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));

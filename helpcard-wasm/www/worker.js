@@ -1,7 +1,7 @@
 // Decodes camera frames off the page's main thread, so the page never janks: RGBA in, the
 // help-card text (or nothing) out. The reader runs in this worker's own WASM instance; if it
 // ever traps, the instance is replaced.
-import init, { read_qr } from "./pkg/helpcard_wasm.js";
+import init, { read_qr } from "./pkg/helpcard_reader.js";
 
 let ready = init();
 
