@@ -200,6 +200,19 @@ pub struct DemoSet {
 }
 
 impl DemoSet {
+    /// What a scanner of this set holds at `now`: the trust store (demo root pinned, trust list
+    /// loaded) and the revocation list loaded.
+    pub fn lists(
+        &self,
+        now: crate::date::UnixTime,
+    ) -> Result<(crate::trust::TrustStore, crate::trust::Revocations), crate::trust::ListError>
+    {
+        let trust = self.world.trust_store(now);
+        let mut revocations = crate::trust::Revocations::new();
+        revocations.load(&self.revocation_list, &trust, now)?;
+        Ok((trust, revocations))
+    }
+
     /// A demo set for `now`, every key and card from `rng`.
     pub fn new(
         now: crate::date::UnixTime,

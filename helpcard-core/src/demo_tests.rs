@@ -18,15 +18,12 @@ fn demo_secrets_are_the_recorded_stream_of_the_seed() {
 fn every_demo_card_gets_its_declared_verdict() {
     use crate::card::{self, ResponderKeys};
     use crate::date::UnixTime;
-    use crate::trust::Revocations;
     use crate::view::CardView;
     use crate::vocab::Lang;
 
     let now = UnixTime(1_800_000_000);
     let set = DemoSet::new(now, &mut StreamRng::from_seed(5)).unwrap();
-    let trust = set.world.trust_store(now);
-    let mut revs = Revocations::new();
-    revs.load(&set.revocation_list, &trust, now).unwrap();
+    let (trust, revs) = set.lists(now).unwrap();
     assert_eq!(set.cards.len(), REFERENCE_PROFILES.len() + 5);
     let keys = ResponderKeys::new(vec![set.world.responder]);
     for c in &set.cards {

@@ -9,7 +9,6 @@ use helpcard_core::card::ResponderKeys;
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::qrtext;
-use helpcard_core::trust::Revocations;
 use helpcard_qr::LumaFrame;
 use rand_core::OsRng;
 
@@ -47,11 +46,7 @@ pub fn setup(data: &Path) -> Result<(Scanner, Box<dyn FrameSource>), String> {
             .map_or(0, |d| d.as_secs()),
     );
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
-    let trust = set.world.trust_store(now);
-    let mut revocations = Revocations::new();
-    revocations
-        .load(&set.revocation_list, &trust, now)
-        .map_err(|e| e.to_string())?;
+    let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
     let mut frames = Vec::new();
     for card in &set.cards {
         let text =

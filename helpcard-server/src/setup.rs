@@ -146,11 +146,7 @@ pub struct Demo {
 pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
     let now = UnixTime(crate::app::now());
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
-    let trust = set.world.trust_store(now);
-    let mut revocations = Revocations::new();
-    revocations
-        .load(&set.revocation_list, &trust, now)
-        .map_err(|e| e.to_string())?;
+    let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
     // Upper case so the QR encoder can use its compact alphanumeric mode for the prefix.
     let prefix = format!("{}/S/", origin.to_ascii_uppercase());
     let mut cards = Vec::new();
