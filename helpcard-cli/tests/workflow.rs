@@ -292,39 +292,30 @@ not_after = "2099-01-01"
     );
     assert!(o.ok(&["show", &card_id]).contains("reason: lost"));
     // A mistyped issuer id: refused once the registry knows this key under another id...
+    // `issuing` with the issuer id mistyped.
+    let mistyped = |tail: &[&'static str]| -> Vec<String> {
+        issuing(&["issue", &profile], tail)
+            .into_iter()
+            .map(|a| {
+                if a == "musashino" {
+                    "Musashino".to_owned()
+                } else {
+                    a.to_owned()
+                }
+            })
+            .collect()
+    };
+    let args = mistyped(&["--out", "typo"]);
     let typo = o.run(
-        &[
-            "issue",
-            &profile,
-            "--issuer",
-            "issuer.key.json",
-            "--issuer-id",
-            "Musashino",
-            "--responder",
-            "responder.pub.json",
-            "--out",
-            "typo",
-        ],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
         "correct horse battery",
     );
     assert!(!typo.status.success());
     assert!(String::from_utf8_lossy(&typo.stderr).contains("\"musashino\""));
     // ...and on a first card (a new registry), `publish` still lists it: cards are selected by
     // the signing key too, so the revoked card does not open as "not revoked".
-    let issued = o.ok(&[
-        "issue",
-        &profile,
-        "--issuer",
-        "issuer.key.json",
-        "--issuer-id",
-        "Musashino",
-        "--responder",
-        "responder.pub.json",
-        "--out",
-        "typo",
-        "--registry",
-        "second.sqlite",
-    ]);
+    let args = mistyped(&["--out", "typo", "--registry", "second.sqlite"]);
+    let issued = o.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let typo_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
     o.ok(&["revoke", &typo_id, "--registry", "second.sqlite"]);
     o.ok(&[

@@ -21,7 +21,6 @@ use std::time::Duration;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
 use helpcard_core::card::ResponderKeys;
-use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{KeyError, ResponderKey, Role, VerifyingKey};
 use helpcard_core::trust::{Revocations, TrustStore};
 use helpcard_core::vocab::Lang;
@@ -96,11 +95,7 @@ impl Config {
             "easy-ja" => Lang::EasyJa,
             other => return Err(format!("language = {other:?}: expected ja, en or easy-ja")),
         };
-        let now = UnixTime(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        );
+        let now = crate::now();
         let root = VerifyingKey::from_file(
             &String::from_utf8_lossy(&read("root", &self.root)?),
             Role::Root,

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
 use helpcard_core::card::ResponderKeys;
-use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::qrtext;
 use helpcard_qr::LumaFrame;
@@ -40,11 +39,7 @@ pub fn frame(text: Option<&str>) -> LumaFrame {
 
 /// The demo scanner (responder key unlocked) and its frames. The audit log lives in `data`.
 pub fn setup(data: &Path) -> Result<(Scanner, Box<dyn FrameSource>), String> {
-    let now = UnixTime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-    );
+    let now = crate::now();
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
     let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
     let mut frames = Vec::new();

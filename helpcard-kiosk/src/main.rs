@@ -69,7 +69,8 @@ enum Command {
     },
 }
 
-fn now() -> UnixTime {
+/// The kiosk's one clock.
+pub(crate) fn now() -> UnixTime {
     UnixTime(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

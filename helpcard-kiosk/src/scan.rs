@@ -30,6 +30,19 @@ pub enum PrivateState {
     Refused,
 }
 
+impl PrivateState {
+    /// The state's code (as in the JSON events).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrivateState::Shown => "shown",
+            PrivateState::Locked => "locked",
+            PrivateState::Absent => "absent",
+            PrivateState::Unavailable => "unavailable",
+            PrivateState::Refused => "refused",
+        }
+    }
+}
+
 /// One card seen.
 #[derive(Clone, Debug, Serialize)]
 pub struct CardEvent {
@@ -146,14 +159,7 @@ impl Scanner {
             card_id: card.as_ref().map(|c| c.0.clone()),
             issuer: card.as_ref().map(|c| c.1.clone()),
             result: view.verdict.code().into(),
-            detail: format!(
-                "status={} private={}",
-                view.status,
-                serde_json::to_value(private)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            ),
+            detail: format!("status={} private={}", view.status, private.as_str()),
         })?;
         Ok(Some(CardEvent {
             event: "card",

@@ -421,38 +421,45 @@ impl App {
     }
 
     /// The signed-in person, or the refusal: 401 without a (live) session, 403 if revoked.
-    fn person(&self, headers: &HeaderMap) -> Result<(Person, String), ApiError> {
-        let Some(token) = session_token(headers) else {
-            self.audit("unwrap", "anonymous", None, "refused", "no_session")?;
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "no_session",
-                "sign in with your passkey",
-            ));
+    /// With `audit_as`, a refusal is also an audit row of that kind (an unwrap attempt is;
+    /// the page asking "who am I" on every load is not).
+    fn person(&self, headers: &HeaderMap, audit_as: Option<&str>) -> Result<Person, ApiError> {
+        let state = match session_token(headers) {
+            None => SessionState::None,
+            Some(token) => self
+                .store
+                .session(&token, now(), self.config.idle_secs)
+                .map_err(ApiError::internal)?,
         };
-        match self
-            .store
-            .session(&token, now(), self.config.idle_secs)
-            .map_err(ApiError::internal)?
-        {
-            SessionState::Active(p) => Ok((p, token)),
-            SessionState::Revoked(p) => {
-                self.audit("unwrap", &p.name, None, "refused", "person_revoked")?;
-                Err(ApiError::new(
+        let (actor, detail, refusal) = match state {
+            SessionState::Active(p) => return Ok(p),
+            SessionState::Revoked(p) => (
+                p.name,
+                "person_revoked",
+                ApiError::new(
                     StatusCode::FORBIDDEN,
                     "person_revoked",
                     "your access to private parts has been withdrawn",
-                ))
-            }
-            SessionState::None => {
-                self.audit("unwrap", "anonymous", None, "refused", "session_ended")?;
-                Err(ApiError::new(
+                ),
+            ),
+            SessionState::None => (
+                "anonymous".to_owned(),
+                if session_token(headers).is_some() {
+                    "session_ended"
+                } else {
+                    "no_session"
+                },
+                ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "no_session",
-                    "the session ended (signed out or idle too long): sign in again",
-                ))
-            }
+                    "no session (never signed in, signed out, or idle too long): sign in with your passkey",
+                ),
+            ),
+        };
+        if let Some(kind) = audit_as {
+            self.audit(kind, &actor, None, "refused", detail)?;
         }
+        Err(refusal)
     }
 
     /// Counts an unwrap against the person's hourly allowance.
@@ -687,7 +694,7 @@ async fn signout(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
 }
 
 async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let (person, _) = app.person(&headers)?;
+    let person = app.person(&headers, None)?;
     Ok(axum::Json(json!({ "name": person.name, "group": person.group })).into_response())
 }
 
@@ -704,7 +711,7 @@ async fn unwrap(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let (person, _) = app.person(&headers)?;
+    let person = app.person(&headers, Some("unwrap"))?;
     let req: UnwrapRequest = body(&bytes)?;
     let refuse = |status, code: &'static str, card: Option<(&str, &str)>, message: String| {
         app.audit("unwrap", &person.name, card, "refused", code)?;
