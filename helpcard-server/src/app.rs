@@ -679,7 +679,12 @@ async fn signin_finish(State(app): State<Arc<App>>, bytes: Bytes) -> Result<Resp
         .into_response())
 }
 
-async fn signout(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+// The body is read (and ignored) so the connection can be kept alive.
+async fn signout(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    _body: Bytes,
+) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
         app.store.end_session(&token).map_err(ApiError::internal)?;
     }

@@ -61,8 +61,12 @@ impl Server {
             }
         }
         assert!(!base.is_empty(), "the server did not start");
+        // A fresh connection per request: the server closes a connection after a refusal it
+        // answered without reading the body, and a pooled connection may then be found closed
+        // when the next request is sent ("peer disconnected"). The benchmark opts back in.
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_idle_connections(0)
             .build()
             .into();
         Server {
@@ -74,6 +78,15 @@ impl Server {
             invite,
             agent,
         }
+    }
+
+    /// Reuse connections (keep-alive), as a browser does: for the load benchmark.
+    pub fn pooled(mut self) -> Server {
+        self.agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        self
     }
 
     pub fn card(&self, name: &str) -> String {
