@@ -1,41 +1,57 @@
-//! The kiosk's configuration file (TOML). Every key is listed here; an unknown key, a missing
-//! one or a file that cannot be read is an error at start that names it.
+//! The kiosk's configuration file (TOML, toml.io v1.0). Every key is listed here; an unknown
+//! key, a missing one, a bad value or a file that cannot be read is an error at start that
+//! names the key.
 //!
 //! ```toml
 //! kiosk_id = "musashino-center-1"        # this kiosk in audit rows
-//! root = "keys/root.pub.json"            # pinned root public key
-//! trust = "lists/trust.cbor"             # signed trust list
-//! revocations = ["lists/musashino.cbor"] # signed revocation lists (optional)
-//! responder_key = "keys/responder.key.json"  # optional: unlocked at start (HELPCARD_PASSPHRASE
-//!                                        # or asked); without it the kiosk shows public parts only
+//! root = "keys/root.pub.json"            # pinned root public key (never fetched)
+//!
+//! # The lists: from the key service on a schedule ...
+//! lists_url = "https://keys.musashino.example"   # GET {lists_url}/lists/index.json
+//! refresh_minutes = 60                   # default 60
+//! # ... or from files (give `trust`, and `revocations` if any, instead of `lists_url`)
+//! # trust = "lists/trust.cbor"
+//! # revocations = ["lists/musashino.cbor"]
+//! state_dir = "/var/lib/helpcard-kiosk"  # last good lists and revocation counters
+//!
+//! responder_key = "keys/responder.key.json"  # optional: without it, public parts only
+//! relock_minutes = 30                    # the shift locks after this long unused (default 30)
+//!
 //! audit = "/var/lib/helpcard-kiosk/audit.sqlite"
 //! device_key = "/var/lib/helpcard-kiosk/device.key"   # created if missing (signs checkpoints)
 //! checkpoints = "/media/backup/helpcard-checkpoints"  # optional: exported checkpoints
-//! source = "y4m:/path/to/video.y4m"      # image:PATH, dir:PATH or y4m:PATH (camera: next step)
+//!
+//! source = "camera:/dev/v4l/by-id/usb-…-video-index0"  # or camera:0, image:, dir:, y4m:PATH
+//! camera_resolution = "1920x1080"        # asked of the camera; the closest is taken
+//! camera_fps = 30
+//! stall_seconds = 3                      # a camera with no frame this long is reopened
+//!
 //! dedupe_seconds = 5                     # the same card again within this time is not re-read
-//! language = "ja"                        # ja, en or easy-ja
+//! private_seconds = 30                   # the private part clears after this (and when idle)
+//! language = "ja"                        # ja, en or easy-ja (the screen can switch)
+//! fullscreen = true
 //! ```
+//!
+//! Relative paths are relative to the configuration file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
-use helpcard_core::card::ResponderKeys;
-use helpcard_core::keys::{KeyError, ResponderKey, Role, VerifyingKey};
+use helpcard_core::keys::{KeyError, Role, VerifyingKey};
 use helpcard_core::trust::{Revocations, TrustStore};
 use helpcard_core::vocab::Lang;
 use serde::Deserialize;
 
+use crate::camera::{Camera, CameraSpec};
+use crate::capture::{Opener, Watchdog};
+use crate::lists::{self, ListSource, State};
+use crate::pipeline::Shared;
 use crate::scan::Scanner;
-use crate::source::{self, FrameSource};
-
-fn default_dedupe() -> u64 {
-    5
-}
-
-fn default_language() -> String {
-    "ja".into()
-}
+use crate::shift::{Shift, UnlockError};
+use crate::source::{self, FrameSource, SourceError};
+use crate::{Kiosk, Options, Refresh};
 
 /// The file's contents.
 #[derive(Debug, Deserialize)]
@@ -43,18 +59,74 @@ fn default_language() -> String {
 pub struct Config {
     kiosk_id: String,
     root: PathBuf,
-    trust: PathBuf,
+    lists_url: Option<String>,
+    #[serde(default = "sixty")]
+    refresh_minutes: u64,
+    trust: Option<PathBuf>,
     #[serde(default)]
     revocations: Vec<PathBuf>,
+    state_dir: Option<PathBuf>,
     responder_key: Option<PathBuf>,
+    #[serde(default = "thirty")]
+    relock_minutes: u64,
     audit: PathBuf,
     device_key: PathBuf,
     checkpoints: Option<PathBuf>,
     source: String,
-    #[serde(default = "default_dedupe")]
+    #[serde(default = "default_resolution")]
+    camera_resolution: String,
+    #[serde(default = "thirty")]
+    camera_fps: u64,
+    #[serde(default = "three")]
+    stall_seconds: u64,
+    #[serde(default = "five")]
     dedupe_seconds: u64,
+    #[serde(default = "thirty")]
+    private_seconds: u64,
     #[serde(default = "default_language")]
     language: String,
+    #[serde(default = "yes")]
+    fullscreen: bool,
+}
+
+fn sixty() -> u64 {
+    60
+}
+fn thirty() -> u64 {
+    30
+}
+fn five() -> u64 {
+    5
+}
+fn three() -> u64 {
+    3
+}
+fn yes() -> bool {
+    true
+}
+fn default_resolution() -> String {
+    "1920x1080".into()
+}
+fn default_language() -> String {
+    "ja".into()
+}
+
+/// `ja`, `en` or `easy-ja`.
+pub fn parse_lang(s: &str) -> Option<Lang> {
+    match s {
+        "ja" => Some(Lang::Ja),
+        "en" => Some(Lang::En),
+        "easy-ja" => Some(Lang::EasyJa),
+        _ => None,
+    }
+}
+
+/// How the passphrase of a configured responder key is had at start.
+pub enum Unlock {
+    /// Asked now (HELPCARD_PASSPHRASE, else the terminal): the headless mode.
+    AtStart,
+    /// On the kiosk's screen when a shift starts: the GUI.
+    OnScreen,
 }
 
 impl Config {
@@ -63,18 +135,14 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config: Config =
             toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
-        // Relative paths are relative to the configuration file.
         let base = path.parent().unwrap_or(Path::new("."));
-        for p in [
-            &mut config.root,
-            &mut config.trust,
-            &mut config.audit,
-            &mut config.device_key,
-        ]
-        .into_iter()
-        .chain(config.revocations.iter_mut())
-        .chain(config.responder_key.iter_mut())
-        .chain(config.checkpoints.iter_mut())
+        for p in [&mut config.root, &mut config.audit, &mut config.device_key]
+            .into_iter()
+            .chain(config.trust.iter_mut())
+            .chain(config.revocations.iter_mut())
+            .chain(config.state_dir.iter_mut())
+            .chain(config.responder_key.iter_mut())
+            .chain(config.checkpoints.iter_mut())
         {
             if p.is_relative() {
                 *p = base.join(&*p);
@@ -83,49 +151,89 @@ impl Config {
         Ok(config)
     }
 
-    /// Loads the keys and lists and opens the audit log and the source.
-    pub fn setup(self) -> Result<(Scanner, Box<dyn FrameSource>), String> {
-        let key_err = |what: &str, p: &Path, e: KeyError| format!("{what} = {}: {e}", p.display());
+    /// Checks every value, loads the keys and lists, and opens the audit log; the source is
+    /// opened by the capture supervisor.
+    pub fn setup(self, unlock: Unlock) -> Result<Kiosk, String> {
         let read = |what: &str, p: &Path| {
             std::fs::read(p).map_err(|e| format!("{what} = {}: {e}", p.display()))
         };
-        let lang = match self.language.as_str() {
-            "ja" => Lang::Ja,
-            "en" => Lang::En,
-            "easy-ja" => Lang::EasyJa,
-            other => return Err(format!("language = {other:?}: expected ja, en or easy-ja")),
+        let lang = parse_lang(&self.language)
+            .ok_or_else(|| format!("language = {:?}: expected ja, en or easy-ja", self.language))?;
+        let minutes = |what: &str, m: u64| {
+            (1..=24 * 60)
+                .contains(&m)
+                .then(|| Duration::from_secs(60 * m))
+                .ok_or_else(|| format!("{what} = {m}: expected 1 to 1440 minutes"))
         };
-        let now = crate::now();
+        let (refresh_every, relock_after) = (
+            minutes("refresh_minutes", self.refresh_minutes)?,
+            minutes("relock_minutes", self.relock_minutes)?,
+        );
+        let list_source = match (&self.lists_url, &self.trust) {
+            (Some(url), None) if url.starts_with("https://") || url.starts_with("http://") => {
+                ListSource::Url(url.clone())
+            }
+            (Some(url), None) => {
+                return Err(format!("lists_url = {url:?}: expected an https:// URL"));
+            }
+            (None, Some(trust)) => ListSource::Files {
+                trust: trust.clone(),
+                revocations: self.revocations.clone(),
+            },
+            (Some(_), Some(_)) => return Err("give lists_url or trust, not both".into()),
+            (None, None) => return Err("lists_url or trust is required".into()),
+        };
+        let state = self.state_dir.as_deref().map(State::open).transpose()?;
+
         let root = VerifyingKey::from_file(
             &String::from_utf8_lossy(&read("root", &self.root)?),
             Role::Root,
         )
-        .map_err(|e| key_err("root", &self.root, e))?;
+        .map_err(|e| format!("root = {}: {e}", self.root.display()))?;
+        let floors = state.as_ref().map(State::floors).transpose()?;
         let mut trust = TrustStore::new(vec![root]);
-        trust
-            .load(&read("trust", &self.trust)?, now)
-            .map_err(|e| format!("trust = {}: {e}", self.trust.display()))?;
-        let mut revocations = Revocations::new();
-        for p in &self.revocations {
-            revocations
-                .load(&read("revocations", p)?, &trust, now)
-                .map_err(|e| format!("revocations = {}: {e}", p.display()))?;
+        let mut revocations = Revocations::with_floors(floors.unwrap_or_default());
+        let now = crate::now();
+        // The last good lists first (a kiosk may start without network), then the source's.
+        if let Some(saved) = state.as_ref().and_then(State::saved_lists)
+            && let Ok(fetched) = saved.fetch()
+        {
+            lists::apply(&mut trust, &mut revocations, &fetched, now, None);
         }
-        let keys = match &self.responder_key {
-            None => None,
-            Some(p) => {
-                let text = String::from_utf8_lossy(&read("responder_key", p)?).into_owned();
-                let key = match ResponderKey::from_file(&text, None) {
-                    Err(KeyError::PassphraseRequired) => {
-                        let pass = passphrase()?;
-                        ResponderKey::from_file(&text, Some(&pass))
-                    }
-                    other => other,
-                }
-                .map_err(|e| key_err("responder_key", p, e))?;
-                Some(ResponderKeys::new(vec![key]))
-            }
+        let fetched = list_source.fetch();
+        let status = match &fetched {
+            Ok(f) => lists::apply(&mut trust, &mut revocations, f, now, state.as_ref()),
+            Err(e) => lists::ListsStatus {
+                ok: false,
+                problems: vec![e.clone()],
+            },
         };
+        if trust.list().is_none() {
+            return Err(format!(
+                "no trust list could be loaded: {} (信頼リストを読み込めません)",
+                status.problems.join("; ")
+            ));
+        }
+
+        let key_file = self
+            .responder_key
+            .as_deref()
+            .map(|p| read("responder_key", p).map(|b| String::from_utf8_lossy(&b).into_owned()))
+            .transpose()?;
+        let mut shift = Shift::locked(key_file, relock_after);
+        if let (Unlock::AtStart, true) = (unlock, shift.can_unlock()) {
+            let named = |e: UnlockError| {
+                let path = self.responder_key.as_deref().unwrap_or(Path::new(""));
+                format!("responder_key = {}: {e}", path.display())
+            };
+            match shift.unlock(None) {
+                Err(UnlockError::Key(KeyError::PassphraseRequired)) => {
+                    shift.unlock(Some(&passphrase()?)).map_err(named)?;
+                }
+                other => other.map_err(named)?,
+            }
+        }
+
         let device = DeviceKey::load_or_create(&self.device_key)
             .map_err(|e| format!("device_key = {}: {e}", self.device_key.display()))?;
         let audit = AuditLog::open(
@@ -137,12 +245,72 @@ impl Config {
             },
         )
         .map_err(|e| format!("audit = {}: {e}", self.audit.display()))?;
-        let source = source::open(&self.source).map_err(|e| format!("source = {e}"))?;
-        let mut scanner = Scanner::new(trust, revocations, keys, self.kiosk_id, audit);
+
+        let camera = self.camera_spec()?;
+        let opener = opener(&self.source, camera).map_err(|e| format!("source = {e}"))?;
+        let mut scanner = Scanner::new(trust, revocations, shift, self.kiosk_id, audit);
         scanner.lang = lang;
         scanner.dedupe = Duration::from_secs(self.dedupe_seconds);
-        Ok((scanner, source))
+        Ok(Kiosk {
+            shared: Shared::new(scanner),
+            opener,
+            refresh: Some(Refresh {
+                source: list_source,
+                every: refresh_every,
+                state,
+            }),
+            startup_lists: status,
+            options: Options {
+                private_for: Duration::from_secs(self.private_seconds.clamp(5, 600)),
+                fullscreen: self.fullscreen,
+                watchdog: Watchdog {
+                    stall: Duration::from_secs(self.stall_seconds.clamp(1, 60)),
+                    ..Watchdog::default()
+                },
+            },
+        })
     }
+
+    fn camera_spec(&self) -> Result<CameraSpec, String> {
+        let bad = || {
+            format!(
+                "camera_resolution = {:?}: expected WIDTHxHEIGHT, e.g. 1920x1080",
+                self.camera_resolution
+            )
+        };
+        let (w, h) = self.camera_resolution.split_once('x').ok_or_else(bad)?;
+        let (width, height) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+        if !(160..=4096).contains(&width) || !(120..=4096).contains(&height) {
+            return Err(bad());
+        }
+        let fps = u32::try_from(self.camera_fps)
+            .ok()
+            .filter(|f| (1..=120).contains(f))
+            .ok_or_else(|| format!("camera_fps = {}: expected 1 to 120", self.camera_fps))?;
+        Ok(CameraSpec {
+            device: String::new(),
+            width,
+            height,
+            fps,
+        })
+    }
+}
+
+/// The source's opener: `camera:DEVICE` opens the camera on every call (the watchdog reopens
+/// it); a file source is checked now, and opened when the capture starts.
+pub fn opener(spec: &str, camera: CameraSpec) -> Result<Opener, SourceError> {
+    if let Some(device) = spec.strip_prefix("camera:") {
+        let spec = CameraSpec {
+            device: device.to_owned(),
+            ..camera
+        };
+        return Ok(Arc::new(move || {
+            Camera::open(&spec).map(|c| Box::new(c) as Box<dyn FrameSource>)
+        }));
+    }
+    source::open(spec)?;
+    let spec = spec.to_owned();
+    Ok(Arc::new(move || source::open(&spec)))
 }
 
 /// The shift's passphrase: HELPCARD_PASSPHRASE, else asked on the terminal.

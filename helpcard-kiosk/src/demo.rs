@@ -1,8 +1,12 @@
 //! `--demo`: demo keys and lists, and camera-like frames made from the demo cards: each card
-//! code drawn at about 3 pixels per module in a 1280×720 frame, held for three frames (as a
-//! camera at 30 fps sees a card held up for a tenth of a second), then a blank frame.
+//! code drawn at about 3 pixels per module in a 1280×720 frame. Headless, each card is held up
+//! for three frames (a tenth of a second at 30 fps); on the screen, a looping 30 fps "camera"
+//! holds each card long enough to read it.
 
 use std::path::Path;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
 use helpcard_core::card::ResponderKeys;
@@ -11,8 +15,12 @@ use helpcard_core::qrtext;
 use helpcard_qr::LumaFrame;
 use rand_core::OsRng;
 
+use crate::capture::Opener;
+use crate::pipeline::Shared;
 use crate::scan::Scanner;
-use crate::source::{FrameSource, Frames};
+use crate::shift::Shift;
+use crate::source::{FrameSource, Frames, Slideshow};
+use crate::{Kiosk, Options};
 
 const W: usize = 1280;
 const H: usize = 720;
@@ -37,20 +45,51 @@ pub fn frame(text: Option<&str>) -> LumaFrame {
     }
 }
 
-/// The demo scanner (responder key unlocked) and its frames. The audit log lives in `data`.
-pub fn setup(data: &Path) -> Result<(Scanner, Box<dyn FrameSource>), String> {
+/// How the demo's frames arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// Every card for three frames, then a blank frame, once, as fast as they are read.
+    Once,
+    /// A looping camera at 30 fps: each card held up for `seconds`, then two blank seconds.
+    Camera {
+        /// How long each card is held up.
+        seconds: usize,
+    },
+}
+
+/// The demo kiosk (responder key unlocked) and its frames. The audit log lives in `data`.
+pub fn setup(data: &Path, pace: Pace) -> Result<Kiosk, String> {
     let now = crate::now();
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
     let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
-    let mut frames = Vec::new();
+    let mut cards = Vec::new();
     for card in &set.cards {
         let text =
             qrtext::encode(qrtext::DEFAULT_PREFIX, &card.bytes).map_err(|e| e.to_string())?;
-        for _ in 0..3 {
-            frames.push(frame(Some(&text)));
-        }
-        frames.push(frame(None));
+        cards.push(frame(Some(&text)));
     }
+    let opener: Opener = match pace {
+        Pace::Once => {
+            let mut frames = Vec::new();
+            for card in cards {
+                frames.extend([card.clone(), card.clone(), card]);
+                frames.push(frame(None));
+            }
+            Arc::new(move || {
+                Ok(Box::new(Frames::new("demo frames", frames.clone())) as Box<dyn FrameSource>)
+            })
+        }
+        Pace::Camera { seconds } => {
+            let mut slides = Vec::new();
+            for card in cards {
+                slides.push((card, 30 * seconds));
+                slides.push((frame(None), 60));
+            }
+            Arc::new(move || {
+                Ok(Box::new(Slideshow::new(slides.clone(), 30)) as Box<dyn FrameSource>)
+            })
+        }
+    };
     std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
     let key =
         DeviceKey::load_or_create(&data.join("kiosk-device.key")).map_err(|e| e.to_string())?;
@@ -64,6 +103,16 @@ pub fn setup(data: &Path) -> Result<(Scanner, Box<dyn FrameSource>), String> {
     )
     .map_err(|e| e.to_string())?;
     let keys = ResponderKeys::new(vec![set.world.responder]);
-    let scanner = Scanner::new(trust, revocations, Some(keys), "demo-kiosk".into(), audit);
-    Ok((scanner, Box::new(Frames::new("demo frames", frames))))
+    let shift = Shift::unlocked(keys, None, Duration::from_secs(30 * 60));
+    let scanner = Scanner::new(trust, revocations, shift, "demo-kiosk".into(), audit);
+    Ok(Kiosk {
+        shared: Shared::new(scanner),
+        opener,
+        refresh: None,
+        startup_lists: crate::lists::ListsStatus {
+            ok: true,
+            problems: vec![],
+        },
+        options: Options::default(),
+    })
 }

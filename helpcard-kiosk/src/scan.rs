@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use helpcard_audit::{AuditLog, Event};
-use helpcard_core::card::{self, PrivateOutcome, ResponderKeys};
+use helpcard_core::card::{self, Opened, PrivateOutcome};
 use helpcard_core::date::UnixTime;
 use helpcard_core::error::OpenError;
 use helpcard_core::qrtext;
@@ -13,6 +13,8 @@ use helpcard_core::view::CardView;
 use helpcard_core::vocab::Lang;
 use helpcard_qr::{Effort, LumaFrame};
 use serde::Serialize;
+
+use crate::shift::Shift;
 
 /// What became of a card's private part on this kiosk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -58,14 +60,23 @@ pub struct CardEvent {
     pub headline: &'static str,
 }
 
-/// The scanner's state: lists, keys while unlocked, the audit log, what was seen last.
+/// A card seen: its event (what the headless mode prints and the audit row records) and the
+/// opening itself, which the screen renders in the language chosen.
+pub struct Scanned {
+    /// The event.
+    pub event: CardEvent,
+    /// The verified card, or why it was refused.
+    pub opened: Result<Opened, OpenError>,
+}
+
+/// The scanner's state: lists, the shift lock, the audit log, what was seen last.
 pub struct Scanner {
     /// Trust list and pinned roots.
     pub trust: TrustStore,
     /// Revocation lists.
     pub revocations: Revocations,
-    /// The responder keys while a shift has them unlocked.
-    pub keys: Option<ResponderKeys>,
+    /// The responder key, unlocked for a shift.
+    pub shift: Shift,
     /// Language of the view.
     pub lang: Lang,
     /// This kiosk's id in audit rows.
@@ -90,14 +101,14 @@ impl Scanner {
     pub fn new(
         trust: TrustStore,
         revocations: Revocations,
-        keys: Option<ResponderKeys>,
+        shift: Shift,
         kiosk_id: String,
         audit: AuditLog,
     ) -> Scanner {
         Scanner {
             trust,
             revocations,
-            keys,
+            shift,
             lang: Lang::Ja,
             kiosk_id,
             audit,
@@ -107,12 +118,10 @@ impl Scanner {
     }
 
     /// Looks for a help card in `frame`; `None` when there is none, or it is the card just
-    /// processed. Every card processed is an audit row before it is returned.
-    pub fn scan(
-        &mut self,
-        frame: &LumaFrame,
-        now: UnixTime,
-    ) -> Result<Option<CardEvent>, ScanError> {
+    /// processed. Every card processed is an audit row before it is returned. A card counts
+    /// as activity for the shift lock, which is checked first.
+    pub fn scan(&mut self, frame: &LumaFrame, now: UnixTime) -> Result<Option<Scanned>, ScanError> {
+        self.shift.relock_if_idle(Instant::now());
         let Ok(image) = frame.image() else {
             return Ok(None);
         };
@@ -127,6 +136,7 @@ impl Scanner {
             return Ok(None);
         }
         self.last = Some((text.clone(), Instant::now()));
+        self.shift.touch(Instant::now());
         let opened = qrtext::decode(&text)
             .map_err(OpenError::from)
             .and_then(|b| {
@@ -134,7 +144,7 @@ impl Scanner {
                     &b,
                     &self.trust,
                     now,
-                    self.keys.as_ref(),
+                    self.shift.keys(),
                     Some(&self.revocations),
                 )
             });
@@ -161,12 +171,15 @@ impl Scanner {
             result: view.verdict.code().into(),
             detail: format!("status={} private={}", view.status, private.as_str()),
         })?;
-        Ok(Some(CardEvent {
-            event: "card",
-            status: view.verdict.code(),
-            card_id: card.map(|c| c.0),
-            private,
-            headline: view.headline,
+        Ok(Some(Scanned {
+            event: CardEvent {
+                event: "card",
+                status: view.verdict.code(),
+                card_id: card.map(|c| c.0),
+                private,
+                headline: view.headline,
+            },
+            opened,
         }))
     }
 }

@@ -21,7 +21,7 @@ pub enum SourceError {
 }
 
 /// A source of grayscale frames.
-pub trait FrameSource: Send {
+pub trait FrameSource {
     /// The next frame; `Ok(None)` when the source has ended (a file source; a camera never
     /// ends by itself).
     fn next_frame(&mut self) -> Result<Option<LumaFrame>, SourceError>;
@@ -205,6 +205,58 @@ impl FrameSource for Frames {
 
     fn describe(&self) -> String {
         self.name.clone()
+    }
+}
+
+/// A looping slideshow at a camera's frame rate: each frame shown for its count of frames,
+/// then the next, for ever (the GUI demo's camera, and the benchmark's idle soak).
+pub struct Slideshow {
+    slides: Vec<(LumaFrame, usize)>,
+    slide: usize,
+    shown: usize,
+    interval: std::time::Duration,
+    next_at: std::time::Instant,
+}
+
+impl Slideshow {
+    /// `slides` (frame, frames to show it) at `fps` frames per second; 0 fps: as fast as read.
+    pub fn new(slides: Vec<(LumaFrame, usize)>, fps: u32) -> Slideshow {
+        Slideshow {
+            slides,
+            slide: 0,
+            shown: 0,
+            interval: std::time::Duration::from_secs(1)
+                .checked_div(fps)
+                .unwrap_or_default(),
+            next_at: std::time::Instant::now(),
+        }
+    }
+}
+
+impl FrameSource for Slideshow {
+    fn next_frame(&mut self) -> Result<Option<LumaFrame>, SourceError> {
+        let now = std::time::Instant::now();
+        if self.next_at > now {
+            std::thread::sleep(self.next_at - now);
+        }
+        self.next_at = self.next_at.max(now) + self.interval;
+        let Some((frame, count)) = self.slides.get(self.slide) else {
+            return Ok(None);
+        };
+        let frame = frame.clone();
+        self.shown += 1;
+        if self.shown >= *count {
+            (self.slide, self.shown) = ((self.slide + 1) % self.slides.len(), 0);
+        }
+        Ok(Some(frame))
+    }
+
+    fn describe(&self) -> String {
+        format!("slideshow of {} frames", self.slides.len())
+    }
+
+    fn live(&self) -> bool {
+        true
     }
 }
 

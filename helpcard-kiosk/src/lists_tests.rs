@@ -1,0 +1,179 @@
+//! Lists over real HTTP from a loopback server, refused lists, and floors across a restart.
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use helpcard_core::demo::DemoWorld;
+use helpcard_core::testing::StreamRng;
+use helpcard_core::trust::RevocationList;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::Mutex;
+
+/// A loopback HTTP/1.1 server answering GETs from a map that the test changes.
+struct Server {
+    base: String,
+    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+        let served = files.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                reader.read_line(&mut request).unwrap();
+                // Skip the headers.
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let body = served.lock().unwrap().get(&path).cloned();
+                let (status, body) = match body {
+                    Some(b) => ("200 OK", b),
+                    None => ("404 Not Found", b"not found".to_vec()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        Server { base, files }
+    }
+
+    fn serve(&self, path: &str, body: &[u8]) {
+        self.files
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), body.to_vec());
+    }
+}
+
+fn revocations(world: &DemoWorld, counter: u64, now: UnixTime) -> Vec<u8> {
+    RevocationList {
+        issuer: world.trust_list.issuers[0].issuer.clone(),
+        counter,
+        issued_at: now,
+        next_update: UnixTime(now.0 + 86_400),
+        revoked: vec![],
+        revoked_before: None,
+    }
+    .sign(&world.issuer)
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "helpcard-kiosk-lists-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn lists_from_the_key_service_are_checked_kept_and_remembered() {
+    let now = UnixTime(1_790_000_000);
+    let world = DemoWorld::fresh(now, &mut StreamRng::from_seed(1));
+    let stranger = DemoWorld::fresh(now, &mut StreamRng::from_seed(2));
+    let issuer = world.trust_list.issuers[0].issuer.clone();
+    let server = Server::start();
+    let rev_path = format!("/lists/revocations/{issuer}.cbor");
+    server.serve(
+        "/lists/index.json",
+        format!(r#"{{"trust":"/lists/trust.cbor","revocations":["{rev_path}"]}}"#).as_bytes(),
+    );
+    server.serve("/lists/trust.cbor", &world.trust_list_bytes);
+    server.serve(&rev_path, &revocations(&world, 5, now));
+
+    let dir = tmp("url");
+    let state = State::open(&dir).unwrap();
+    let source = ListSource::Url(format!("{}/", server.base));
+    let mut trust = TrustStore::new(vec![world.root.verifying_key()]);
+    let mut revs = Revocations::new();
+    let status = apply(
+        &mut trust,
+        &mut revs,
+        &source.fetch().unwrap(),
+        now,
+        Some(&state),
+    );
+    assert_eq!(
+        status,
+        ListsStatus {
+            ok: true,
+            problems: vec![]
+        }
+    );
+    assert_eq!(revs.get(&issuer).unwrap().counter, 5);
+    assert!(trust.list().is_some());
+
+    // An older revocation list and a trust list signed by another root: both refused, the
+    // last good ones kept.
+    server.serve(&rev_path, &revocations(&world, 4, now));
+    server.serve("/lists/trust.cbor", &stranger.trust_list_bytes);
+    let status = apply(
+        &mut trust,
+        &mut revs,
+        &source.fetch().unwrap(),
+        now,
+        Some(&state),
+    );
+    assert!(!status.ok);
+    assert_eq!(status.problems.len(), 2, "{status:?}");
+    assert!(
+        status.problems.iter().any(|p| p.contains("trust.cbor")),
+        "{status:?}"
+    );
+    assert!(
+        status.problems.iter().any(|p| p.contains(&rev_path)),
+        "{status:?}"
+    );
+    assert_eq!(revs.get(&issuer).unwrap().counter, 5);
+    assert_eq!(trust.list().unwrap().sequence, world.trust_list.sequence);
+
+    // A restart without network: the saved lists load, and the old list is still refused.
+    let saved = state.saved_lists().unwrap();
+    let mut trust = TrustStore::new(vec![world.root.verifying_key()]);
+    let mut revs = Revocations::with_floors(state.floors().unwrap());
+    let status = apply(
+        &mut trust,
+        &mut revs,
+        &saved.fetch().unwrap(),
+        now,
+        Some(&state),
+    );
+    assert!(status.ok, "{status:?}");
+    assert_eq!(revs.get(&issuer).unwrap().counter, 5);
+    let old = dir.join("old.cbor");
+    std::fs::write(&old, revocations(&world, 4, now)).unwrap();
+    let replay = ListSource::Files {
+        trust: dir.join("trust.cbor"),
+        revocations: vec![old],
+    };
+    let mut revs = Revocations::with_floors(state.floors().unwrap());
+    let status = apply(&mut trust, &mut revs, &replay.fetch().unwrap(), now, None);
+    assert!(
+        !status.ok && status.problems[0].contains("old.cbor"),
+        "{status:?}"
+    );
+    assert!(revs.get(&issuer).is_none());
+
+    // An index that points elsewhere, and a server that is not there: errors naming the URL.
+    server.serve(
+        "/lists/index.json",
+        br#"{"trust":"https://elsewhere.example/trust.cbor","revocations":[]}"#,
+    );
+    let err = source.fetch().err().unwrap();
+    assert!(err.contains("outside /lists/"), "{err}");
+    let gone = ListSource::Url("http://127.0.0.1:9".into());
+    let err = gone.fetch().err().unwrap();
+    assert!(err.contains("127.0.0.1:9/lists/index.json"), "{err}");
+}
