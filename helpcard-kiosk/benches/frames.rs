@@ -8,7 +8,8 @@
 //!    worker; how many frame periods from the card's first frame to its event.
 //! 3. **idle CPU**: 10 s of card-less 30 fps frames through the pipeline; process CPU time
 //!    over wall time (% of one core).
-//! 4. **soak**: N frames (default 10,000; `-- --soak 100000`) from a looping Y4M file
+//! 4. **camera formats**: an MJPEG and a YUYV frame to luma, at 720p and 1080p.
+//! 5. **soak**: N frames (default 10,000; `-- --soak 100000`) from a looping Y4M file
 //!    through the pipeline, resident memory at 10 %, 50 % and 100 %.
 //!
 //! `cargo bench -p helpcard-kiosk --bench frames [-- --soak N]`
@@ -68,13 +69,15 @@ fn main() {
             let mut reads = 0;
             for (i, (_, text)) in texts.iter().enumerate() {
                 let frame = camera_frame(Some(text), px_per_module, i as u64);
+                let mut read = false;
                 for _ in 0..3 {
                     let start = Instant::now();
                     let seen = shared.scanner().scan(&frame, now).expect("audit");
                     times.push(start.elapsed());
+                    read |= seen.is_some();
                     reads += usize::from(seen.is_some());
                 }
-                if seen_at(module_mm, distance_mm) && reading_frame.is_none() {
+                if read && seen_at(module_mm, distance_mm) && reading_frame.is_none() {
                     reading_frame = Some(frame);
                 }
             }
@@ -94,8 +97,8 @@ fn main() {
         "\n# 2. frames from the card's first frame to its event (live 30 fps source, real pipeline)"
     );
     shared.scanner().dedupe = Duration::from_secs(5);
-    let card = reading_frame.unwrap_or_else(|| camera_frame(Some(&texts[0].1), 2.2, 0));
-    let latencies = frames_to_show(&shared, card, 12);
+    let card = reading_frame.unwrap_or_else(|| camera_frame(Some(&texts[0].1), 3.0, 0));
+    let latencies = frames_to_show(&shared, card, 8);
     let frames: Vec<u64> = latencies
         .iter()
         .map(|d| (d.as_secs_f64() * 30.0).ceil() as u64)
@@ -110,7 +113,41 @@ fn main() {
     let (cpu, frames) = idle_cpu(&shared, Duration::from_secs(10));
     println!("CPU {cpu:.1} % of one core, {frames} frames scanned");
 
-    println!("\n# 4. soak: {soak} frames from a looping Y4M file (every frame scanned)");
+    println!("\n# 4. camera formats to luma (one 1280x720 and one 1920x1080 frame, best of 20)");
+    for (w, h) in [(1280usize, 720usize), (1920, 1080)] {
+        let frame = camera_frame(Some(&texts[0].1), 3.0, 3);
+        let grey = image::GrayImage::from_fn(w as u32, h as u32, |x, y| {
+            image::Luma([frame.pixels[(y as usize % H) * W + x as usize % W]])
+        });
+        let rgb = image::DynamicImage::ImageLuma8(grey).to_rgb8();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+            .encode_image(&rgb)
+            .expect("jpeg");
+        let yuyv: Vec<u8> = rgb.pixels().flat_map(|p| [p.0[0], 128]).collect();
+        let best = |f: &dyn Fn()| {
+            (0..20)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        use helpcard_kiosk::camera::luma;
+        use nokhwa::utils::FrameFormat;
+        let mjpeg = best(&|| drop(luma(FrameFormat::MJPEG, w, h, &jpeg)));
+        let yuv = best(&|| drop(luma(FrameFormat::YUYV, w, h, &yuyv)));
+        println!(
+            "{w}x{h}: MJPEG ({} KB) to luma {:.2} ms, YUYV to luma {:.2} ms",
+            jpeg.len() / 1024,
+            ms(mjpeg),
+            ms(yuv)
+        );
+    }
+
+    println!("\n# 5. soak: {soak} frames from a looping Y4M file (every frame scanned)");
     let video = dir.join("soak.y4m");
     write_y4m(&video, &texts[0].1);
     soak_memory(&shared, &video, soak);
@@ -281,6 +318,7 @@ fn frames_to_show(shared: &Shared, card: LumaFrame, times: usize) -> Vec<Duratio
         }) as Box<dyn FrameSource>)
     });
     let mut latencies = Vec::new();
+    let started = Instant::now();
     pipeline::run(
         shared,
         capture::spawn(opener, Watchdog::default()),
@@ -291,7 +329,8 @@ fn frames_to_show(shared: &Shared, card: LumaFrame, times: usize) -> Vec<Duratio
                     latencies.push(at - shown);
                 }
             }
-            latencies.len() < times
+            // Bounded: a card that is never read ends the run after as many cycles.
+            latencies.len() < times && started.elapsed() < Duration::from_secs(7 * times as u64)
         },
     );
     latencies
@@ -353,7 +392,7 @@ fn idle_cpu(shared: &Shared, run_for: Duration) -> (f64, u64) {
 /// A Y4M video: one second without a card, one second with it (30 frames each).
 fn write_y4m(path: &Path, text: &str) {
     let blank = camera_frame(None, 0.0, 7);
-    let card = camera_frame(Some(text), 2.2, 7);
+    let card = camera_frame(Some(text), 3.0, 7);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("y4m"));
     let _ = writeln!(out, "YUV4MPEG2 W{W} H{H} F30:1 Ip A1:1 Cmono");
     for frame in std::iter::repeat_n(&blank, 30).chain(std::iter::repeat_n(&card, 30)) {

@@ -32,7 +32,8 @@
 //! fullscreen = true
 //! ```
 //!
-//! Relative paths are relative to the configuration file.
+//! Relative paths are relative to the configuration file. `kiosk.example.toml` beside this
+//! crate is a complete example (a test parses it).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,6 +184,8 @@ impl Config {
             (Some(_), Some(_)) => return Err("give lists_url or trust, not both".into()),
             (None, None) => return Err("lists_url or trust is required".into()),
         };
+        let camera = self.camera_spec()?;
+        let opener = opener(&self.source, camera).map_err(|e| format!("source = {e}"))?;
         let state = self.state_dir.as_deref().map(State::open).transpose()?;
 
         let root = VerifyingKey::from_file(
@@ -246,8 +249,6 @@ impl Config {
         )
         .map_err(|e| format!("audit = {}: {e}", self.audit.display()))?;
 
-        let camera = self.camera_spec()?;
-        let opener = opener(&self.source, camera).map_err(|e| format!("source = {e}"))?;
         let mut scanner = Scanner::new(trust, revocations, shift, self.kiosk_id, audit);
         scanner.lang = lang;
         scanner.dedupe = Duration::from_secs(self.dedupe_seconds);
@@ -311,6 +312,80 @@ pub fn opener(spec: &str, camera: CameraSpec) -> Result<Opener, SourceError> {
     source::open(spec)?;
     let spec = spec.to_owned();
     Ok(Arc::new(move || source::open(&spec)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../kiosk.example.toml");
+
+    fn setup_error(edit: impl Fn(String) -> String) -> String {
+        let dir =
+            std::env::temp_dir().join(format!("helpcard-kiosk-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kiosk.toml");
+        std::fs::write(&path, edit(EXAMPLE.to_owned())).unwrap();
+        match Config::load(&path).and_then(|c| c.setup(Unlock::OnScreen)) {
+            Ok(_) => panic!("the example's key files do not exist here"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn the_example_parses_and_each_bad_value_is_named() {
+        let dir = std::env::temp_dir();
+        let path = dir.join(format!(
+            "helpcard-kiosk-example-{}.toml",
+            std::process::id()
+        ));
+        std::fs::write(&path, EXAMPLE).unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.kiosk_id, "musashino-center-1");
+        assert!(config.lists_url.is_some() && config.trust.is_none());
+
+        // Every value is checked before a file is touched.
+        let swap = |key: &'static str, from: &'static str, to: &'static str| {
+            move |s: String| {
+                assert!(s.contains(from), "{key}");
+                s.replace(from, to)
+            }
+        };
+        for (key, edit) in [
+            (
+                "camera_resolution",
+                swap("camera_resolution", "\"1920x1080\"", "\"huge\""),
+            ),
+            (
+                "camera_fps",
+                swap("camera_fps", "camera_fps = 30", "camera_fps = 0"),
+            ),
+            (
+                "relock_minutes",
+                swap(
+                    "relock_minutes",
+                    "relock_minutes = 30",
+                    "relock_minutes = 0",
+                ),
+            ),
+            (
+                "language",
+                swap("language", "language = \"ja\"", "language = \"fr\""),
+            ),
+            ("lists_url", swap("lists_url", "https://keys", "ftp://keys")),
+            (
+                "source",
+                swap("source", "source = \"camera:", "source = \"webcam:"),
+            ),
+        ] {
+            let err = setup_error(edit);
+            assert!(err.contains(key), "{key}: {err}");
+        }
+        // Then the files, each named by its key.
+        let err = setup_error(|s| s.replace("/var/lib/helpcard-kiosk", "state"));
+        assert!(err.starts_with("root = "), "{err}");
+    }
 }
 
 /// The shift's passphrase: HELPCARD_PASSPHRASE, else asked on the terminal.

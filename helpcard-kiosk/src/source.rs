@@ -264,7 +264,7 @@ impl FrameSource for Slideshow {
 pub fn open(spec: &str) -> Result<Box<dyn FrameSource>, SourceError> {
     let (kind, path) = spec.split_once(':').ok_or_else(|| {
         SourceError::Format(format!(
-            "--source {spec}: expected image:PATH, dir:PATH or y4m:PATH"
+            "--source {spec}: expected camera:DEVICE, image:PATH, dir:PATH or y4m:PATH"
         ))
     })?;
     let path = Path::new(path);
@@ -274,7 +274,7 @@ pub fn open(spec: &str) -> Result<Box<dyn FrameSource>, SourceError> {
         "y4m" => Box::new(Y4m::open(path)?),
         other => {
             return Err(SourceError::Format(format!(
-                "--source {other}:…: expected image, dir or y4m"
+                "--source {other}:…: expected camera, image, dir or y4m"
             )));
         }
     })

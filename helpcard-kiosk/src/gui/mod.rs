@@ -236,6 +236,10 @@ impl eframe::App for App {
             self.screen.shift(false, None);
         }
         let ctx = ui.ctx().clone();
+        // Staff quit with Ctrl+Q; a kiosk has no close button to touch by mistake.
+        if ctx.input(|i| i.modifiers.ctrl && i.key_pressed(egui::Key::Q)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         self.refresh_preview(&ctx);
         self.screen.show(ui, now);
         for action in self.screen.take_actions() {
