@@ -314,6 +314,16 @@ pub fn opener(spec: &str, camera: CameraSpec) -> Result<Opener, SourceError> {
     Ok(Arc::new(move || source::open(&spec)))
 }
 
+/// The shift's passphrase: HELPCARD_PASSPHRASE, else asked on the terminal.
+fn passphrase() -> Result<zeroize::Zeroizing<String>, String> {
+    if let Ok(p) = std::env::var("HELPCARD_PASSPHRASE") {
+        return Ok(zeroize::Zeroizing::new(p));
+    }
+    rpassword::prompt_password("responder key passphrase (shift unlock): ")
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| format!("responder_key: no passphrase ({e})"))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -386,14 +396,4 @@ mod tests {
         let err = setup_error(|s| s.replace("/var/lib/helpcard-kiosk", "state"));
         assert!(err.starts_with("root = "), "{err}");
     }
-}
-
-/// The shift's passphrase: HELPCARD_PASSPHRASE, else asked on the terminal.
-fn passphrase() -> Result<zeroize::Zeroizing<String>, String> {
-    if let Ok(p) = std::env::var("HELPCARD_PASSPHRASE") {
-        return Ok(zeroize::Zeroizing::new(p));
-    }
-    rpassword::prompt_password("responder key passphrase (shift unlock): ")
-        .map(zeroize::Zeroizing::new)
-        .map_err(|e| format!("responder_key: no passphrase ({e})"))
 }
