@@ -36,7 +36,8 @@ pub struct BatchArgs {
     /// Output directory: HOLDER.png and HOLDER.txt per card.
     #[arg(long)]
     out: PathBuf,
-    /// Also write all cards as A4 sheets (ten per page, crop marks) to this PDF.
+    /// Also write all cards as A4 sheets with crop marks to this PDF, in the `--layout`: ten a
+    /// sheet (single), ten fronts then their ten backs for duplex printing, or four to fold.
     #[arg(long)]
     pdf: Option<PathBuf>,
     /// PNG pixels per QR module.
@@ -498,7 +499,7 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
                 ))
             })
             .collect();
-        doc.sheets(&faces);
+        doc.sheets(&faces, a.issuing.layout);
         fail::write(path, &doc.finish()?, lang)?;
     }
     println!(

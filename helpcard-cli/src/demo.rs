@@ -136,13 +136,16 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         // The card at true size (bundled font embedded as a subset), then the holder's copy.
         let mut doc = crate::pdf::Document::new(&font).map_err(|f| f.message)?;
         let issuer = "武蔵野市 障害者福祉課";
-        doc.card_page(&crate::printout::face(
-            &profile,
-            &symbol,
-            issuer,
-            issued.card_id,
-            validity.expires_at,
-        ));
+        doc.card_pages(
+            &crate::printout::face(
+                &profile,
+                &symbol,
+                issuer,
+                issued.card_id,
+                validity.expires_at,
+            ),
+            crate::pdf::Layout::default(),
+        );
         let (title, lines) =
             crate::printout::holder_copy(&profile, issuer, issued.card_id, validity.expires_at);
         doc.text_pages(&title, &lines);

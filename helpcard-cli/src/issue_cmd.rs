@@ -46,6 +46,11 @@ pub struct Issuing {
     /// bundled BIZ UDGothic).
     #[arg(long)]
     pub font: Option<PathBuf>,
+    /// How the card is printed: duplex (the QR code alone on the back at 50 mm, read from
+    /// further away), folded (both faces on one piece, folded in the middle) or single (one
+    /// face, the QR code at 32 mm).
+    #[arg(long, value_enum, default_value_t = pdf::Layout::Duplex)]
+    pub layout: pdf::Layout,
     /// Allow an issuer key stored without a passphrase (demo and test keys): a card signed with
     /// such a key proves nothing, so this is refused unless asked for.
     #[arg(long)]
@@ -94,13 +99,15 @@ pub struct IssueArgs {
     /// Responder group public key file (the private part is encrypted to it).
     #[arg(long)]
     responder: Option<PathBuf>,
-    /// Output path prefix: writes PREFIX.pdf (the card at ID-1 size, then the holder's copy),
-    /// PREFIX.png, PREFIX.svg and PREFIX.txt (the QR text).
+    /// Output path prefix: writes PREFIX.pdf (the card at ID-1 size: front and back, or one
+    /// face, or the piece to fold; then the holder's copy), PREFIX.png, PREFIX.svg and
+    /// PREFIX.txt (the QR text).
     #[arg(long)]
     out: PathBuf,
-    /// Printed width of the QR code including its quiet zone, in millimetres.
-    #[arg(long, default_value_t = 32.0, value_parser = mm_range)]
-    qr_mm: f64,
+    /// Width of the QR code including its quiet zone in the PNG and SVG, in millimetres
+    /// (default: as printed in the PDF's layout, 50 mm for duplex and folded, 32 for single).
+    #[arg(long, value_parser = mm_range)]
+    qr_mm: Option<f64>,
     /// PNG resolution.
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(72..=2400))]
     dpi: u32,
@@ -248,19 +255,23 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     }
     let symbol = qr::card_symbol(&text).map_err(|e| Fail::general(e.to_string()))?;
     let modules = symbol.size_with_quiet_zone() as f64;
-    let ppm = ((a.qr_mm / modules) * f64::from(a.dpi) / 25.4)
+    let qr_mm = a.qr_mm.unwrap_or(f64::from(a.issuing.layout.qr_mm()));
+    let ppm = ((qr_mm / modules) * f64::from(a.dpi) / 25.4)
         .round()
         .max(1.0) as usize;
     let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
     let mut doc = pdf::Document::new(&font)?;
     let issuer_name = a.issuing.issuer_name();
-    doc.card_page(&printout::face(
-        &profile,
-        &symbol,
-        issuer_name,
-        issued.card_id,
-        validity.expires_at,
-    ));
+    doc.card_pages(
+        &printout::face(
+            &profile,
+            &symbol,
+            issuer_name,
+            issued.card_id,
+            validity.expires_at,
+        ),
+        a.issuing.layout,
+    );
     let (title, lines) =
         printout::holder_copy(&profile, issuer_name, issued.card_id, validity.expires_at);
     doc.text_pages(&title, &lines);
@@ -273,7 +284,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     )?;
     files.add(
         with_ext(&a.out, ".svg"),
-        symbol.to_svg(a.qr_mm / modules).as_bytes(),
+        symbol.to_svg(qr_mm / modules).as_bytes(),
         Access::Public,
     )?;
     files.add(with_ext(&a.out, ".txt"), text.as_bytes(), Access::Public)?;
@@ -315,7 +326,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
         lang.t("QR バージョン", "QR version"),
         symbol.version,
         symbol.ec_level,
-        a.qr_mm / modules,
+        f64::from(a.issuing.layout.qr_mm()) / modules,
         a.out.display()
     );
     Ok(())

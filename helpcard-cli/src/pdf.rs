@@ -1,5 +1,12 @@
-//! Printable PDFs: a help card at true ID-1 size (85.6 × 54 mm), A4 sheets of ten cards with
-//! crop marks, and the holder's copy (what the card contains, in plain language).
+//! Printable PDFs: a help card at true ID-1 size (85.6 × 54 mm), A4 sheets of cards with crop
+//! marks, and the holder's copy (what the card contains, in plain language).
+//!
+//! Three layouts ([`Layout`]). *Single*: one face with the QR code at 32 mm beside the text.
+//! *Duplex* (the default): the front carries the help mark and the words at full width, the
+//! back the QR code alone at 50 mm (0.54–0.56 mm modules at versions 16–17): a kiosk's webcam
+//! reads it from further away (helpcard-kiosk's README has the numbers). *Folded*: both faces
+//! on one side of a 85.6 × 108 mm piece, the back turned 180° so that it is upright once
+//! folded along the dashed line (the folded ヘルプカード format).
 //!
 //! Japanese text uses an embedded TrueType font (the bundled BIZ UDGothic by default), subset to the glyphs
 //! used, as a Type0/CIDFontType2 font with Identity-H encoding and a ToUnicode map, so the text
@@ -87,6 +94,30 @@ pub struct CardFace<'a> {
     pub expires: String,
     /// The QR symbol.
     pub symbol: &'a Symbol,
+    /// The back's words beside the QR code (duplex and folded layouts).
+    pub back_note: &'a str,
+}
+
+/// How a card is printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// One face: the QR code at 32 mm beside the text.
+    Single,
+    /// Two faces, for duplex printing: the QR code alone on the back at 50 mm.
+    #[default]
+    Duplex,
+    /// Both faces on one piece, folded in the middle.
+    Folded,
+}
+
+impl Layout {
+    /// The printed width of the QR code with its quiet zone, in mm.
+    pub fn qr_mm(self) -> f32 {
+        match self {
+            Layout::Single => 32.0,
+            Layout::Duplex | Layout::Folded => 50.0,
+        }
+    }
 }
 
 /// A PDF being built: pages of drawing operations and the glyphs they use.
@@ -244,49 +275,34 @@ impl<'f> Document<'f> {
         last
     }
 
-    /// Draws a card with its bottom-left corner at (x, y) mm.
-    fn card(
+    /// Draws a card's front with its bottom-left corner at (x, y) mm: the help mark, the
+    /// words, and (single layout) the QR code at the right.
+    fn front(
         &mut self,
         content: &mut Content,
         images: &mut Vec<usize>,
         face: &CardFace<'_>,
-        x: f32,
-        y: f32,
+        (x, y): (f32, f32),
+        with_qr: bool,
     ) {
-        // Card outline (light grey, for cutting and as the card edge on screen).
-        content
-            .set_stroke_gray(0.75)
-            .set_line_width(0.3)
-            .rect(pt(x), pt(y), pt(CARD_W), pt(CARD_H))
-            .stroke();
-        // Help mark area: red with a white cross and heart, as on Tokyo's ヘルプマーク.
-        let (mx, my, mw, mh) = (x + 3.0, y + CARD_H - 21.0, 13.0, 18.0);
-        content
-            .set_fill_rgb(0.86, 0.08, 0.15)
-            .rect(pt(mx), pt(my), pt(mw), pt(mh))
-            .fill_nonzero();
-        content.set_fill_gray(1.0);
-        content
-            .rect(pt(mx + 5.0), pt(my + 10.5), pt(3.0), pt(6.0))
-            .fill_nonzero();
-        content
-            .rect(pt(mx + 3.5), pt(my + 12.0), pt(6.0), pt(3.0))
-            .fill_nonzero();
-        self.text(content, "♥", mx + 3.2, my + 2.2, 20.0);
-        content.set_fill_gray(0.0);
-        // QR code at the right, vertically centred, with its quiet zone inside the square.
-        let qr_size = 32.0;
-        let (qx, qy) = (x + CARD_W - qr_size - 2.5, y + (CARD_H - qr_size) / 2.0);
-        let image = self.add_symbol(face.symbol);
-        images.push(image);
-        content
-            .save_state()
-            .transform([pt(qr_size), 0.0, 0.0, pt(qr_size), pt(qx), pt(qy)]);
-        content
-            .x_object(Name(format!("Q{image}").as_bytes()))
-            .restore_state();
-        // Text column between the mark and the QR code.
-        let (tx, tw) = (x + 18.5, CARD_W - 18.5 - qr_size - 4.0);
+        outline(content, x, y);
+        let (_, my) = self.help_mark(content, x, y);
+        let qr_size = if with_qr {
+            let size = Layout::Single.qr_mm();
+            self.symbol(
+                content,
+                images,
+                face.symbol,
+                x + CARD_W - size - 2.5,
+                y,
+                size,
+            );
+            size + 4.0
+        } else {
+            3.0
+        };
+        // Text column between the mark and the QR code (or the card's edge).
+        let (tx, tw) = (x + 18.5, CARD_W - 18.5 - qr_size);
         let mut ty = y + CARD_H - 7.0;
         self.text(content, face.title, tx, ty, 10.0);
         ty -= 4.8;
@@ -328,15 +344,140 @@ impl<'f> Document<'f> {
         }
     }
 
-    /// A page with one card at true size.
-    pub fn card_page(&mut self, face: &CardFace<'_>) {
-        let (mut content, mut images) = (Content::new(), Vec::new());
-        self.card(&mut content, &mut images, face, 0.0, 0.0);
-        self.pages.push(Page {
-            width: CARD_W,
-            height: CARD_H,
-            ops: content.finish().to_vec(),
+    /// Draws a card's back with its bottom-left corner at (x, y) mm: the QR code alone at
+    /// [`Layout::Duplex`]'s size on the right, and beside it a small help mark, the note and
+    /// the card id (to match a back to its front).
+    fn back(
+        &mut self,
+        content: &mut Content,
+        images: &mut Vec<usize>,
+        face: &CardFace<'_>,
+        (x, y): (f32, f32),
+    ) {
+        outline(content, x, y);
+        let size = Layout::Duplex.qr_mm();
+        self.symbol(
+            content,
             images,
+            face.symbol,
+            x + CARD_W - size - 2.0,
+            y,
+            size,
+        );
+        self.help_mark(content, x, y);
+        let width = CARD_W - size - 2.0 - 5.0;
+        let (note, lines) = self.fit(face.back_note, &[6.0, 5.4, 4.8], width, 16.0);
+        let mut ty = y + CARD_H - 25.0;
+        for line in lines {
+            self.text(content, &line, x + 3.0, ty, note);
+            ty -= line_height(note);
+        }
+        for (i, line) in self.wrap(&face.card_id, 5.0, width).iter().enumerate() {
+            self.text(content, line, x + 3.0, y + 6.0 - i as f32 * 2.6, 5.0);
+        }
+    }
+
+    /// The help mark area at a face's top left: red with a white cross and heart, as on
+    /// Tokyo's ヘルプマーク. Returns its bottom-left corner.
+    fn help_mark(&mut self, content: &mut Content, x: f32, y: f32) -> (f32, f32) {
+        let (mx, my, mw, mh) = (x + 3.0, y + CARD_H - 21.0, 13.0, 18.0);
+        content
+            .set_fill_rgb(0.86, 0.08, 0.15)
+            .rect(pt(mx), pt(my), pt(mw), pt(mh))
+            .fill_nonzero();
+        content.set_fill_gray(1.0);
+        content
+            .rect(pt(mx + 5.0), pt(my + 10.5), pt(3.0), pt(6.0))
+            .fill_nonzero();
+        content
+            .rect(pt(mx + 3.5), pt(my + 12.0), pt(6.0), pt(3.0))
+            .fill_nonzero();
+        self.text(content, "♥", mx + 3.2, my + 2.2, 20.0);
+        content.set_fill_gray(0.0);
+        (mx, my)
+    }
+
+    /// The QR code, `size` mm square with its quiet zone inside, at x, vertically centred on a
+    /// card whose bottom is at y.
+    fn symbol(
+        &mut self,
+        content: &mut Content,
+        images: &mut Vec<usize>,
+        symbol: &Symbol,
+        x: f32,
+        y: f32,
+        size: f32,
+    ) {
+        let image = self.add_symbol(symbol);
+        images.push(image);
+        let qy = y + (CARD_H - size) / 2.0;
+        content
+            .save_state()
+            .transform([pt(size), 0.0, 0.0, pt(size), pt(x), pt(qy)]);
+        content
+            .x_object(Name(format!("Q{image}").as_bytes()))
+            .restore_state();
+    }
+
+    /// The card at true size: one page (single), the front and the back (duplex), or one
+    /// 85.6 × 108 mm page to fold (folded).
+    pub fn card_pages(&mut self, face: &CardFace<'_>, layout: Layout) {
+        let (mut content, mut images) = (Content::new(), Vec::new());
+        match layout {
+            Layout::Single => self.front(&mut content, &mut images, face, (0.0, 0.0), true),
+            Layout::Duplex => {
+                self.front(&mut content, &mut images, face, (0.0, 0.0), false);
+                self.push_page(CARD_W, CARD_H, &mut content, &mut images);
+                self.back(&mut content, &mut images, face, (0.0, 0.0));
+            }
+            Layout::Folded => self.folded(&mut content, &mut images, face, (0.0, 0.0)),
+        }
+        let height = if layout == Layout::Folded {
+            2.0 * CARD_H
+        } else {
+            CARD_H
+        };
+        self.push_page(CARD_W, height, &mut content, &mut images);
+    }
+
+    /// A folded card with its bottom-left corner at (x, y): the front on the top half, the
+    /// back on the bottom half turned 180°, a dashed fold line between.
+    fn folded(
+        &mut self,
+        content: &mut Content,
+        images: &mut Vec<usize>,
+        face: &CardFace<'_>,
+        (x, y): (f32, f32),
+    ) {
+        self.front(content, images, face, (x, y + CARD_H), false);
+        content
+            .save_state()
+            .transform([-1.0, 0.0, 0.0, -1.0, pt(x + CARD_W), pt(y + CARD_H)]);
+        self.back(content, images, face, (0.0, 0.0));
+        content.restore_state();
+        content
+            .set_stroke_gray(0.5)
+            .set_line_width(0.3)
+            .set_dash_pattern([pt(2.0), pt(1.5)], 0.0)
+            .move_to(pt(x), pt(y + CARD_H))
+            .line_to(pt(x + CARD_W), pt(y + CARD_H))
+            .stroke()
+            .set_dash_pattern([], 0.0);
+    }
+
+    fn push_page(
+        &mut self,
+        width: f32,
+        height: f32,
+        content: &mut Content,
+        images: &mut Vec<usize>,
+    ) {
+        let done = std::mem::replace(content, Content::new());
+        self.pages.push(Page {
+            width,
+            height,
+            ops: done.finish().to_vec(),
+            images: std::mem::take(images),
         });
     }
 
@@ -358,26 +499,49 @@ impl<'f> Document<'f> {
         self.images.len() - 1
     }
 
-    /// A4 sheets, ten cards each (2 × 5), with crop marks at every card corner.
-    pub fn sheets(&mut self, faces: &[CardFace<'_>]) {
-        let (x0, y0) = ((A4_W - 2.0 * CARD_W) / 2.0, (A4_H - 5.0 * CARD_H) / 2.0);
-        for chunk in faces.chunks(10) {
-            let (mut content, mut images) = (Content::new(), Vec::new());
+    /// A4 sheets with crop marks at every card corner. Single: ten cards a sheet (2 × 5).
+    /// Duplex: ten fronts, then their backs on the next page, columns swapped so that each back
+    /// lands behind its front when printed on both sides (flip on the long edge), with
+    /// registration marks at the same places on both pages. Folded: four pieces a sheet
+    /// (2 × 2), each folded along its dashed line.
+    pub fn sheets(&mut self, faces: &[CardFace<'_>], layout: Layout) {
+        let rows = if layout == Layout::Folded { 2 } else { 5 };
+        let piece_h = if layout == Layout::Folded {
+            2.0 * CARD_H
+        } else {
+            CARD_H
+        };
+        let (x0, y0) = (
+            (A4_W - 2.0 * CARD_W) / 2.0,
+            (A4_H - rows as f32 * piece_h) / 2.0,
+        );
+        let at = |i: usize| {
+            let (col, row) = (i % 2, i / 2);
+            (
+                x0 + col as f32 * CARD_W,
+                A4_H - y0 - (row as f32 + 1.0) * piece_h,
+            )
+        };
+        let (mut content, mut images) = (Content::new(), Vec::new());
+        for chunk in faces.chunks(2 * rows) {
             for (i, face) in chunk.iter().enumerate() {
-                let (col, row) = (i % 2, i / 2);
-                let (x, y) = (
-                    x0 + col as f32 * CARD_W,
-                    A4_H - y0 - (row as f32 + 1.0) * CARD_H,
-                );
-                self.card(&mut content, &mut images, face, x, y);
+                match layout {
+                    Layout::Single => self.front(&mut content, &mut images, face, at(i), true),
+                    Layout::Duplex => self.front(&mut content, &mut images, face, at(i), false),
+                    Layout::Folded => self.folded(&mut content, &mut images, face, at(i)),
+                }
             }
-            crop_marks(&mut content, x0, y0);
-            self.pages.push(Page {
-                width: A4_W,
-                height: A4_H,
-                ops: content.finish().to_vec(),
-                images,
-            });
+            crop_marks(&mut content, x0, y0, rows, piece_h);
+            if layout == Layout::Duplex {
+                registration_marks(&mut content, y0);
+                self.push_page(A4_W, A4_H, &mut content, &mut images);
+                for (i, face) in chunk.iter().enumerate() {
+                    self.back(&mut content, &mut images, face, at(i ^ 1));
+                }
+                crop_marks(&mut content, x0, y0, rows, piece_h);
+                registration_marks(&mut content, y0);
+            }
+            self.push_page(A4_W, A4_H, &mut content, &mut images);
         }
     }
 
@@ -523,11 +687,20 @@ impl<'f> Document<'f> {
     }
 }
 
-/// Crop marks at the corners of the 2 × 5 card grid, outside the cards.
-fn crop_marks(content: &mut Content, x0: f32, y0: f32) {
+/// A card's outline (light grey, for cutting and as the card's edge on screen).
+fn outline(content: &mut Content, x: f32, y: f32) {
+    content
+        .set_stroke_gray(0.75)
+        .set_line_width(0.3)
+        .rect(pt(x), pt(y), pt(CARD_W), pt(CARD_H))
+        .stroke();
+}
+
+/// Crop marks at the corners of a 2 × `rows` grid of pieces `piece_h` mm high, outside them.
+fn crop_marks(content: &mut Content, x0: f32, y0: f32, rows: usize, piece_h: f32) {
     content.set_stroke_gray(0.0).set_line_width(0.25);
     let xs = [x0, x0 + CARD_W, x0 + 2.0 * CARD_W];
-    let ys: Vec<f32> = (0..=5).map(|i| A4_H - y0 - i as f32 * CARD_H).collect();
+    let ys: Vec<f32> = (0..=rows).map(|i| A4_H - y0 - i as f32 * piece_h).collect();
     for &y in &ys {
         content
             .move_to(pt(x0 - 8.0), pt(y))
@@ -541,8 +714,38 @@ fn crop_marks(content: &mut Content, x0: f32, y0: f32) {
             .move_to(pt(x), pt(ys[0] + 2.0))
             .line_to(pt(x), pt(ys[0] + 8.0));
         content
-            .move_to(pt(x), pt(ys[5] - 2.0))
-            .line_to(pt(x), pt(ys[5] - 8.0));
+            .move_to(pt(x), pt(ys[rows] - 2.0))
+            .line_to(pt(x), pt(ys[rows] - 8.0));
+    }
+    content.stroke();
+}
+
+/// Registration targets (a circle and a cross) above and below the grid on the page's centre
+/// line, and at the middle of its left and right margins: places that map onto each other when
+/// a sheet is turned over on its long edge, so a duplex print can be checked against light.
+fn registration_marks(content: &mut Content, y0: f32) {
+    let targets = [
+        (A4_W / 2.0, A4_H - y0 / 2.0),
+        (A4_W / 2.0, y0 / 2.0),
+        (6.0, A4_H / 2.0),
+        (A4_W - 6.0, A4_H / 2.0),
+    ];
+    content.set_stroke_gray(0.0).set_line_width(0.2);
+    for (x, y) in targets {
+        content
+            .move_to(pt(x - 3.0), pt(y))
+            .line_to(pt(x + 3.0), pt(y))
+            .move_to(pt(x), pt(y - 3.0))
+            .line_to(pt(x), pt(y + 3.0));
+        // A circle of radius 2 mm from four Bézier arcs.
+        let (r, k) = (pt(2.0), pt(2.0) * 0.552_284_8);
+        let (cx, cy) = (pt(x), pt(y));
+        content
+            .move_to(cx + r, cy)
+            .cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+            .cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+            .cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+            .cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
     }
     content.stroke();
 }

@@ -24,7 +24,7 @@ fn card_lang(profile: &Profile) -> (Lang, VocabLang) {
     }
 }
 
-/// The front of the card, in the holder's language.
+/// The card's faces, in the holder's language.
 pub fn face<'a>(
     profile: &'a Profile,
     symbol: &'a Symbol,
@@ -41,6 +41,10 @@ pub fn face<'a>(
         card_id: format!("{} {card_id}", lang.t("カード番号", "Card")),
         expires: format!("{} {}", lang.t("有効期限", "Valid until"), expires.date()),
         symbol,
+        back_note: lang.t(
+            "支援する方へ: この QR コードを読み取ると、手助けの内容が表示されます。",
+            "To help me: scan this QR code to see what help I need.",
+        ),
     }
 }
 

@@ -63,6 +63,17 @@ fn profile_path(name: &str) -> String {
 }
 
 /// `head`, then the issuer and responder key arguments every issuing command takes, then `tail`.
+/// Renders page `page` of `pdf` with poppler at `dpi` to PREFIX-PAGE.png.
+fn render(o: &Office, pdf: &str, page: usize, dpi: &str, prefix: &str) {
+    let page = page.to_string();
+    let status = Command::new("pdftoppm")
+        .args(["-r", dpi, "-f", &page, "-l", &page, "-png", pdf, prefix])
+        .current_dir(&o.dir)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed: scripts/test-all installs it");
+    assert!(status.success(), "pdftoppm {pdf} page {page}");
+}
+
 fn issuing<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     let keys = [
         "--issuer",
@@ -140,22 +151,15 @@ not_after = "2099-01-01"
     assert!(issued.contains("bytes"), "{issued}");
     let card_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
 
-    // The PDF: the card page rendered by poppler must scan back to the same QR text, and the
+    // The PDF (duplex by default): the card's back rendered by poppler must scan back to the
+    // same QR text at print resolution and at a webcam's 2 pixels per module, and the
     // Japanese font must be embedded as a subset with a ToUnicode map.
-    let render = Command::new("pdftoppm")
-        .args([
-            "-r", "300", "-f", "1", "-l", "1", "-png", "card.pdf", "page",
-        ])
-        .current_dir(&o.dir)
-        .status()
-        .unwrap();
-    assert!(
-        render.success(),
-        "pdftoppm (poppler-utils) must be installed: scripts/test-all installs it"
-    );
     let text = std::fs::read_to_string(o.path("card.txt")).unwrap();
-    let scanned = o.ok(&["qr", "read", "page-1.png"]);
-    assert_eq!(scanned, format!("page-1.png\t{text}\n"));
+    for dpi in ["300", "91"] {
+        render(&o, "card.pdf", 2, dpi, "back");
+        let scanned = o.ok(&["qr", "read", "back-2.png"]);
+        assert_eq!(scanned, format!("back-2.png\t{text}\n"), "{dpi} dpi");
+    }
     let fonts = o.tool("pdffonts", "card.pdf");
     assert!(
         fonts.contains("CID TrueType")
@@ -168,8 +172,8 @@ not_after = "2099-01-01"
     );
     let pages = o.tool("pdfinfo", "card.pdf");
     assert!(
-        pages.contains("Pages:           2"),
-        "card page and holder's copy: {pages}"
+        pages.contains("Pages:           3"),
+        "front, back and holder's copy: {pages}"
     );
     assert!(
         pages.contains("242.646 x 153.071 pts"),
@@ -678,5 +682,97 @@ fn files_are_private_and_no_card_is_left_unregistered() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert!(!names.iter().any(|n| n.contains("orphan")), "{names:?}");
+    std::fs::remove_dir_all(&o.dir).unwrap();
+}
+
+#[test]
+fn each_layout_prints_a_card_that_scans_back() {
+    let o = Office::new("layouts");
+    for role in ["issuer", "responder"] {
+        o.ok(&[
+            "keys",
+            "new",
+            "--role",
+            role,
+            "--out",
+            role,
+            "--insecure-plaintext",
+        ]);
+    }
+    let profile = profile_path("03-epilepsy-child");
+    let mut texts = Vec::new();
+    for layout in ["single", "duplex", "folded"] {
+        let out = o.ok(&issuing(
+            &["issue", &profile],
+            &["--out", layout, "--layout", layout, "--allow-demo-key"],
+        ));
+        // The printed module size: 0.36 mm beside the text, 0.5 mm or more alone on a back.
+        let mm: f64 = out
+            .split(" mm/module")
+            .next()
+            .and_then(|p| p.rsplit(' ').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(
+            if layout == "single" {
+                mm < 0.4
+            } else {
+                mm >= 0.5
+            },
+            "{layout}: {out}"
+        );
+        texts.push((
+            layout,
+            std::fs::read_to_string(o.path(&format!("{layout}.txt"))).unwrap(),
+        ));
+    }
+    let info = |pdf: &str| o.tool("pdfinfo", pdf);
+    assert!(info("single.pdf").contains("Pages:           2"));
+    assert!(info("duplex.pdf").contains("Pages:           3"));
+    let folded = info("folded.pdf");
+    assert!(
+        folded.contains("Pages:           2") && folded.contains("242.646 x 306.142 pts"),
+        "{folded}"
+    );
+    // The page with the QR code reads back: single's only face, folded's whole piece (the back
+    // is upside down on it, as it is printed).
+    for (layout, text) in &texts {
+        let page = if *layout == "duplex" { 2 } else { 1 };
+        render(&o, &format!("{layout}.pdf"), page, "300", layout);
+        let png = format!("{layout}-{page}.png");
+        assert_eq!(
+            o.ok(&["qr", "read", &png]),
+            format!("{png}\t{text}\n"),
+            "{layout}"
+        );
+    }
+
+    // Batch sheets: duplex puts the backs on the page after their fronts; folded four a sheet.
+    std::fs::write(
+        o.path("cards.csv"),
+        "holder_ref,help,message\ncase-1,writing,筆談でお願いします\ncase-2,speak-slowly,\ncase-3,quiet-place,静かな場所へ\n",
+    )
+    .unwrap();
+    for (layout, pages) in [("duplex", "2"), ("folded", "1"), ("single", "1")] {
+        let pdf = format!("sheets-{layout}.pdf");
+        o.ok(&issuing(
+            &["batch", "cards.csv"],
+            &[
+                "--out",
+                &format!("batch-{layout}"),
+                "--pdf",
+                &pdf,
+                "--layout",
+                layout,
+                "--allow-demo-key",
+            ],
+        ));
+        let info = info(&pdf);
+        assert!(
+            info.contains(&format!("Pages:           {pages}"))
+                && info.contains("595.276 x 841.89 pts"),
+            "{layout}: {info}"
+        );
+    }
     std::fs::remove_dir_all(&o.dir).unwrap();
 }

@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench -p helpcard-qr --bench qr            # all three tables
 //! cargo bench -p helpcard-qr --bench qr -- photos  # one table: photos | frames | cards
+//! cargo bench -p helpcard-qr --bench qr -- range   # the read-range sweep (not in the default run)
 //! ```
 //!
 //! The peer runs from a virtualenv under `target/bench-venv` (zxing-cpp pinned in
@@ -347,6 +348,157 @@ fn cards() {
     );
 }
 
+/// The read-range sweep: distance × card × camera, 20 simulated frames a point
+/// (`HELPCARD_RANGE_FRAMES` to change), ours (fast path, as the kiosk runs it) and zxing-cpp on
+/// the same JPEG files. Prints reads per point and, per card and camera, the largest distance
+/// with at least 90 % of frames read.
+fn range() {
+    let frames: usize = std::env::var("HELPCARD_RANGE_FRAMES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
+    let cameras = [
+        synth::Camera {
+            name: "720p autofocus",
+            width: 1280,
+            height: 720,
+            focus_mm: None,
+        },
+        synth::Camera {
+            name: "1080p autofocus",
+            width: 1920,
+            height: 1080,
+            focus_mm: None,
+        },
+        synth::Camera {
+            name: "720p fixed focus (40 cm)",
+            width: 1280,
+            height: 720,
+            focus_mm: Some(400.0),
+        },
+    ];
+    // Printed width with the quiet zone: today's single-sided card, and the back of a duplex
+    // or folded card.
+    let prints = [("single, 32 mm", 32.0), ("duplex back, 50 mm", 50.0)];
+    let versions = [15u8, 17];
+    let distances = [
+        100.0, 125.0, 150.0, 175.0, 200.0, 250.0, 300.0, 350.0, 400.0,
+    ];
+    let root = workspace().join("target/bench-range");
+    let _ = std::fs::remove_dir_all(&root);
+    // Every point's frames, generated on two threads.
+    let mut jobs = Vec::new();
+    for (c, camera) in cameras.iter().enumerate() {
+        for (p, (_, side)) in prints.iter().enumerate() {
+            for &version in &versions {
+                for (d, &distance) in distances.iter().enumerate() {
+                    let dir = root.join(format!("c{c}-p{p}-v{version}-d{d}"));
+                    for i in 0..frames {
+                        jobs.push((
+                            camera,
+                            *side,
+                            version,
+                            distance,
+                            dir.join(format!("{i}.jpg")),
+                            (c * 1000 + d * 100 + i) as u64,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let symbols: BTreeMap<u8, (String, qr::Symbol)> = versions
+        .iter()
+        .map(|&v| (v, synth::card_of_version(v)))
+        .collect();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for part in jobs.chunks(jobs.len().div_ceil(2)) {
+            let symbols = &symbols;
+            scope.spawn(move || {
+                for (camera, side, version, distance, path, seed) in part {
+                    std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
+                    synth::range_frame(path, camera, &symbols[version].1, *side, *distance, *seed)
+                        .expect("frame");
+                }
+            });
+        }
+    });
+    eprintln!(
+        "{} frames generated in {:.0} s",
+        jobs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.4.clone()).collect();
+    let theirs = peer(&["photos"], &paths);
+    let mut ours_time = 0.0;
+    let mut counts: BTreeMap<(usize, usize, u8, usize), (usize, usize)> = BTreeMap::new();
+    for (camera, side, version, distance, path, _) in &jobs {
+        let c = cameras
+            .iter()
+            .position(|x| std::ptr::eq(x, *camera))
+            .expect("camera");
+        let p = prints.iter().position(|x| x.1 == *side).expect("print");
+        let d = distances
+            .iter()
+            .position(|x| x == distance)
+            .expect("distance");
+        let expected = &symbols[version].0;
+        let (w, h, px) = load_luma(path);
+        let start = Instant::now();
+        let ours =
+            qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Fast).expect("read");
+        ours_time += start.elapsed().as_secs_f64();
+        let entry = counts.entry((c, p, *version, d)).or_default();
+        entry.0 += usize::from(ours.iter().any(|t| t == expected.as_bytes()));
+        entry.1 += usize::from(
+            theirs
+                .get(path)
+                .is_some_and(|(t, _)| t.iter().any(|t| t == expected)),
+        );
+    }
+    println!("\n## read range: {frames} frames per point, reads ours (fast path) / zxing-cpp\n");
+    print!("| camera | card | v |");
+    for d in &distances {
+        print!(" {:.1} cm |", d / 10.0);
+    }
+    println!(" ≥90 % up to: ours | zxing-cpp |");
+    println!("|---|---|---|{}---|---|", "---|".repeat(distances.len()));
+    let need = (frames * 9).div_ceil(10);
+    for (c, camera) in cameras.iter().enumerate() {
+        for (p, (print_name, side)) in prints.iter().enumerate() {
+            for &version in &versions {
+                let module = side / (symbols[&version].1.width as f64 + 8.0);
+                print!(
+                    "| {} | {print_name} ({module:.2} mm/module) | {version} |",
+                    camera.name
+                );
+                let (mut ours_max, mut peer_max) = (None, None);
+                for (d, distance) in distances.iter().enumerate() {
+                    let (o, z) = counts[&(c, p, version, d)];
+                    print!(" {o}/{z} |");
+                    if o >= need {
+                        ours_max = Some(distance / 10.0);
+                    }
+                    if z >= need {
+                        peer_max = Some(distance / 10.0);
+                    }
+                }
+                let show = |m: Option<f64>| m.map_or("never".to_owned(), |m| format!("{m:.1} cm"));
+                println!(" {} | {} |", show(ours_max), show(peer_max));
+            }
+        }
+    }
+    println!(
+        "\nOurs: {:.1} ms per frame on average (fast path, all frame sizes). Pixels per module at 20 cm: 720p {:.2} (32 mm) / {:.2} (50 mm), 1080p {:.2} / {:.2} at version 16.",
+        1e3 * ours_time / jobs.len() as f64,
+        32.0 / 89.0 * cameras[0].px_per_mm(200.0),
+        50.0 / 89.0 * cameras[0].px_per_mm(200.0),
+        32.0 / 89.0 * cameras[1].px_per_mm(200.0),
+        50.0 / 89.0 * cameras[1].px_per_mm(200.0),
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -355,6 +507,10 @@ fn main() {
     let want = |t: &str| args.is_empty() || args.iter().any(|a| a == t);
     if args.iter().any(|a| a == "levers") {
         levers();
+        return;
+    }
+    if args.iter().any(|a| a == "range") {
+        range();
         return;
     }
     if want("photos") {

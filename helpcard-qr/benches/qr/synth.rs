@@ -341,3 +341,100 @@ pub fn card_photos(dir: &Path) -> std::io::Result<Vec<Sample>> {
     }
     Ok(out)
 }
+
+/// A webcam for the read-range sweep: 70° horizontal field of view, f = 3.6 mm at f/2.
+pub struct Camera {
+    /// How the tables name it.
+    pub name: &'static str,
+    /// Frame width in pixels.
+    pub width: usize,
+    /// Frame height in pixels.
+    pub height: usize,
+    /// Fixed focus distance in mm; `None`: autofocus (focused on the card, ±4 %).
+    pub focus_mm: Option<f64>,
+}
+
+const FOCAL_MM: f64 = 3.6;
+const F_NUMBER: f64 = 2.0;
+/// tan(35°): half the horizontal field of view.
+const TAN_HALF_FOV: f64 = 0.700_207_5;
+
+impl Camera {
+    /// Sensor pixel pitch in mm (the sensor's width spans the field of view at the focal length).
+    fn pitch_mm(&self) -> f64 {
+        2.0 * FOCAL_MM * TAN_HALF_FOV / self.width as f64
+    }
+
+    /// Pixels per mm of card at `distance_mm` (thin lens: magnification f / (s − f)).
+    pub fn px_per_mm(&self, distance_mm: f64) -> f64 {
+        FOCAL_MM / (distance_mm - FOCAL_MM) / self.pitch_mm()
+    }
+
+    /// Defocus blur as a Gaussian sigma in pixels for a card at `distance_mm` when the lens is
+    /// focused at `focus_mm`: the thin-lens blur circle c = A · |s − s_f| / s · f / (s_f − f)
+    /// with aperture A = f/N, taken as a disc (sigma = c / 4), over the lens and demosaicing
+    /// blur of a webcam (0.55 px).
+    fn blur_px(&self, distance_mm: f64, focus_mm: f64) -> f64 {
+        let aperture = FOCAL_MM / F_NUMBER;
+        let circle = aperture * (distance_mm - focus_mm).abs() / distance_mm * FOCAL_MM
+            / (focus_mm - FOCAL_MM);
+        let defocus = circle / self.pitch_mm() / 4.0;
+        (0.55f64.powi(2) + defocus.powi(2)).sqrt()
+    }
+}
+
+/// One frame of the read-range sweep, written as a JPEG (quality 80, as a webcam's MJPEG): the
+/// symbol printed `side_mm` wide with its quiet zone, held `distance_mm` from `camera`, at a
+/// random place, turn (±12°) and tilt (up to 10 %), in a room with a lighting gradient,
+/// defocus, sensor noise.
+pub fn range_frame(
+    path: &Path,
+    camera: &Camera,
+    symbol: &qr::Symbol,
+    side_mm: f64,
+    distance_mm: f64,
+    seed: u64,
+) -> std::io::Result<()> {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let (w, h) = (camera.width, camera.height);
+    let mut c = Canvas::scene(w, h, &mut rng);
+    let size = side_mm * camera.px_per_mm(distance_mm);
+    let (cx, cy) = (
+        w as f64 * (0.4 + 0.2 * rng.unit()),
+        h as f64 * (0.4 + 0.2 * rng.unit()),
+    );
+    let (deg, tilt) = (24.0 * rng.unit() - 12.0, 0.1 * rng.unit());
+    let exposure = 0.8 + 0.2 * rng.unit();
+    c.draw(
+        symbol,
+        quad(cx, cy, size, deg, tilt),
+        35.0 * exposure,
+        215.0 * exposure,
+    );
+    for y in 0..h {
+        for x in 0..w {
+            c.px[y * w + x] *= 1.0 - 0.25 * x as f64 / w as f64 - 0.1 * y as f64 / h as f64;
+        }
+    }
+    let focus = camera
+        .focus_mm
+        .unwrap_or(distance_mm * (1.0 + 0.04 * rng.gauss()));
+    c.blur(camera.blur_px(distance_mm, focus));
+    c.noise(3.0 + 2.0 * rng.unit(), &mut rng);
+    let bytes: Vec<u8> =
+        c.px.iter()
+            .map(|p| p.round().clamp(0.0, 255.0) as u8)
+            .collect();
+    let img = image::GrayImage::from_raw(w as u32, h as u32, bytes).expect("size");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 80)
+        .encode_image(&img)
+        .map_err(std::io::Error::other)
+}
+
+/// A card-sized QR text that needs exactly `version` at ECC M, and its symbol.
+pub fn card_of_version(version: u8) -> (String, qr::Symbol) {
+    let text = text_for_version(version, 900 + u64::from(version));
+    let symbol = qr::symbol(&text, EcLevel::M).expect("symbol");
+    (text, symbol)
+}
