@@ -121,6 +121,18 @@ enum QrCommand {
         #[arg(required = true)]
         images: Vec<PathBuf>,
     },
+    /// Writes the QR code of a card's QR text (PREFIX.txt, or a card URL) as a PNG, chosen as
+    /// `issue` chooses it: to print a card's code again, or to make test frames.
+    Write {
+        /// The QR text.
+        text: String,
+        /// The PNG file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Pixels per module.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=32))]
+        pixels_per_module: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -153,6 +165,11 @@ fn main() -> ExitCode {
         } => registry::revoke(&registry.registry, &card_id, &reason, lang),
         Command::Publish(a) => registry::publish(a, lang),
         Command::Qr(QrCommand::Read { images }) => qr_read::run(&images).map_err(Fail::general),
+        Command::Qr(QrCommand::Write {
+            text,
+            out,
+            pixels_per_module,
+        }) => qr_read::write(&text, &out, pixels_per_module as usize).map_err(Fail::general),
         Command::Vocab(a) => vocab_cmd::run(a, lang),
     };
     match result {

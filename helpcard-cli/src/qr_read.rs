@@ -1,4 +1,4 @@
-//! `helpcard qr read IMAGE...`
+//! `helpcard qr read IMAGE...` and `helpcard qr write TEXT --out PNG`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -71,4 +71,10 @@ mod tests {
         assert_eq!(escape("a\\b\tc\r\nd"), "a\\\\b\\tc\\r\\nd");
         assert_eq!(escape("ヘルプ"), "ヘルプ");
     }
+}
+
+/// Writes the card symbol for `text` as a PNG of `ppm` pixels per module.
+pub fn write(text: &str, out: &Path, ppm: usize) -> Result<(), String> {
+    let symbol = qr::card_symbol(text).map_err(|e| e.to_string())?;
+    std::fs::write(out, symbol.to_png(ppm, None)).map_err(|e| format!("{}: {e}", out.display()))
 }

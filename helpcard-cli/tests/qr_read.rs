@@ -60,3 +60,43 @@ fn reads_codes_reports_blank_images_and_fails_on_unloadable_files() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("broken.png"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_written_code_reads_back_and_bad_arguments_are_errors() {
+    let dir = std::env::temp_dir().join(format!("helpcard-qr-write-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = qrtext::encode(qrtext::DEFAULT_PREFIX, &[9; 300]).unwrap();
+    let png = dir.join("again.png");
+    let helpcard = || Command::new(env!("CARGO_BIN_EXE_helpcard"));
+    let out = helpcard()
+        .args(["qr", "write", &text, "--out"])
+        .arg(&png)
+        .args(["--pixels-per-module", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = helpcard().args(["qr", "read"]).arg(&png).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout),
+        format!("{}\t{text}\n", png.display())
+    );
+    // Too much text for any card code, and an unwritable path: errors, no file.
+    let huge = "9".repeat(20_000);
+    let out = helpcard()
+        .args(["qr", "write", &huge, "--out"])
+        .arg(dir.join("huge.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("huge.png").exists());
+    let out = helpcard()
+        .args(["qr", "write", &text, "--out", "/nonexistent/dir/x.png"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/dir/x.png"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

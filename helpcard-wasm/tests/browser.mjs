@@ -5,8 +5,8 @@
 //  (c) tampered, expired, revoked and foreign-issuer cards show their verdicts;
 //  (b) a responder registers a passkey (Chromium's virtual authenticator) from an invite, signs
 //      in, opens a card and sees the private part, which hides itself after the idle time and
-//      when the page is hidden; the fake camera (a Y4M video of a card code) is read in the
-//      worker;
+//      when the page is hidden; the fake camera (a Y4M video of a demo card's code at 3 px per
+//      module) is read in the worker and that card's private part is shown;
 //  (c) a revoked person is refused;
 //  (d) after a first visit the page works offline (service worker) and says the private part
 //      needs the network.
@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,17 +46,52 @@ for await (const line of readline.createInterface({ input: proc.stdout })) {
   else if (line === "ready") break;
 }
 
-// --- the fake camera: a Y4M video of a card code (2-byte width, then 3 px/module luma) ---
-const luma = fs.readFileSync(path.join(here, "card-01.luma"));
-const side = luma.readUInt16BE(0);
+// --- the fake camera: a Y4M video of the demo card 01-deaf-adult's code, written by
+// `helpcard qr write` from the URL the service printed, at 3 pixels per module ---
+const helpcard = path.join(root, "target", "debug", "helpcard");
+const cameraPng = path.join(data, "camera-card.png");
+execFileSync(helpcard, ["qr", "write", cards["01-deaf-adult"].url, "--out", cameraPng, "--pixels-per-module", "3"]);
+const { side, pixels } = grayPng(fs.readFileSync(cameraPng));
 const [W, H] = [640, 480];
 const y = Buffer.alloc(W * H, 190);
 for (let r = 0; r < side; r += 1) {
-  for (let c = 0; c < side; c += 1) y[(r + (H - side) / 2 | 0) * W + c + ((W - side) / 2 | 0)] = luma[2 + r * side + c] ? 225 : 30;
+  for (let c = 0; c < side; c += 1) y[(r + (H - side) / 2 | 0) * W + c + ((W - side) / 2 | 0)] = pixels[r * side + c] ? 225 : 30;
 }
 const frame = Buffer.concat([Buffer.from("FRAME\n"), y, Buffer.alloc(W * H / 2, 128)]);
 const y4m = path.join(data, "camera.y4m");
 fs.writeFileSync(y4m, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
+
+/// A square 1-bit greyscale PNG (what helpcard-qr writes) as one byte per pixel, 1 = white.
+function grayPng(png) {
+  const width = png.readUInt32BE(16);
+  if (png[24] !== 1 || png[25] !== 0) throw new Error("expected a 1-bit greyscale PNG");
+  const chunks = [];
+  for (let at = 8; at < png.length; ) {
+    const len = png.readUInt32BE(at);
+    if (png.toString("latin1", at + 4, at + 8) === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(chunks));
+  const stride = Math.ceil(width / 8);
+  const rows = [];
+  for (let r = 0; r < width; r += 1) {
+    const filter = raw[r * (stride + 1)];
+    const line = Buffer.from(raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1)));
+    const up = rows[r - 1] ?? Buffer.alloc(stride);
+    for (let i = 0; i < stride; i += 1) {
+      const a = i > 0 ? line[i - 1] : 0, b = up[i], c = i > 0 ? up[i - 1] : 0;
+      const p = a + b - c, [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      line[i] = (line[i] + predictor) & 0xff;
+    }
+    rows.push(line);
+  }
+  const pixels = new Uint8Array(width * width);
+  for (let r = 0; r < width; r += 1) {
+    for (let c = 0; c < width; c += 1) pixels[r * width + c] = (rows[r][c >> 3] >> (7 - (c & 7))) & 1;
+  }
+  return { side: width, pixels };
+}
 
 const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-chromium-")), {
   executablePath: "/usr/bin/chromium",
@@ -138,11 +174,12 @@ try {
     document.dispatchEvent(new Event("visibilitychange"));
   });
   check("(b) hidden when the page is hidden", (await attr("#private", "state")) !== "shown");
-  // The page's camera view: the fake camera's frames go through the worker's reader.
+  // The page's camera view: the fake camera's frames (the demo card 01-deaf-adult) go through
+  // the worker's reader, and the signed-in responder sees the private part.
   await page.click("#scan");
-  // The previous card was verified; wait for the scanned one to replace it.
-  await page.waitForFunction(() => document.querySelector("#verdict").dataset.verdict !== "verified", null, { timeout: 20000 });
-  check("(b) camera frame read in the worker (a test-vector card: unknown issuer here)", (await attr("#verdict", "verdict")) === "unknown_issuer", await attr("#verdict", "verdict"));
+  await page.waitForFunction(() => document.querySelector("#sections").textContent.includes("田中"), null, { timeout: 20000 });
+  check("(b) camera frame read in the worker: verified", (await attr("#verdict", "verdict")) === "verified", await attr("#verdict", "verdict"));
+  check("(b) camera card's private part shown", (await attr("#private", "state")) === "shown" && (await page.textContent("#sections")).includes("田中 美咲"), await attr("#private", "state"));
 
   // (c) a revoked person is refused.
   execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
