@@ -5,9 +5,11 @@
 //!    modules of a 42 mm symbol; optics blur, a lighting gradient and sensor noise. Time of
 //!    one `Scanner::scan` (read, verify, open, audit row), p50 / p95 / max, and reads.
 //! 2. **frames to show**: a 30 fps live source through the real capture thread and scan
-//!    worker; how many frame periods from the card's first frame to its event.
-//! 3. **idle CPU**: 10 s of card-less 30 fps frames through the pipeline; process CPU time
-//!    over wall time (% of one core).
+//!    worker; how many frame periods from the card's first frame to its event; and the delay
+//!    for a card only the thorough reader reads.
+//! 3. **idle CPU**: 10 s of card-less 30 fps frames through the pipeline (fast reader on
+//!    every frame, thorough reader twice a second); process CPU time over wall time (% of one
+//!    core).
 //! 4. **camera formats**: an MJPEG and a YUYV frame to luma, at 720p and 1080p.
 //! 5. **soak**: N frames (default 10,000; `-- --soak 100000`) from a looping Y4M file
 //!    through the pipeline, resident memory at 10 %, 50 % and 100 %.
@@ -107,6 +109,17 @@ fn main() {
         "latency ms: {:?}\nframe periods (33.3 ms): {frames:?}  (max {})",
         latencies.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
         frames.iter().max().unwrap_or(&0)
+    );
+
+    let edge = camera_frame(
+        Some(&texts[0].1),
+        0.5 * W as f64 / (2.0 * 250.0 * TAN_HALF_FOV),
+        0,
+    );
+    let latencies = frames_to_show(&shared, edge, 4);
+    println!(
+        "a card at the edge (0.5 mm modules at 25 cm, 1.83 px/module; the thorough reader's): latency ms {:?}",
+        latencies.iter().map(|d| ms(*d).round()).collect::<Vec<_>>()
     );
 
     println!("\n# 3. idle scanning: 10 s of card-less 1280x720 frames at 30 fps");
@@ -271,11 +284,16 @@ struct Presenter {
     frame: u64,
     next_at: Instant,
     shown_at: Arc<Mutex<Vec<Instant>>>,
+    /// The source ends here (the watchdog reports it, which ends a run no card ends).
+    until: Instant,
 }
 
 impl FrameSource for Presenter {
     fn next_frame(&mut self) -> Result<Option<LumaFrame>, SourceError> {
         let now = Instant::now();
+        if now >= self.until {
+            return Ok(None);
+        }
         if self.next_at > now {
             std::thread::sleep(self.next_at - now);
         }
@@ -308,6 +326,8 @@ fn frames_to_show(shared: &Shared, card: LumaFrame, times: usize) -> Vec<Duratio
     let noted = shown_at.clone();
     let blank = camera_frame(None, 0.0, 99);
     let (b, c) = (blank.clone(), card.clone());
+    // Six seconds a cycle, and one to spare.
+    let until = Instant::now() + Duration::from_secs(6 * times as u64 + 1);
     let opener: capture::Opener = Arc::new(move || {
         Ok(Box::new(Presenter {
             blank: b.clone(),
@@ -315,22 +335,24 @@ fn frames_to_show(shared: &Shared, card: LumaFrame, times: usize) -> Vec<Duratio
             frame: 0,
             next_at: Instant::now(),
             shown_at: noted.clone(),
+            until,
         }) as Box<dyn FrameSource>)
     });
     let mut latencies = Vec::new();
-    let started = Instant::now();
     pipeline::run(
         shared,
         capture::spawn(opener, Watchdog::default()),
-        |update| {
-            if let Update::Card(_) = update {
+        |update| match update {
+            Update::Card(_) => {
                 let at = Instant::now();
                 if let Some(shown) = shown_at.lock().map(|v| v.last().copied()).ok().flatten() {
                     latencies.push(at - shown);
                 }
+                latencies.len() < times
             }
-            // Bounded: a card that is never read ends the run after as many cycles.
-            latencies.len() < times && started.elapsed() < Duration::from_secs(7 * times as u64)
+            // The source's end: a card that is never read ends the run after its cycles.
+            Update::Camera(capture::CameraState::Failed { .. }) => false,
+            _ => true,
         },
     );
     latencies
@@ -363,30 +385,47 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// The scan worker's loop over a live source (as `pipeline::run`, counting frames).
+/// A live source that ends at `until` (the watchdog then reports it failed, which ends the
+/// measurement).
+struct Until {
+    inner: helpcard_kiosk::source::Slideshow,
+    until: Instant,
+}
+
+impl FrameSource for Until {
+    fn next_frame(&mut self) -> Result<Option<LumaFrame>, SourceError> {
+        if Instant::now() >= self.until {
+            return Ok(None);
+        }
+        self.inner.next_frame()
+    }
+    fn describe(&self) -> String {
+        "idle scenes".into()
+    }
+    fn live(&self) -> bool {
+        true
+    }
+}
+
+/// The real pipeline (fast reader on every frame, thorough reader on its own thread twice a
+/// second) over card-less scenes at 30 fps.
 fn idle_cpu(shared: &Shared, run_for: Duration) -> (f64, u64) {
     let scenes: Vec<LumaFrame> = (0..4).map(|i| camera_frame(None, 0.0, 1000 + i)).collect();
+    let until = Instant::now() + run_for;
     let opener: capture::Opener = Arc::new(move || {
         let slides = scenes.iter().map(|f| (f.clone(), 1)).collect();
-        Ok(Box::new(helpcard_kiosk::source::Slideshow::new(slides, 30)) as Box<dyn FrameSource>)
+        Ok(Box::new(Until {
+            inner: helpcard_kiosk::source::Slideshow::new(slides, 30),
+            until,
+        }) as Box<dyn FrameSource>)
     });
-    let captured = capture::spawn(opener, Watchdog::default());
     let (start, cpu0) = (Instant::now(), cpu_time());
-    let mut frames = 0u64;
-    for message in captured {
-        if let capture::Captured::Frame(frame) = message {
-            let _ = shared.scanner().scan(&frame, helpcard_kiosk::now());
-            frames += 1;
-        }
-        if start.elapsed() >= run_for {
-            break;
-        }
-    }
+    let frames = pipeline::run(shared, capture::spawn(opener, Watchdog::default()), |u| {
+        !matches!(u, Update::Camera(capture::CameraState::Failed { .. }))
+    });
+    let elapsed = start.elapsed();
     let cpu = cpu_time() - cpu0;
-    (
-        100.0 * cpu.as_secs_f64() / start.elapsed().as_secs_f64(),
-        frames,
-    )
+    (100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64(), frames)
 }
 
 /// A Y4M video: one second without a card, one second with it (30 frames each).

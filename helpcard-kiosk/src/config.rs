@@ -26,6 +26,8 @@
 //! camera_fps = 30
 //! stall_seconds = 3                      # a camera with no frame this long is reopened
 //!
+//! thorough_per_second = 2                # the reader's slower passes, when the fast one finds
+//!                                        # nothing (0: never; reads cards further away)
 //! dedupe_seconds = 5                     # the same card again within this time is not re-read
 //! private_seconds = 30                   # the private part clears after this (and when idle)
 //! language = "ja"                        # ja, en or easy-ja (the screen can switch)
@@ -80,6 +82,8 @@ pub struct Config {
     camera_fps: u64,
     #[serde(default = "three")]
     stall_seconds: u64,
+    #[serde(default = "two")]
+    thorough_per_second: u64,
     #[serde(default = "five")]
     dedupe_seconds: u64,
     #[serde(default = "thirty")]
@@ -101,6 +105,9 @@ fn five() -> u64 {
 }
 fn three() -> u64 {
     3
+}
+fn two() -> u64 {
+    2
 }
 fn yes() -> bool {
     true
@@ -184,6 +191,11 @@ impl Config {
             (Some(_), Some(_)) => return Err("give lists_url or trust, not both".into()),
             (None, None) => return Err("lists_url or trust is required".into()),
         };
+        let thorough_every = match self.thorough_per_second {
+            0 => Duration::MAX,
+            n @ 1..=30 => Duration::from_secs(1) / n as u32,
+            n => return Err(format!("thorough_per_second = {n}: expected 0 to 30")),
+        };
         let camera = self.camera_spec()?;
         let opener = opener(&self.source, camera).map_err(|e| format!("source = {e}"))?;
         let state = self.state_dir.as_deref().map(State::open).transpose()?;
@@ -252,6 +264,7 @@ impl Config {
         let mut scanner = Scanner::new(trust, revocations, shift, self.kiosk_id, audit);
         scanner.lang = lang;
         scanner.dedupe = Duration::from_secs(self.dedupe_seconds);
+        scanner.thorough_every = thorough_every;
         Ok(Kiosk {
             shared: Shared::new(scanner),
             opener,
@@ -384,6 +397,14 @@ mod tests {
                 swap("language", "language = \"ja\"", "language = \"fr\""),
             ),
             ("lists_url", swap("lists_url", "https://keys", "ftp://keys")),
+            (
+                "thorough_per_second",
+                swap(
+                    "thorough_per_second",
+                    "thorough_per_second = 2",
+                    "thorough_per_second = 99",
+                ),
+            ),
             (
                 "source",
                 swap("source", "source = \"camera:", "source = \"webcam:"),

@@ -2,20 +2,30 @@
 //!
 //! ```text
 //! camera / files ──▶ capture supervisor ──(1 frame)──▶ scan worker ──▶ screen or JSON lines
-//!                    (watchdog, reopen)                (reader, open,   (Update)
-//!                                                       audit row)
+//!                    (watchdog, reopen)                (fast reader,    (Update)
+//!                                                       open, audit row)
+//!                                                        │      ▲ text
+//!                                        a frame now and ▼      │
+//!                                        then ──▶ thorough reader (own thread)
 //! ```
+//!
+//! The fast path reads every frame in a few milliseconds. When it finds nothing, a frame is
+//! handed, at most every [`Scanner::thorough_every`] and only if the thorough reader is free,
+//! to the reader's slower passes on a thread of their own: they reach cards further away
+//! without holding up the fast path, so a card held close is still shown from the frame that
+//! brought it.
 //!
 //! The scanner sits behind a mutex that the worker holds for one frame at a time, so the
 //! screen can lock or unlock the shift and the list refresher can swap lists between frames.
 
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{self, Receiver, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use helpcard_qr::LumaFrame;
 
 use crate::capture::{CameraState, Captured};
-use crate::scan::{Scanned, Scanner};
+use crate::scan::{self, Scanned, Scanner};
 
 /// What the worker reports.
 pub enum Update {
@@ -61,7 +71,27 @@ impl Shared {
 }
 
 /// Runs the worker until the source ends, the audit log fails, or `on` returns false.
-pub fn run(shared: &Shared, captured: Receiver<Captured>, mut on: impl FnMut(Update) -> bool) {
+/// Returns the frames scanned.
+pub fn run(
+    shared: &Shared,
+    captured: Receiver<Captured>,
+    mut on: impl FnMut(Update) -> bool,
+) -> u64 {
+    let (to_thorough, frames_in) = mpsc::sync_channel::<Arc<LumaFrame>>(1);
+    let (texts_out, found) = mpsc::channel::<String>();
+    let thorough = std::thread::Builder::new()
+        .name("thorough reader".into())
+        .spawn(move || {
+            for frame in frames_in {
+                if let Some(text) = scan::thorough_read(&frame)
+                    && texts_out.send(text).is_err()
+                {
+                    return;
+                }
+            }
+        })
+        .is_ok();
+    let mut last_thorough: Option<Instant> = None;
     let (mut frames, mut cards) = (0u64, 0u64);
     for message in captured {
         let update = match message {
@@ -72,7 +102,21 @@ pub fn run(shared: &Shared, captured: Receiver<Captured>, mut on: impl FnMut(Upd
                     .preview
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner) = Some(frame.clone());
-                match shared.scanner().scan(&frame, crate::now()) {
+                // A card the thorough reader found since the last frame, else this frame's.
+                let text = found.try_recv().ok().or_else(|| scan::fast_read(&frame));
+                let mut scanner = shared.scanner();
+                if text.is_none() && thorough {
+                    let due = last_thorough.is_none_or(|at| at.elapsed() >= scanner.thorough_every);
+                    if due && !matches!(to_thorough.try_send(frame), Err(TrySendError::Full(_))) {
+                        last_thorough = Some(Instant::now());
+                    }
+                }
+                let result = match text {
+                    Some(text) => scanner.process(text, crate::now()),
+                    None => scanner.process_nothing(),
+                };
+                drop(scanner);
+                match result {
                     Ok(None) => continue,
                     Ok(Some(scanned)) => {
                         cards += 1;
@@ -80,7 +124,7 @@ pub fn run(shared: &Shared, captured: Receiver<Captured>, mut on: impl FnMut(Upd
                     }
                     Err(e) => {
                         on(Update::Stopped(e.to_string()));
-                        return;
+                        return frames;
                     }
                 }
             }
@@ -91,11 +135,12 @@ pub fn run(shared: &Shared, captured: Receiver<Captured>, mut on: impl FnMut(Upd
                     cards,
                     error: error.map(|e| e.to_string()),
                 });
-                return;
+                return frames;
             }
         };
         if !on(update) {
-            return;
+            return frames;
         }
     }
+    frames
 }

@@ -432,7 +432,10 @@ fn range() {
     let paths: Vec<PathBuf> = jobs.iter().map(|j| j.4.clone()).collect();
     let theirs = peer(&["photos"], &paths);
     let mut ours_time = 0.0;
-    let mut counts: BTreeMap<(usize, usize, u8, usize), (usize, usize)> = BTreeMap::new();
+    // (camera, print, version, distance) -> reads (fast, thorough, zxing-cpp)
+    type Point = (usize, usize, u8, usize);
+    let mut counts: BTreeMap<Point, (usize, usize, usize)> = BTreeMap::new();
+    let mut thorough_time: BTreeMap<&str, f64> = BTreeMap::new();
     for (camera, side, version, distance, path, _) in &jobs {
         let c = cameras
             .iter()
@@ -445,25 +448,34 @@ fn range() {
             .expect("distance");
         let expected = &symbols[version].0;
         let (w, h, px) = load_luma(path);
+        let image = LumaImage::new(w, h, &px).expect("image");
         let start = Instant::now();
-        let ours =
-            qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Fast).expect("read");
+        let fast = qr::read(&image, Effort::Fast).expect("read");
         ours_time += start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let thorough = qr::read(&image, Effort::Thorough).expect("read");
+        *thorough_time.entry(camera.name).or_default() += start.elapsed().as_secs_f64();
         let entry = counts.entry((c, p, *version, d)).or_default();
-        entry.0 += usize::from(ours.iter().any(|t| t == expected.as_bytes()));
-        entry.1 += usize::from(
+        entry.0 += usize::from(fast.iter().any(|t| t == expected.as_bytes()));
+        entry.1 += usize::from(thorough.iter().any(|t| t == expected.as_bytes()));
+        entry.2 += usize::from(
             theirs
                 .get(path)
                 .is_some_and(|(t, _)| t.iter().any(|t| t == expected)),
         );
     }
-    println!("\n## read range: {frames} frames per point, reads ours (fast path) / zxing-cpp\n");
+    println!(
+        "\n## read range: {frames} frames per point, reads ours fast path / ours thorough / zxing-cpp\n"
+    );
     print!("| camera | card | v |");
     for d in &distances {
         print!(" {:.1} cm |", d / 10.0);
     }
-    println!(" ≥90 % up to: ours | zxing-cpp |");
-    println!("|---|---|---|{}---|---|", "---|".repeat(distances.len()));
+    println!(" ≥90 % up to: fast | thorough | zxing-cpp |");
+    println!(
+        "|---|---|---|{}---|---|---|",
+        "---|".repeat(distances.len())
+    );
     let need = (frames * 9).div_ceil(10);
     for (c, camera) in cameras.iter().enumerate() {
         for (p, (print_name, side)) in prints.iter().enumerate() {
@@ -473,21 +485,27 @@ fn range() {
                     "| {} | {print_name} ({module:.2} mm/module) | {version} |",
                     camera.name
                 );
-                let (mut ours_max, mut peer_max) = (None, None);
+                let mut max = [None; 3];
                 for (d, distance) in distances.iter().enumerate() {
-                    let (o, z) = counts[&(c, p, version, d)];
-                    print!(" {o}/{z} |");
-                    if o >= need {
-                        ours_max = Some(distance / 10.0);
-                    }
-                    if z >= need {
-                        peer_max = Some(distance / 10.0);
+                    let (f, t, z) = counts[&(c, p, version, d)];
+                    print!(" {f}/{t}/{z} |");
+                    for (m, n) in max.iter_mut().zip([f, t, z]) {
+                        if n >= need {
+                            *m = Some(distance / 10.0);
+                        }
                     }
                 }
                 let show = |m: Option<f64>| m.map_or("never".to_owned(), |m| format!("{m:.1} cm"));
-                println!(" {} | {} |", show(ours_max), show(peer_max));
+                println!(" {} | {} | {} |", show(max[0]), show(max[1]), show(max[2]));
             }
         }
+    }
+    let per_camera = (jobs.len() / cameras.len()) as f64;
+    for (name, secs) in &thorough_time {
+        println!(
+            "\nThorough: {:.1} ms per frame on average, {name}.",
+            1e3 * secs / per_camera
+        );
     }
     println!(
         "\nOurs: {:.1} ms per frame on average (fast path, all frame sizes). Pixels per module at 20 cm: 720p {:.2} (32 mm) / {:.2} (50 mm), 1080p {:.2} / {:.2} at version 16.",
