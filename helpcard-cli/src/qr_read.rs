@@ -62,6 +62,12 @@ pub fn run(images: &[PathBuf]) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes the card symbol for `text` as a PNG of `ppm` pixels per module.
+pub fn write(text: &str, out: &Path, ppm: usize) -> Result<(), String> {
+    let symbol = qr::card_symbol(text).map_err(|e| e.to_string())?;
+    std::fs::write(out, symbol.to_png(ppm, None)).map_err(|e| format!("{}: {e}", out.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,10 +77,4 @@ mod tests {
         assert_eq!(escape("a\\b\tc\r\nd"), "a\\\\b\\tc\\r\\nd");
         assert_eq!(escape("ヘルプ"), "ヘルプ");
     }
-}
-
-/// Writes the card symbol for `text` as a PNG of `ppm` pixels per module.
-pub fn write(text: &str, out: &Path, ppm: usize) -> Result<(), String> {
-    let symbol = qr::card_symbol(text).map_err(|e| e.to_string())?;
-    std::fs::write(out, symbol.to_png(ppm, None)).map_err(|e| format!("{}: {e}", out.display()))
 }
