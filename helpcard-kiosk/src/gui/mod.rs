@@ -228,12 +228,16 @@ impl eframe::App for App {
             }
         }
         // The worker re-locks an idle shift; learn of it without waiting for the scanner.
-        if let Ok(scanner) = self.shared.scanner.try_lock()
-            && !scanner.shift.is_unlocked()
-            && self.screen.private_visible()
+        let unlocked = self
+            .shared
+            .scanner
+            .try_lock()
+            .ok()
+            .map(|scanner| scanner.shift.is_unlocked());
+        if let Some(unlocked) = unlocked
+            && unlocked != self.screen.unlocked()
         {
-            drop(scanner);
-            self.screen.shift(false, None);
+            self.screen.shift(unlocked, None);
         }
         let ctx = ui.ctx().clone();
         // Staff quit with Ctrl+Q; a kiosk has no close button to touch by mistake.

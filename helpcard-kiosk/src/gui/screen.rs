@@ -111,6 +111,11 @@ impl Screen {
         }
     }
 
+    /// True while the screen shows the shift unlocked.
+    pub fn unlocked(&self) -> bool {
+        self.unlocked
+    }
+
     /// What the person asked for since the last call.
     pub fn take_actions(&mut self) -> Vec<Action> {
         std::mem::take(&mut self.actions)
