@@ -111,6 +111,14 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// The height of one printed piece in mm: a card, or two for the folded layout.
+    fn piece_height(self) -> f32 {
+        match self {
+            Layout::Folded => 2.0 * CARD_H,
+            Layout::Single | Layout::Duplex => CARD_H,
+        }
+    }
+
     /// The printed width of the QR code with its quiet zone, in mm.
     pub fn qr_mm(self) -> f32 {
         match self {
@@ -432,12 +440,7 @@ impl<'f> Document<'f> {
             }
             Layout::Folded => self.folded(&mut content, &mut images, face, (0.0, 0.0)),
         }
-        let height = if layout == Layout::Folded {
-            2.0 * CARD_H
-        } else {
-            CARD_H
-        };
-        self.push_page(CARD_W, height, &mut content, &mut images);
+        self.push_page(CARD_W, layout.piece_height(), &mut content, &mut images);
     }
 
     /// A folded card with its bottom-left corner at (x, y): the front on the top half, the
@@ -465,6 +468,7 @@ impl<'f> Document<'f> {
             .set_dash_pattern([], 0.0);
     }
 
+    /// Ends the page drawn so far in `content` (showing `images`) and starts the next.
     fn push_page(
         &mut self,
         width: f32,
@@ -506,11 +510,7 @@ impl<'f> Document<'f> {
     /// (2 × 2), each folded along its dashed line.
     pub fn sheets(&mut self, faces: &[CardFace<'_>], layout: Layout) {
         let rows = if layout == Layout::Folded { 2 } else { 5 };
-        let piece_h = if layout == Layout::Folded {
-            2.0 * CARD_H
-        } else {
-            CARD_H
-        };
+        let piece_h = layout.piece_height();
         let (x0, y0) = (
             (A4_W - 2.0 * CARD_W) / 2.0,
             (A4_H - rows as f32 * piece_h) / 2.0,
@@ -555,13 +555,7 @@ impl<'f> Document<'f> {
         for (heading, body) in lines {
             let wrapped = self.wrap(body, size, width - 45.0);
             if y - wrapped.len() as f32 * 5.0 < 20.0 {
-                let done = std::mem::replace(&mut content, Content::new());
-                self.pages.push(Page {
-                    width: A4_W,
-                    height: A4_H,
-                    ops: done.finish().to_vec(),
-                    images: Vec::new(),
-                });
+                self.push_page(A4_W, A4_H, &mut content, &mut Vec::new());
                 y = A4_H - 25.0;
             }
             self.text(&mut content, heading, left, y, size);
@@ -571,12 +565,7 @@ impl<'f> Document<'f> {
             }
             y -= 1.5;
         }
-        self.pages.push(Page {
-            width: A4_W,
-            height: A4_H,
-            ops: content.finish().to_vec(),
-            images: Vec::new(),
-        });
+        self.push_page(A4_W, A4_H, &mut content, &mut Vec::new());
     }
 
     /// The PDF bytes: pages, then the font subset with its metrics and ToUnicode map.

@@ -13,6 +13,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use ciborium::Value;
 
@@ -600,13 +601,14 @@ impl Revocations {
 
     /// Accepts a signed revocation list if it verifies against `trust`, has not expired, and
     /// is newer than the list held (or remembered) for that issuer. A "revoked before" time
-    /// held earlier carries forward into the new list if the new one says less.
+    /// held earlier carries forward into the new list if the new one says less. Returns the
+    /// list now held for that issuer (so a caller learns the issuer without verifying again).
     pub fn load(
         &mut self,
         bytes: &[u8],
         trust: &TrustStore,
         now: UnixTime,
-    ) -> Result<(), ListError> {
+    ) -> Result<&RevocationList, ListError> {
         let mut list = RevocationList::verify(bytes, trust)?;
         if now >= list.next_update {
             return Err(ListError::Expired(list.next_update));
@@ -621,7 +623,8 @@ impl Revocations {
         let carried = floor.revoked_before.map(UnixTime).max(list.revoked_before);
         list.revoked_before = carried;
         let held = self.lists.get(&list.issuer).map(|l| (l, l.counter));
-        if replaces(held, (&list, list.counter))? {
+        let replace = replaces(held, (&list, list.counter))?;
+        if replace {
             self.floors.insert(
                 list.issuer.clone(),
                 RevocationFloor {
@@ -629,9 +632,16 @@ impl Revocations {
                     revoked_before: carried.map(|t| t.0),
                 },
             );
-            self.lists.insert(list.issuer.clone(), list);
         }
-        Ok(())
+        Ok(match self.lists.entry(list.issuer.clone()) {
+            Entry::Occupied(held) if !replace => held.into_mut(),
+            Entry::Occupied(mut held) => {
+                held.insert(list);
+                held.into_mut()
+            }
+            // Nothing held: `replaces` said yes, and the floor is in.
+            Entry::Vacant(slot) => slot.insert(list),
+        })
     }
 
     /// The list held for `issuer`.

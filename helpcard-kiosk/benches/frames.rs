@@ -5,11 +5,9 @@
 //!    modules of a 42 mm symbol; optics blur, a lighting gradient and sensor noise. Time of
 //!    one `Scanner::scan` (read, verify, open, audit row), p50 / p95 / max, and reads.
 //! 2. **frames to show**: a 30 fps live source through the real capture thread and scan
-//!    worker; how many frame periods from the card's first frame to its event; and the delay
-//!    for a card only the thorough reader reads.
-//! 3. **idle CPU**: 10 s of card-less 30 fps frames through the pipeline (fast reader on
-//!    every frame, thorough reader twice a second); process CPU time over wall time (% of one
-//!    core).
+//!    worker; how many frame periods from the card's first frame to its event.
+//! 3. **idle CPU**: 10 s of card-less 30 fps frames through the pipeline, with the thorough
+//!    lane twice a second and without it; process CPU time over wall time (% of one core).
 //! 4. **camera formats**: an MJPEG and a YUYV frame to luma, at 720p and 1080p.
 //! 5. **soak**: N frames (default 10,000; `-- --soak 100000`) from a looping Y4M file
 //!    through the pipeline, resident memory at 10 %, 50 % and 100 %.
@@ -21,15 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
-use helpcard_core::card::ResponderKeys;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::qrtext;
 use helpcard_core::testing::StreamRng;
 use helpcard_kiosk::capture::{self, Watchdog};
 use helpcard_kiosk::pipeline::{self, Shared, Update};
-use helpcard_kiosk::scan::Scanner;
-use helpcard_kiosk::shift::Shift;
 use helpcard_kiosk::source::{FrameSource, SourceError, Y4m};
 use helpcard_qr::LumaFrame;
 
@@ -58,7 +52,7 @@ fn main() {
             (c.name.clone(), t)
         })
         .collect();
-    let shared = kiosk(set, &dir);
+    let shared = Shared::new(helpcard_kiosk::demo::scanner(set, &dir, "bench").expect("scanner"));
     shared.scanner().dedupe = Duration::ZERO;
 
     println!("# 1. frame-to-result, 1280x720, one Scanner::scan per frame (read, open, audit row)");
@@ -111,20 +105,14 @@ fn main() {
         frames.iter().max().unwrap_or(&0)
     );
 
-    let edge = camera_frame(
-        Some(&texts[0].1),
-        0.5 * W as f64 / (2.0 * 250.0 * TAN_HALF_FOV),
-        0,
-    );
-    let latencies = frames_to_show(&shared, edge, 4);
-    println!(
-        "a card at the edge (0.5 mm modules at 25 cm, 1.83 px/module; the thorough reader's): latency ms {:?}",
-        latencies.iter().map(|d| ms(*d).round()).collect::<Vec<_>>()
-    );
-
     println!("\n# 3. idle scanning: 10 s of card-less 1280x720 frames at 30 fps");
-    let (cpu, frames) = idle_cpu(&shared, Duration::from_secs(10));
-    println!("CPU {cpu:.1} % of one core, {frames} frames scanned");
+    for (lane, every) in [
+        ("thorough lane twice a second", thorough()),
+        ("fast path only", None),
+    ] {
+        let (cpu, frames) = idle_cpu(&shared, Duration::from_secs(10), every);
+        println!("{lane}: CPU {cpu:.1} % of one core, {frames} frames scanned");
+    }
 
     println!("\n# 4. camera formats to luma (one 1280x720 and one 1920x1080 frame, best of 20)");
     for (w, h) in [(1280usize, 720usize), (1920, 1080)] {
@@ -172,31 +160,13 @@ fn seen_at(module_mm: f64, distance_mm: f64) -> bool {
     module_mm < 0.4 && distance_mm < 160.0
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// The kiosk's default thorough lane.
+fn thorough() -> Option<Duration> {
+    helpcard_kiosk::Options::default().thorough_every
 }
 
-fn kiosk(set: DemoSet, dir: &Path) -> Arc<Shared> {
-    let now = helpcard_kiosk::now();
-    let (trust, revocations) = set.lists(now).expect("lists");
-    let audit = AuditLog::open(
-        &dir.join("audit.sqlite"),
-        DeviceKey::load_or_create(&dir.join("device.key")).expect("device key"),
-        CheckpointPolicy::default(),
-    )
-    .expect("audit log");
-    let shift = Shift::unlocked(
-        ResponderKeys::new(vec![set.world.responder]),
-        None,
-        Duration::from_secs(3600),
-    );
-    Shared::new(Scanner::new(
-        trust,
-        revocations,
-        shift,
-        "bench".into(),
-        audit,
-    ))
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// A camera's view of the card: the symbol at `px_per_module` on white card stock in the
@@ -342,6 +312,7 @@ fn frames_to_show(shared: &Shared, card: LumaFrame, times: usize) -> Vec<Duratio
     pipeline::run(
         shared,
         capture::spawn(opener, Watchdog::default()),
+        thorough(),
         |update| match update {
             Update::Card(_) => {
                 let at = Instant::now();
@@ -407,9 +378,9 @@ impl FrameSource for Until {
     }
 }
 
-/// The real pipeline (fast reader on every frame, thorough reader on its own thread twice a
-/// second) over card-less scenes at 30 fps.
-fn idle_cpu(shared: &Shared, run_for: Duration) -> (f64, u64) {
+/// The real pipeline (fast reader on every frame, and the thorough reader on its own thread
+/// at `thorough_every`) over card-less scenes at 30 fps.
+fn idle_cpu(shared: &Shared, run_for: Duration, thorough_every: Option<Duration>) -> (f64, u64) {
     let scenes: Vec<LumaFrame> = (0..4).map(|i| camera_frame(None, 0.0, 1000 + i)).collect();
     let until = Instant::now() + run_for;
     let opener: capture::Opener = Arc::new(move || {
@@ -420,7 +391,8 @@ fn idle_cpu(shared: &Shared, run_for: Duration) -> (f64, u64) {
         }) as Box<dyn FrameSource>)
     });
     let (start, cpu0) = (Instant::now(), cpu_time());
-    let frames = pipeline::run(shared, capture::spawn(opener, Watchdog::default()), |u| {
+    let captured = capture::spawn(opener, Watchdog::default());
+    let frames = pipeline::run(shared, captured, thorough_every, |u| {
         !matches!(u, Update::Camera(capture::CameraState::Failed { .. }))
     });
     let elapsed = start.elapsed();
@@ -497,6 +469,7 @@ fn soak_memory(shared: &Shared, video: &Path, frames: u64) {
     pipeline::run(
         shared,
         capture::spawn(opener, Watchdog::default()),
+        thorough(),
         |update| {
             match update {
                 Update::Card(_) => cards += 1,

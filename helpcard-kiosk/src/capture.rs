@@ -2,8 +2,8 @@
 //! camera keeps a watchdog on it.
 //!
 //! A camera read can block for ever (nokhwa's V4L2 path has no timeout), so the reading thread
-//! (which opens the source and owns it) is never the one that decides. The supervisor waits for each frame with a deadline; when a
-//! camera stalls, fails or vanishes it says so ([`Captured::Camera`]), abandons that thread
+//! (which opens the source and owns it) is never the one that decides. The supervisor waits
+//! for each frame with a deadline; when a camera stalls, fails or vanishes it says so ([`Captured::Camera`]), abandons that thread
 //! (it ends by itself if its read ever returns) and opens the source again, retrying until a
 //! camera is there. File sources are read to their end with every frame delivered.
 

@@ -192,8 +192,8 @@ impl Config {
             (None, None) => return Err("lists_url or trust is required".into()),
         };
         let thorough_every = match self.thorough_per_second {
-            0 => Duration::MAX,
-            n @ 1..=30 => Duration::from_secs(1) / n as u32,
+            0 => None,
+            n @ 1..=30 => Some(Duration::from_secs(1) / n as u32),
             n => return Err(format!("thorough_per_second = {n}: expected 0 to 30")),
         };
         let camera = self.camera_spec()?;
@@ -215,13 +215,9 @@ impl Config {
         {
             lists::apply(&mut trust, &mut revocations, &fetched, now, None);
         }
-        let fetched = list_source.fetch();
-        let status = match &fetched {
-            Ok(f) => lists::apply(&mut trust, &mut revocations, f, now, state.as_ref()),
-            Err(e) => lists::ListsStatus {
-                ok: false,
-                problems: vec![e.clone()],
-            },
+        let status = match list_source.fetch() {
+            Ok(f) => lists::apply(&mut trust, &mut revocations, &f, now, state.as_ref()),
+            Err(e) => lists::ListsStatus::failed(e),
         };
         if trust.list().is_none() {
             return Err(format!(
@@ -264,7 +260,6 @@ impl Config {
         let mut scanner = Scanner::new(trust, revocations, shift, self.kiosk_id, audit);
         scanner.lang = lang;
         scanner.dedupe = Duration::from_secs(self.dedupe_seconds);
-        scanner.thorough_every = thorough_every;
         Ok(Kiosk {
             shared: Shared::new(scanner),
             opener,
@@ -281,6 +276,7 @@ impl Config {
                     stall: Duration::from_secs(self.stall_seconds.clamp(1, 60)),
                     ..Watchdog::default()
                 },
+                thorough_every,
             },
         })
     }

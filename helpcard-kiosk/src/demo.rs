@@ -45,6 +45,33 @@ pub fn frame(text: Option<&str>) -> LumaFrame {
     }
 }
 
+/// A scanner for a demo set as of now: its lists, its responder key unlocked for a shift, and
+/// an audit log in `data` (`kiosk-audit.sqlite`, checkpoints in `checkpoints/`).
+pub fn scanner(set: DemoSet, data: &Path, kiosk_id: &str) -> Result<Scanner, String> {
+    let (trust, revocations) = set.lists(crate::now()).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let key =
+        DeviceKey::load_or_create(&data.join("kiosk-device.key")).map_err(|e| e.to_string())?;
+    let audit = AuditLog::open(
+        &data.join("kiosk-audit.sqlite"),
+        key,
+        CheckpointPolicy {
+            export_dir: Some(data.join("checkpoints")),
+            ..CheckpointPolicy::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let keys = ResponderKeys::new(vec![set.world.responder]);
+    let shift = Shift::unlocked(keys, None, Duration::from_secs(30 * 60));
+    Ok(Scanner::new(
+        trust,
+        revocations,
+        shift,
+        kiosk_id.into(),
+        audit,
+    ))
+}
+
 /// How the demo's frames arrive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pace {
@@ -61,7 +88,6 @@ pub enum Pace {
 pub fn setup(data: &Path, pace: Pace) -> Result<Kiosk, String> {
     let now = crate::now();
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
-    let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
     let mut cards = Vec::new();
     for card in &set.cards {
         let text =
@@ -90,29 +116,11 @@ pub fn setup(data: &Path, pace: Pace) -> Result<Kiosk, String> {
             })
         }
     };
-    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
-    let key =
-        DeviceKey::load_or_create(&data.join("kiosk-device.key")).map_err(|e| e.to_string())?;
-    let audit = AuditLog::open(
-        &data.join("kiosk-audit.sqlite"),
-        key,
-        CheckpointPolicy {
-            export_dir: Some(data.join("checkpoints")),
-            ..CheckpointPolicy::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    let keys = ResponderKeys::new(vec![set.world.responder]);
-    let shift = Shift::unlocked(keys, None, Duration::from_secs(30 * 60));
-    let scanner = Scanner::new(trust, revocations, shift, "demo-kiosk".into(), audit);
     Ok(Kiosk {
-        shared: Shared::new(scanner),
+        shared: Shared::new(scanner(set, data, "demo-kiosk")?),
         opener,
         refresh: None,
-        startup_lists: crate::lists::ListsStatus {
-            ok: true,
-            problems: vec![],
-        },
+        startup_lists: crate::lists::ListsStatus::default(),
         options: Options::default(),
     })
 }

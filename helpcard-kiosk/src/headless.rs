@@ -27,18 +27,18 @@ pub fn run(kiosk: Kiosk) -> Result<(), String> {
         startup_lists,
         options,
     } = kiosk;
-    if !startup_lists.ok {
+    if !startup_lists.ok() {
         print(&json!({ "event": "lists", "ok": false, "problems": startup_lists.problems }));
     }
     if let Some(r) = refresh {
         lists::refresh_every(shared.clone(), r.source, r.every, r.state, |status| {
-            print(&json!({ "event": "lists", "ok": status.ok, "problems": status.problems }));
+            print(&json!({ "event": "lists", "ok": status.ok(), "problems": status.problems }));
             true
         });
     }
     let captured = capture::spawn(opener, options.watchdog);
     let mut result = Ok(());
-    pipeline::run(&shared, captured, |update| {
+    pipeline::run(&shared, captured, options.thorough_every, |update| {
         match update {
             Update::Card(scanned) => print(&json!(scanned.event)),
             Update::Camera(state) => {

@@ -63,6 +63,9 @@ pub struct Options {
     pub fullscreen: bool,
     /// The capture watchdog.
     pub watchdog: capture::Watchdog,
+    /// When the fast reader finds nothing, a frame goes to the thorough reader at most this
+    /// often (`None`: never). See [`pipeline`].
+    pub thorough_every: Option<Duration>,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             private_for: Duration::from_secs(30),
             fullscreen: true,
             watchdog: capture::Watchdog::default(),
+            thorough_every: Some(Duration::from_millis(500)),
         }
     }
 }

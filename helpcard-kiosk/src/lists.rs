@@ -12,8 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use helpcard_core::date::UnixTime;
-use helpcard_core::trust::{RevocationFloor, RevocationList, Revocations, TrustStore};
-use serde::Serialize;
+use helpcard_core::trust::{RevocationFloor, Revocations, TrustStore};
 
 use crate::pipeline::Shared;
 use crate::scan::Scanner;
@@ -42,12 +41,24 @@ pub struct Fetched {
 }
 
 /// The outcome of one refresh, for the screen and the JSON events.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListsStatus {
-    /// Every list fetched was accepted.
-    pub ok: bool,
     /// What was refused or could not be fetched (the last good list is kept for each).
     pub problems: Vec<String>,
+}
+
+impl ListsStatus {
+    /// Every list fetched was accepted.
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Nothing could be fetched.
+    pub fn failed(problem: String) -> ListsStatus {
+        ListsStatus {
+            problems: vec![problem],
+        }
+    }
 }
 
 impl ListSource {
@@ -125,10 +136,7 @@ pub fn apply(
         Err(e) => problems.push(format!("{name}: {e} ({})", e.code())),
     }
     for (name, bytes) in &fetched.revocations {
-        let loaded = revocations
-            .load(bytes, trust, now)
-            .and_then(|()| RevocationList::verify(bytes, trust));
-        match loaded {
+        match revocations.load(bytes, trust, now) {
             Ok(list) => {
                 let issuer: String = list
                     .issuer
@@ -150,10 +158,7 @@ pub fn apply(
     {
         problems.push(e);
     }
-    ListsStatus {
-        ok: problems.is_empty(),
-        problems,
-    }
+    ListsStatus { problems }
 }
 
 /// Refreshes the lists every `every` on a thread of its own: fetching without holding the
@@ -177,10 +182,7 @@ pub fn refresh_every(
                     } = &mut *scanner;
                     apply(trust, revocations, &fetched, crate::now(), state.as_ref())
                 }
-                Err(e) => ListsStatus {
-                    ok: false,
-                    problems: vec![e],
-                },
+                Err(e) => ListsStatus::failed(e),
             };
             if !report(status) {
                 return;

@@ -105,13 +105,7 @@ fn lists_from_the_key_service_are_checked_kept_and_remembered() {
         now,
         Some(&state),
     );
-    assert_eq!(
-        status,
-        ListsStatus {
-            ok: true,
-            problems: vec![]
-        }
-    );
+    assert_eq!(status, ListsStatus { problems: vec![] });
     assert_eq!(revs.get(&issuer).unwrap().counter, 5);
     assert!(trust.list().is_some());
 
@@ -126,7 +120,7 @@ fn lists_from_the_key_service_are_checked_kept_and_remembered() {
         now,
         Some(&state),
     );
-    assert!(!status.ok);
+    assert!(!status.ok());
     assert_eq!(status.problems.len(), 2, "{status:?}");
     assert!(
         status.problems.iter().any(|p| p.contains("trust.cbor")),
@@ -150,7 +144,7 @@ fn lists_from_the_key_service_are_checked_kept_and_remembered() {
         now,
         Some(&state),
     );
-    assert!(status.ok, "{status:?}");
+    assert!(status.ok(), "{status:?}");
     assert_eq!(revs.get(&issuer).unwrap().counter, 5);
     let old = dir.join("old.cbor");
     std::fs::write(&old, revocations(&world, 4, now)).unwrap();
@@ -161,7 +155,7 @@ fn lists_from_the_key_service_are_checked_kept_and_remembered() {
     let mut revs = Revocations::with_floors(state.floors().unwrap());
     let status = apply(&mut trust, &mut revs, &replay.fetch().unwrap(), now, None);
     assert!(
-        !status.ok && status.problems[0].contains("old.cbor"),
+        !status.ok() && status.problems[0].contains("old.cbor"),
         "{status:?}"
     );
     assert!(revs.get(&issuer).is_none());

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The fast path reads every frame in a few milliseconds. When it finds nothing, a frame is
-//! handed, at most every [`Scanner::thorough_every`] and only if the thorough reader is free,
+//! handed, at most every `thorough_every` and only if the thorough reader is free,
 //! to the reader's slower passes on a thread of their own: they reach cards further away
 //! without holding up the fast path, so a card held close is still shown from the frame that
 //! brought it.
@@ -20,9 +20,9 @@
 
 use std::sync::mpsc::{self, Receiver, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use helpcard_qr::LumaFrame;
+use helpcard_qr::{Effort, LumaFrame};
 
 use crate::capture::{CameraState, Captured};
 use crate::scan::{self, Scanned, Scanner};
@@ -70,27 +70,31 @@ impl Shared {
     }
 }
 
-/// Runs the worker until the source ends, the audit log fails, or `on` returns false.
-/// Returns the frames scanned.
+/// Runs the worker until the source ends, the audit log fails, or `on` returns false, with
+/// the thorough lane fed at most every `thorough_every` (`None`: no thorough lane). Returns
+/// the frames scanned.
 pub fn run(
     shared: &Shared,
     captured: Receiver<Captured>,
+    thorough_every: Option<Duration>,
     mut on: impl FnMut(Update) -> bool,
 ) -> u64 {
     let (to_thorough, frames_in) = mpsc::sync_channel::<Arc<LumaFrame>>(1);
     let (texts_out, found) = mpsc::channel::<String>();
-    let thorough = std::thread::Builder::new()
-        .name("thorough reader".into())
-        .spawn(move || {
-            for frame in frames_in {
-                if let Some(text) = scan::thorough_read(&frame)
-                    && texts_out.send(text).is_err()
-                {
-                    return;
+    let thorough_every = thorough_every.filter(|_| {
+        std::thread::Builder::new()
+            .name("thorough reader".into())
+            .spawn(move || {
+                for frame in frames_in {
+                    if let Some(text) = scan::read(&frame, Effort::Thorough)
+                        && texts_out.send(text).is_err()
+                    {
+                        return;
+                    }
                 }
-            }
-        })
-        .is_ok();
+            })
+            .is_ok()
+    });
     let mut last_thorough: Option<Instant> = None;
     let (mut frames, mut cards) = (0u64, 0u64);
     for message in captured {
@@ -103,14 +107,17 @@ pub fn run(
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner) = Some(frame.clone());
                 // A card the thorough reader found since the last frame, else this frame's.
-                let text = found.try_recv().ok().or_else(|| scan::fast_read(&frame));
-                let mut scanner = shared.scanner();
-                if text.is_none() && thorough {
-                    let due = last_thorough.is_none_or(|at| at.elapsed() >= scanner.thorough_every);
-                    if due && !matches!(to_thorough.try_send(frame), Err(TrySendError::Full(_))) {
-                        last_thorough = Some(Instant::now());
-                    }
+                let text = found
+                    .try_recv()
+                    .ok()
+                    .or_else(|| scan::read(&frame, Effort::Fast));
+                if let (None, Some(every)) = (&text, thorough_every)
+                    && last_thorough.is_none_or(|at| at.elapsed() >= every)
+                    && !matches!(to_thorough.try_send(frame), Err(TrySendError::Full(_)))
+                {
+                    last_thorough = Some(Instant::now());
                 }
+                let mut scanner = shared.scanner();
                 let result = match text {
                     Some(text) => scanner.process(text, crate::now()),
                     None => scanner.process_nothing(),

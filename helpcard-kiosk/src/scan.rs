@@ -60,23 +60,13 @@ pub struct CardEvent {
     pub headline: &'static str,
 }
 
-/// The card's QR text in `frame` by the reader's fast path (a few ms on a 720p frame).
-pub fn fast_read(frame: &LumaFrame) -> Option<String> {
+/// The card's QR text in `frame`. The fast path takes a few ms on a 720p frame; the thorough
+/// passes read a card at the edge of the camera's range, about 2 pixels per module (the
+/// read-range sweep: 1080p, 50 mm code at 30 cm, 14 of 20 frames fast, 19 of 20 thorough), at
+/// tens of milliseconds a frame and up to about 170 ms on an empty 720p one.
+pub fn read(frame: &LumaFrame, effort: Effort) -> Option<String> {
     let image = frame.image().ok()?;
-    helpcard_qr::find_card_text(&image, Effort::Fast)
-        .ok()
-        .flatten()
-}
-
-/// The card's QR text in `frame` by the reader's thorough passes: a card at the edge of the
-/// camera's range, about 2 pixels per module, often reads only with them (the read-range
-/// sweep: 1080p, 50 mm code at 30 cm, 14 of 20 frames fast, 19 of 20 thorough), at tens of
-/// milliseconds a frame and up to about 170 ms on an empty 720p one.
-pub fn thorough_read(frame: &LumaFrame) -> Option<String> {
-    let image = frame.image().ok()?;
-    helpcard_qr::find_card_text(&image, Effort::Thorough)
-        .ok()
-        .flatten()
+    helpcard_qr::find_card_text(&image, effort).ok().flatten()
 }
 
 /// A card seen: its event (what the headless mode prints and the audit row records) and the
@@ -104,10 +94,6 @@ pub struct Scanner {
     pub audit: AuditLog,
     /// The same card again within this time is not processed again.
     pub dedupe: Duration,
-    /// When the fast path finds nothing, the pipeline gives at most one frame per this
-    /// interval to the reader's thorough passes on a thread of their own (`Duration::MAX`:
-    /// never). See [`crate::pipeline`].
-    pub thorough_every: Duration,
     last: Option<(String, Instant)>,
 }
 
@@ -136,7 +122,6 @@ impl Scanner {
             kiosk_id,
             audit,
             dedupe: Duration::from_secs(5),
-            thorough_every: Duration::from_millis(500),
             last: None,
         }
     }
@@ -144,7 +129,7 @@ impl Scanner {
     /// Looks for a help card in `frame` with the reader's fast path; `None` when there is
     /// none, or it is the card just processed. See [`Scanner::process`].
     pub fn scan(&mut self, frame: &LumaFrame, now: UnixTime) -> Result<Option<Scanned>, ScanError> {
-        match fast_read(frame) {
+        match read(frame, Effort::Fast) {
             Some(text) => self.process(text, now),
             None => self.process_nothing(),
         }
@@ -160,16 +145,17 @@ impl Scanner {
     /// processed. Every card processed is an audit row before it is returned. A card counts
     /// as activity for the shift lock, which is checked first.
     pub fn process(&mut self, text: String, now: UnixTime) -> Result<Option<Scanned>, ScanError> {
-        self.shift.relock_if_idle(Instant::now());
+        let seen_at = Instant::now();
+        self.shift.relock_if_idle(seen_at);
         if self
             .last
             .as_ref()
-            .is_some_and(|(t, at)| *t == text && at.elapsed() < self.dedupe)
+            .is_some_and(|(t, at)| *t == text && seen_at.duration_since(*at) < self.dedupe)
         {
             return Ok(None);
         }
-        self.last = Some((text.clone(), Instant::now()));
-        self.shift.touch(Instant::now());
+        self.last = Some((text.clone(), seen_at));
+        self.shift.touch(seen_at);
         let opened = qrtext::decode(&text)
             .map_err(OpenError::from)
             .and_then(|b| {

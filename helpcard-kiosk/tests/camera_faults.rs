@@ -7,15 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
-use helpcard_core::card::ResponderKeys;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::qrtext;
 use helpcard_core::testing::StreamRng;
 use helpcard_kiosk::capture::{self, CameraState, Watchdog};
 use helpcard_kiosk::pipeline::{self, Shared, Update};
-use helpcard_kiosk::scan::Scanner;
-use helpcard_kiosk::shift::Shift;
 use helpcard_kiosk::source::{FrameSource, SourceError};
 use helpcard_qr::LumaFrame;
 
@@ -49,32 +45,13 @@ impl FrameSource for Session {
 fn a_stalling_failing_and_missing_camera_is_reopened_without_losing_an_audit_row() {
     let now = helpcard_kiosk::now();
     let set = DemoSet::new(now, &mut StreamRng::from_seed(11)).unwrap();
-    let (trust, revocations) = set.lists(now).unwrap();
     let texts: Vec<String> = set.cards[..3]
         .iter()
         .map(|c| qrtext::encode(qrtext::DEFAULT_PREFIX, &c.bytes).unwrap())
         .collect();
     let dir = std::env::temp_dir().join(format!("helpcard-kiosk-faults-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let audit = AuditLog::open(
-        &dir.join("audit.sqlite"),
-        DeviceKey::load_or_create(&dir.join("device.key")).unwrap(),
-        CheckpointPolicy::default(),
-    )
-    .unwrap();
-    let shift = Shift::unlocked(
-        ResponderKeys::new(vec![set.world.responder]),
-        None,
-        Duration::from_secs(600),
-    );
-    let shared = Shared::new(Scanner::new(
-        trust,
-        revocations,
-        shift,
-        "fault-kiosk".into(),
-        audit,
-    ));
+    let shared = Shared::new(helpcard_kiosk::demo::scanner(set, &dir, "fault-kiosk").unwrap());
 
     // Opening 1: card 0, then the camera stalls. Opening 2: the camera is missing. Opening 3:
     // card 1, then it fails (unplugged). Opening 4: card 2, then it stalls for good.
@@ -110,18 +87,23 @@ fn a_stalling_failing_and_missing_camera_is_reopened_without_losing_an_audit_row
         },
     );
     let mut seen = Vec::new();
-    pipeline::run(&shared, captured, |update| {
-        seen.push(match update {
-            Update::Card(s) => format!("card {}", s.event.status),
-            Update::Camera(CameraState::Running { .. }) => "running".into(),
-            Update::Camera(CameraState::Stalled { .. }) => "stalled".into(),
-            Update::Camera(CameraState::Failed { message }) => format!("failed: {message}"),
-            Update::Camera(CameraState::Unavailable { .. }) => "unavailable".into(),
-            Update::End { .. } => "end".into(),
-            Update::Stopped(e) => format!("stopped: {e}"),
-        });
-        seen.iter().filter(|s| s.starts_with("card")).count() < 3
-    });
+    pipeline::run(
+        &shared,
+        captured,
+        Some(Duration::from_millis(500)),
+        |update| {
+            seen.push(match update {
+                Update::Card(s) => format!("card {}", s.event.status),
+                Update::Camera(CameraState::Running { .. }) => "running".into(),
+                Update::Camera(CameraState::Stalled { .. }) => "stalled".into(),
+                Update::Camera(CameraState::Failed { message }) => format!("failed: {message}"),
+                Update::Camera(CameraState::Unavailable { .. }) => "unavailable".into(),
+                Update::End { .. } => "end".into(),
+                Update::Stopped(e) => format!("stopped: {e}"),
+            });
+            seen.iter().filter(|s| s.starts_with("card")).count() < 3
+        },
+    );
     assert_eq!(
         seen,
         [
@@ -137,6 +119,6 @@ fn a_stalling_failing_and_missing_camera_is_reopened_without_losing_an_audit_row
         ]
     );
     drop(shared);
-    let report = helpcard_audit::verify(&dir.join("audit.sqlite"), None, &[]).unwrap();
+    let report = helpcard_audit::verify(&dir.join("kiosk-audit.sqlite"), None, &[]).unwrap();
     assert_eq!(report.rows, 3, "{report}");
 }

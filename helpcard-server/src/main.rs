@@ -313,12 +313,12 @@ fn from_files(s: &Serve) -> Result<(FileKeys, TrustStore, Revocations, Lists), S
     };
     for p in &s.revocations {
         let bytes = read(p)?;
-        let list = helpcard_core::trust::RevocationList::verify(&bytes, &trust)
-            .map_err(|e| format!("{}: {e}", p.display()))?;
-        revocations
+        let issuer = revocations
             .load(&bytes, &trust, now)
-            .map_err(|e| format!("{}: {e}", p.display()))?;
-        lists.revocations.insert(list.issuer, bytes);
+            .map_err(|e| format!("{}: {e}", p.display()))?
+            .issuer
+            .clone();
+        lists.revocations.insert(issuer, bytes);
     }
     let mut pass = None;
     let mut keys = Vec::new();

@@ -105,6 +105,7 @@ impl Scanner {
     pub fn load_revocations(&mut self, bytes: &[u8], now_ms: f64) -> Result<(), JsError> {
         self.revocations
             .load(bytes, &self.trust, time(now_ms))
+            .map(|_| ())
             .map_err(|e| JsError::new(&format!("{}: {e}", e.code())))
     }
 

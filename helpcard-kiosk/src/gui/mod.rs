@@ -16,7 +16,7 @@ use helpcard_qr::LumaFrame;
 
 use crate::pipeline::{self, Update};
 use crate::{Kiosk, capture, lists};
-use screen::{Action, PREVIEW, Screen};
+use screen::{Action, Screen};
 
 /// What reaches the window from the other threads.
 enum Message {
@@ -95,7 +95,8 @@ struct App {
     sender: Sender<Message>,
     preview: Option<(Arc<LumaFrame>, egui::TextureHandle)>,
     screenshot: Option<PathBuf>,
-    results_seen: u32,
+    /// A card has been shown (the screenshot waits for one).
+    card_seen: bool,
 }
 
 impl App {
@@ -126,7 +127,7 @@ impl App {
         let spawned = std::thread::Builder::new()
             .name("scan worker".into())
             .spawn(move || {
-                pipeline::run(&worker_shared, captured, |update| {
+                pipeline::run(&worker_shared, captured, options.thorough_every, |update| {
                     ctx.request_repaint();
                     tx.send(Message::Update(update)).is_ok()
                 });
@@ -141,7 +142,7 @@ impl App {
             sender,
             preview: None,
             screenshot: window.screenshot,
-            results_seen: 0,
+            card_seen: false,
         }
     }
 
@@ -176,13 +177,11 @@ impl App {
                 *f = frame;
             }
             None => {
-                let texture = ctx.load_texture(PREVIEW, image, egui::TextureOptions::LINEAR);
+                let texture =
+                    ctx.load_texture("camera preview", image, egui::TextureOptions::LINEAR);
+                self.screen.set_preview(texture.clone());
                 self.preview = Some((frame, texture));
             }
-        }
-        if let Some((_, texture)) = &self.preview {
-            let texture = texture.clone();
-            ctx.data_mut(|d| d.insert_temp(egui::Id::unique(PREVIEW), texture));
         }
     }
 
@@ -219,7 +218,7 @@ impl eframe::App for App {
             match message {
                 Message::Update(u) => {
                     if matches!(u, Update::Card(_)) {
-                        self.results_seen += 1;
+                        self.card_seen = true;
                     }
                     self.screen.update(u, now);
                 }
@@ -250,7 +249,7 @@ impl eframe::App for App {
             self.shared.scanner().shift.touch(now);
             self.carry_out(action);
         }
-        if let Some(path) = self.screenshot.take_if(|_| self.results_seen > 0) {
+        if let Some(path) = self.screenshot.take_if(|_| self.card_seen) {
             let close = ctx.clone();
             ctx.request_screenshot(move |image| {
                 if let Err(e) = save_png(&path, &image) {

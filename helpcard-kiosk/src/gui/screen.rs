@@ -34,7 +34,6 @@ struct Shown {
     opened: Result<Opened, OpenError>,
     /// The private part was hidden (time, button or inactivity) and its plaintext dropped.
     hidden: bool,
-    since: Instant,
 }
 
 /// The screen's state.
@@ -46,7 +45,8 @@ pub struct Screen {
     /// A result goes back to scanning after this long without a touch.
     pub result_for: Duration,
     camera: Option<CameraState>,
-    lists_problem: Option<String>,
+    lists_stale: bool,
+    preview: Option<egui::TextureHandle>,
     stopped: Option<String>,
     ended: bool,
     shown: Option<Shown>,
@@ -66,7 +66,8 @@ impl Screen {
             private_for,
             result_for: Duration::from_secs(60),
             camera: None,
-            lists_problem: None,
+            lists_stale: false,
+            preview: None,
             stopped: None,
             ended: false,
             shown: None,
@@ -87,7 +88,6 @@ impl Screen {
                 self.shown = Some(Shown {
                     opened,
                     hidden: false,
-                    since: now,
                 });
                 self.last_touch = now;
             }
@@ -99,7 +99,7 @@ impl Screen {
 
     /// The lists' refresh: a problem stays on screen until a refresh succeeds.
     pub fn lists(&mut self, problems: &[String]) {
-        self.lists_problem = (!problems.is_empty()).then(|| problems.join("; "));
+        self.lists_stale = !problems.is_empty();
     }
 
     /// The shift's state as the window learnt it (after an unlock, or a re-lock when idle).
@@ -109,6 +109,11 @@ impl Screen {
         if !unlocked {
             self.hide_private();
         }
+    }
+
+    /// The camera preview (the window updates the texture in place).
+    pub fn set_preview(&mut self, texture: egui::TextureHandle) {
+        self.preview = Some(texture);
     }
 
     /// True while the screen shows the shift unlocked.
@@ -147,7 +152,7 @@ impl Screen {
         if idle >= self.private_for {
             self.hide_private();
         }
-        if idle >= self.result_for && self.shown.as_ref().is_some_and(|s| now > s.since) {
+        if idle >= self.result_for {
             self.shown = None;
         }
     }
@@ -226,7 +231,7 @@ impl Screen {
         };
         for word in camera
             .into_iter()
-            .chain(self.lists_problem.as_ref().map(|_| Word::ListsProblem))
+            .chain(self.lists_stale.then_some(Word::ListsProblem))
         {
             ui.label(RichText::new(say(word, lang)).color(Color32::from_rgb(0x8a, 0x4b, 0x00)));
         }
@@ -235,16 +240,13 @@ impl Screen {
     fn scanning(&mut self, ui: &mut egui::Ui) {
         ui.vertical_centered(|ui| {
             ui.heading(say(Word::HoldCard, self.lang));
-            let preview = ui
-                .ctx()
-                .data(|d| d.get_temp::<egui::TextureHandle>(egui::Id::unique(PREVIEW)));
-            if let Some(texture) = preview {
+            if let Some(texture) = &self.preview {
                 let size = texture.size_vec2();
                 let scale = (ui.available_width() / size.x)
                     .min(ui.available_height().max(240.0) / size.y)
                     .min(1.5);
                 let response = ui.add(
-                    egui::Image::new(&texture)
+                    egui::Image::new(texture)
                         .fit_to_exact_size(size * scale)
                         .alt_text(say(Word::Preview, self.lang)),
                 );
@@ -399,9 +401,6 @@ fn next_button(ui: &mut egui::Ui, lang: Lang) -> bool {
     ui.button(RichText::new(say(Word::NextCard, lang)).size(30.0))
         .clicked()
 }
-
-/// The egui data key under which the window leaves the preview texture.
-pub const PREVIEW: &str = "camera preview";
 
 /// The verdict's colour and icon: ○ verified, △ verified with something to know or out of
 /// date, × refused, ？ not known or not readable (the marks Japanese forms use).

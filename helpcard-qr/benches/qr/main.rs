@@ -395,10 +395,8 @@ fn range() {
                     let dir = root.join(format!("c{c}-p{p}-v{version}-d{d}"));
                     for i in 0..frames {
                         jobs.push((
-                            camera,
-                            *side,
-                            version,
-                            distance,
+                            (c, p, version, d),
+                            (camera, *side, distance),
                             dir.join(format!("{i}.jpg")),
                             (c * 1000 + d * 100 + i) as u64,
                         ));
@@ -416,7 +414,7 @@ fn range() {
         for part in jobs.chunks(jobs.len().div_ceil(2)) {
             let symbols = &symbols;
             scope.spawn(move || {
-                for (camera, side, version, distance, path, seed) in part {
+                for ((_, _, version, _), (camera, side, distance), path, seed) in part {
                     std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
                     synth::range_frame(path, camera, &symbols[version].1, *side, *distance, *seed)
                         .expect("frame");
@@ -429,24 +427,15 @@ fn range() {
         jobs.len(),
         started.elapsed().as_secs_f64()
     );
-    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.4.clone()).collect();
+    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.2.clone()).collect();
     let theirs = peer(&["photos"], &paths);
     let mut ours_time = 0.0;
     // (camera, print, version, distance) -> reads (fast, thorough, zxing-cpp)
     type Point = (usize, usize, u8, usize);
     let mut counts: BTreeMap<Point, (usize, usize, usize)> = BTreeMap::new();
     let mut thorough_time: BTreeMap<&str, f64> = BTreeMap::new();
-    for (camera, side, version, distance, path, _) in &jobs {
-        let c = cameras
-            .iter()
-            .position(|x| std::ptr::eq(x, *camera))
-            .expect("camera");
-        let p = prints.iter().position(|x| x.1 == *side).expect("print");
-        let d = distances
-            .iter()
-            .position(|x| x == distance)
-            .expect("distance");
-        let expected = &symbols[version].0;
+    for (point, (camera, ..), path, _) in &jobs {
+        let expected = &symbols[&point.2].0;
         let (w, h, px) = load_luma(path);
         let image = LumaImage::new(w, h, &px).expect("image");
         let start = Instant::now();
@@ -455,7 +444,7 @@ fn range() {
         let start = Instant::now();
         let thorough = qr::read(&image, Effort::Thorough).expect("read");
         *thorough_time.entry(camera.name).or_default() += start.elapsed().as_secs_f64();
-        let entry = counts.entry((c, p, *version, d)).or_default();
+        let entry = counts.entry(*point).or_default();
         entry.0 += usize::from(fast.iter().any(|t| t == expected.as_bytes()));
         entry.1 += usize::from(thorough.iter().any(|t| t == expected.as_bytes()));
         entry.2 += usize::from(
