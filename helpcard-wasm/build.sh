@@ -20,12 +20,11 @@ fi
 
 out="$here/www/pkg"
 rm -rf "$out"
-# Two modules: the page's (verify, view, decrypt) and the camera worker's (the same plus the
-# QR reader), so a passer-by's phone downloads no reader.
+# Two modules: the page's (open, verify, decrypt) and the camera worker's (the QR reader
+# alone), so a passer-by's phone downloads no reader and the worker no card format.
 for module in view reader; do
-  features=()
-  [ "$module" = reader ] && features=(--features reader)
-  cargo build --quiet --locked -p helpcard-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm-release
+  cargo build --quiet --locked -p helpcard-wasm --no-default-features --features "$module" \
+    --target wasm32-unknown-unknown --profile wasm-release
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-name "helpcard_$module" --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
   "$here/node_modules/.bin/wasm-opt" -Oz -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"

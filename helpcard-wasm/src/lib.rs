@@ -1,159 +1,29 @@
 //! The browser scanner's Rust half: every byte of a card is parsed, verified and decrypted here;
 //! the JavaScript in `www/` only moves camera frames, DOM, storage, WebAuthn and fetch.
 //!
-//! - [`Scanner`]: the pinned root, the trust list, revocation lists (signature-checked, rollback
+//! The crate builds into two modules (`build.sh`), each with only what its page needs:
+//!
+//! - [`Scanner`] (feature `view`, the page's module): the pinned root, the trust list, revocation lists (signature-checked, rollback
 //!   refused, floors the page keeps in IndexedDB), opening a card to its
 //!   [`helpcard_core::view::CardView`] JSON, and decrypting the private part with the content key
 //!   the key service returned. No responder key ever reaches the browser.
-//! - `read_qr` (feature `reader`): the help-card text in a grayscale camera frame (rxing's
-//!   fast path). It is a second module, loaded by the camera worker only.
+//! - `read_qr` (feature `reader`, the camera worker's module): the help-card text in a grayscale
+//!   camera frame (rxing's fast path). The worker hands the text to the page, which opens it, so
+//!   this module carries no card format, text model or crypto; a passer-by arriving from a phone
+//!   camera never downloads it.
 //!
 //! A panic aborts the module on wasm32 (there is no unwinding): the reader is built with rxing
 //! only, which the `qr_read` fuzz target found no panic in, and the page re-instantiates the
 //! module if one ever happens.
 
-use helpcard_core::card::{self, Opened};
-use helpcard_core::cose::ContentKey;
-use helpcard_core::date::UnixTime;
-use helpcard_core::error::OpenError;
-use helpcard_core::keys::{Role, VerifyingKey};
-use helpcard_core::qrtext;
-use helpcard_core::trust::{RevocationFloor, Revocations, TrustStore};
-use helpcard_core::view::CardView;
-use helpcard_core::vocab::Lang;
-use wasm_bindgen::prelude::*;
-
-fn lang(code: &str) -> Lang {
-    match code {
-        "en" => Lang::En,
-        "easy-ja" => Lang::EasyJa,
-        _ => Lang::Ja,
-    }
-}
-
-fn time(now_ms: f64) -> UnixTime {
-    UnixTime((now_ms.max(0.0) / 1000.0) as u64)
-}
-
-fn view_json(result: &Result<Opened, OpenError>, code: &str) -> String {
-    serde_json::to_string(&CardView::new(result, lang(code))).unwrap_or_default()
-}
-
-/// A scanner's state in the page: what it trusts and the card it has open.
-#[wasm_bindgen]
-pub struct Scanner {
-    trust: TrustStore,
-    revocations: Revocations,
-    opened: Option<Opened>,
-}
-
-#[wasm_bindgen]
-impl Scanner {
-    /// A scanner pinning the root public key (the key file's JSON text).
-    #[wasm_bindgen(constructor)]
-    pub fn new(root_key_file: &str) -> Result<Scanner, JsError> {
-        let root = VerifyingKey::from_file(root_key_file, Role::Root)
-            .map_err(|e| JsError::new(&format!("root key: {e}")))?;
-        Ok(Scanner {
-            trust: TrustStore::new(vec![root]),
-            revocations: Revocations::new(),
-            opened: None,
-        })
-    }
-
-    /// A scanner pinning the root public key given as 64 hex digits (as the test vectors
-    /// and `helpcard keys show` print it).
-    #[wasm_bindgen(js_name = withRootKey)]
-    pub fn with_root_key(public_hex: &str) -> Result<Scanner, JsError> {
-        let bytes: [u8; 32] = hex::decode(public_hex)
-            .ok()
-            .and_then(|k| k.try_into().ok())
-            .ok_or_else(|| JsError::new("root key: not 32 bytes of hex"))?;
-        let root = VerifyingKey::from_bytes(&bytes)
-            .map_err(|e| JsError::new(&format!("root key: {e}")))?;
-        Ok(Scanner {
-            trust: TrustStore::new(vec![root]),
-            revocations: Revocations::new(),
-            opened: None,
-        })
-    }
-
-    /// Loads a signed trust list: refused if not signed by the root, expired at `now_ms`, or
-    /// older than the one held. Returns its sequence number.
-    pub fn load_trust(&mut self, bytes: &[u8], now_ms: f64) -> Result<f64, JsError> {
-        self.trust
-            .load(bytes, time(now_ms))
-            .map_err(|e| JsError::new(&format!("{}: {e}", e.code())))?;
-        Ok(self.trust.list().map_or(0.0, |l| l.sequence as f64))
-    }
-
-    /// Remembered floors (JSON `{issuer: {counter, revoked_before}}`, from IndexedDB): lists
-    /// below them are refused as rollbacks. Call before loading revocation lists.
-    pub fn set_floors(&mut self, json: &str) -> Result<(), JsError> {
-        let floors: std::collections::HashMap<String, RevocationFloor> =
-            serde_json::from_str(json).map_err(|e| JsError::new(&format!("floors: {e}")))?;
-        self.revocations = Revocations::with_floors(floors);
-        Ok(())
-    }
-
-    /// The floors to remember (JSON), after lists were loaded.
-    pub fn floors(&self) -> String {
-        serde_json::to_string(self.revocations.floors()).unwrap_or_default()
-    }
-
-    /// Loads a signed revocation list (see SPEC.md §11 for every refusal).
-    pub fn load_revocations(&mut self, bytes: &[u8], now_ms: f64) -> Result<(), JsError> {
-        self.revocations
-            .load(bytes, &self.trust, time(now_ms))
-            .map(|_| ())
-            .map_err(|e| JsError::new(&format!("{}: {e}", e.code())))
-    }
-
-    /// Opens a card from its QR text (or a URL whose fragment holds it) as of `now_ms`:
-    /// the card view as JSON, in `lang` (`ja`, `en`, `easy-ja`). The private part stays sealed
-    /// until [`Scanner::decrypt`].
-    pub fn open(&mut self, text: &str, now_ms: f64, lang: &str) -> String {
-        let result = qrtext::decode(text)
-            .map_err(OpenError::from)
-            .and_then(|bytes| {
-                card::open(
-                    &bytes,
-                    &self.trust,
-                    time(now_ms),
-                    None,
-                    Some(&self.revocations),
-                )
-            });
-        let json = view_json(&result, lang);
-        self.opened = result.ok();
-        json
-    }
-
-    /// Decrypts the open card's private part with the 32-byte content key (hex) the key
-    /// service returned: the card view with the private part, as JSON.
-    pub fn decrypt(&mut self, content_key_hex: &str, lang: &str) -> Result<String, JsError> {
-        let opened = self
-            .opened
-            .as_mut()
-            .ok_or_else(|| JsError::new("no card is open"))?;
-        let key: [u8; 32] = hex::decode(content_key_hex)
-            .ok()
-            .and_then(|k| k.try_into().ok())
-            .ok_or_else(|| JsError::new("the content key is not 32 bytes of hex"))?;
-        let _ = opened.decrypt_with_content_key(&ContentKey::from_bytes(key));
-        Ok(serde_json::to_string(&CardView::opened(opened, self::lang(lang))).unwrap_or_default())
-    }
-
-    /// Forgets the open card (its private part included): called when the page is hidden or
-    /// idle.
-    pub fn forget(&mut self) {
-        self.opened = None;
-    }
-}
+#[cfg(feature = "view")]
+mod scanner;
+#[cfg(feature = "view")]
+pub use scanner::Scanner;
 
 /// The help-card text in a grayscale frame (`width × height` luma bytes), or `undefined`.
 #[cfg(feature = "reader")]
-#[wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn read_qr(width: u32, height: u32, luma: &[u8]) -> Option<String> {
     let image = helpcard_qr::LumaImage::new(width as usize, height as usize, luma).ok()?;
     helpcard_qr::find_card_text(&image, helpcard_qr::Effort::Fast)

@@ -176,10 +176,40 @@ try {
   check("(b) hidden when the page is hidden", (await attr("#private", "state")) !== "shown");
   // The page's camera view: the fake camera's frames (the demo card 01-deaf-adult) go through
   // the worker's reader, and the signed-in responder sees the private part.
+  // The torch button appears only when the camera reports a torch: watch it while scanning.
+  const watchTorch = () => page.evaluate(() => {
+    window.torchSeen = false;
+    new MutationObserver(() => {
+      const button = document.getElementById("torch");
+      if (!button.hidden && !window.torchSeen) {
+        window.torchSeen = true;
+        button.click();
+      }
+    }).observe(document.getElementById("torch"), { attributes: true });
+  });
+  await watchTorch();
   await page.click("#scan");
   await page.waitForFunction(() => document.querySelector("#sections").textContent.includes("田中"), null, { timeout: 20000 });
   check("(b) camera frame read in the worker: verified", (await attr("#verdict", "verdict")) === "verified", await attr("#verdict", "verdict"));
   check("(b) camera card's private part shown", (await attr("#private", "state")) === "shown" && (await page.textContent("#sections")).includes("田中 美咲"), await attr("#private", "state"));
+  check("(b) no torch button for a camera without a torch", (await page.evaluate(() => window.torchSeen)) === false);
+  // Chromium's fake camera has no torch; one that reports a torch (its capabilities extended
+  // here) gets the button, and pressing it asks the track for the torch.
+  await page.evaluate(() => {
+    const caps = MediaStreamTrack.prototype.getCapabilities;
+    MediaStreamTrack.prototype.getCapabilities = function () { return { ...caps.call(this), torch: true }; };
+    const apply = MediaStreamTrack.prototype.applyConstraints;
+    window.torchAsked = [];
+    MediaStreamTrack.prototype.applyConstraints = function (c) {
+      if (c?.advanced?.some((a) => "torch" in a)) window.torchAsked.push(c.advanced[0].torch);
+      return apply.call(this, c);
+    };
+  });
+  await watchTorch();
+  await page.click("#scan");
+  await page.waitForFunction(() => window.torchSeen && window.torchAsked.length > 0, null, { timeout: 20000 }).catch(() => {});
+  check("(b) torch button for a camera with a torch, which turns it on", await page.evaluate(() => window.torchSeen && window.torchAsked[0] === true), await page.evaluate(() => JSON.stringify(window.torchAsked)));
+  await page.waitForFunction(() => document.getElementById("torch").hidden, null, { timeout: 20000 });
 
   // (c) a revoked person is refused.
   execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);

@@ -16,19 +16,19 @@ const IDLE = Math.min(60, Number(params.get("idle")) || 60);
 
 const WORDS = {
   ja: { title: "ヘルプカード", help: "お願い", private: "非公開情報（応答者のみ）", hide: "隠す",
-        responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る",
+        responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
         signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "非公開情報を見るには、応答者としてサインインしてください。",
         offline: "非公開情報を開くにはネットワークが必要です。", hidden: "非公開情報を隠しました。もう一度読み取ると表示します。",
         lists: "失効リストを読み込めませんでした: ", registered: "パスキーを登録しました。サインインしてください。",
         facts: { issuer_name: "発行者", card_id: "カード番号", valid_until: "有効期限" }, refused: "開けませんでした: " },
   "easy-ja": { title: "ヘルプカード", help: "おねがい", private: "ひみつの じょうほう", hide: "かくす",
-        responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ",
+        responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
         signedIn: (n) => `${n} さんで はいって います`, needSignin: "ひみつの じょうほうは たすける ひとだけ みられます。",
         offline: "ひみつの じょうほうには インターネットが ひつようです。", hidden: "ひみつの じょうほうを かくしました。",
         lists: "リストを よめませんでした: ", registered: "パスキーを とうろく しました。",
         facts: { issuer_name: "つくった ところ", card_id: "カードの ばんごう", valid_until: "つかえる きかん" }, refused: "ひらけませんでした: " },
   en: { title: "Help card", help: "Please", private: "Private part (responders only)", hide: "Hide",
-        responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera",
+        responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the private part.",
         offline: "Opening the private part needs the network.", hidden: "The private part was hidden. Scan again to show it.",
         lists: "A revocation list could not be loaded: ", registered: "Passkey registered. Please sign in.",
@@ -107,6 +107,7 @@ function render() {
   text("name-label", w().name);
   text("signin-button", w().signin);
   text("scan", w().scan);
+  text("torch", w().torch);
   text("who", state.person ? w().signedIn(state.person) : "");
   $("signin").hidden = Boolean(state.person);
   if (!v) return;
@@ -227,6 +228,14 @@ async function scan() {
   const [track] = stream.getVideoTracks();
   const caps = track.getCapabilities?.() ?? {};
   if (caps.focusMode?.includes("continuous")) await track.applyConstraints({ advanced: [{ focusMode: "continuous" }] }).catch(() => {});
+  // A torch button only where the camera has one (phones' rear cameras; not laptops').
+  const torch = $("torch");
+  torch.hidden = !caps.torch;
+  torch.setAttribute("aria-pressed", "false");
+  torch.onclick = async () => {
+    const on = torch.getAttribute("aria-pressed") !== "true";
+    await track.applyConstraints({ advanced: [{ torch: on }] }).then(() => torch.setAttribute("aria-pressed", String(on)), (e) => say(e.message));
+  };
   video.srcObject = stream;
   video.hidden = false;
   await video.play();
@@ -234,7 +243,7 @@ async function scan() {
   const canvas = new OffscreenCanvas(1, 1);
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   let busy = false;
-  const stop = () => { track.stop(); video.hidden = true; };
+  const stop = () => { track.stop(); video.hidden = true; torch.hidden = true; };
   state.worker.onmessage = async ({ data }) => {
     busy = false;
     if (data.text && stream.active) {
