@@ -27,7 +27,7 @@ for module in view reader; do
     --target wasm32-unknown-unknown --profile wasm-release
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-name "helpcard_$module" --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
-  "$here/node_modules/.bin/wasm-opt" -Oz -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
+  "$here/node_modules/.bin/wasm-opt" "$([ "$module" = reader ] && echo -O3 || echo -Oz)" -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
 done
 for f in "$out"/*; do
   printf '%-28s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"

@@ -5,9 +5,9 @@
 //!   level that still fits it);
 //! - [`Symbol`] rendering: a grayscale matrix, PNG (feature `png`) and SVG at true size, each with
 //!   the quiet zone ISO/IEC 18004 requires;
-//! - [`read`](fn@read): every code in a grayscale image, through engines chosen by benchmark
-//!   (features `rxing` and `rqrr`), each call panic-isolated; [`find_card_text`] picks the
-//!   help-card code among them;
+//! - [`read`](fn@read): every code in a grayscale image: our own grid reader, built for codes
+//!   at the edge of a camera's reach, then engines chosen by benchmark (features `rxing` and
+//!   `rqrr`), each call panic-isolated; [`find_card_text`] picks the help-card code among them;
 //! - [`size::SizeReport`]: where an issued card's bytes go and which version each level needs.
 //!
 //! The format crate, `helpcard-core`, knows the QR *text* (`helpcard_core::qrtext`); this crate
@@ -27,18 +27,17 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-#[cfg(all(feature = "image-files", any(feature = "rxing", feature = "rqrr")))]
+#[cfg(feature = "image-files")]
 mod file;
-#[cfg(any(feature = "rxing", feature = "rqrr"))]
+mod grid;
 mod read;
 mod render;
 pub mod size;
 mod symbol;
 
-#[cfg(all(feature = "image-files", any(feature = "rxing", feature = "rqrr")))]
+#[cfg(feature = "image-files")]
 pub use file::{ImageFileError, LumaFrame, decode_luma};
 pub use qrcode::EcLevel;
-#[cfg(any(feature = "rxing", feature = "rqrr"))]
 pub use read::{
     Effort, LumaImage, MAX_PIXELS, MAX_SIDE, Pass, ReadError, find_card_text,
     hide_engine_panic_messages, read, read_with,

@@ -1,15 +1,18 @@
 //! Reading QR codes from a grayscale image: every code found, as bytes.
 //!
-//! Engines are combined as the photo and frame benchmarks say (`cargo bench -p helpcard-qr
-//! --bench qr`): rxing's port of zxing-cpp's QR reader with its hybrid (local) binarizer first;
-//! where it finds nothing, rxing's Java-port reader, rqrr (a quirc port) as a second opinion,
-//! and passes with other preprocessing. Each engine is a cargo feature (`rxing`, `rqrr`); the
-//! passes of a missing engine are left out.
+//! Our own grid reader ([`crate::grid`]) goes first on both paths: on the simulated read-range
+//! sweep (`cargo bench -p helpcard-qr --bench qr -- range`) it reads card codes at 1.5–2.5
+//! pixels per module at least as often as zxing-cpp, where rxing's port falls behind. Where it
+//! finds nothing, the thorough path tries the engines the photo benchmark chose (`-- levers`):
+//! rxing's port of zxing-cpp's reader, rxing's Java-port reader, rqrr (a quirc port), and passes
+//! with other preprocessing. rxing and rqrr are cargo features; without them the grid reader is
+//! both paths (the browser's build).
 //!
 //! Each engine call is panic-isolated (rqrr has asserted on real photos), so a bad frame yields
 //! no codes instead of a crash. On `wasm32-unknown-unknown` panics abort (there is no unwinding),
-//! so isolation cannot hold there: the fuzz target `qr_read` (`fuzz/`) looks for engine panics on
-//! arbitrary small images, and the browser build relies on none being reachable.
+//! so isolation cannot hold there: the fuzz target `qr_read` (`fuzz/`) looks for panics on
+//! arbitrary small images, and the browser build carries only the grid reader, whose every index
+//! is checked.
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -109,6 +112,9 @@ impl<'a> LumaImage<'a> {
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Pass {
+    /// Our own reader ([`crate::grid`]): grey-level templates and sampling on a grid fitted
+    /// to every alignment pattern; `true` = stop at the first code.
+    Grid(bool),
     /// rxing, hybrid (local) binarizer; `true` = try harder (rotations, inverted).
     #[cfg(feature = "rxing")]
     Rxing(bool),
@@ -139,22 +145,17 @@ pub enum Pass {
     RxingCppFirst,
 }
 
-/// The passes `read` runs, in order, until one finds a code. Chosen by the photo benchmark
-/// (`cargo bench -p helpcard-qr --bench qr -- levers`): on the 179 photos rxing's port of
-/// zxing-cpp's reader alone reads 165 (its Java-port reader 157); rqrr, the global binarizer
-/// and resampling by 0.75, 1.5 and 2 each add photos the first misses. rqrr on a 2× upscaled
-/// image reads small-module, tilted card codes of the synthetic sets (`-- cards`); a 7×7
-/// local-mean threshold helps blurred frames (`-- frames`). The fast path is the zxing-cpp
-/// port alone, stopping at the first code: it reads the 720p frames with version-15 and
-/// version-20 card codes, and costs least on empty frames.
-/// Without rxing, rqrr alone is both paths.
-const FAST: &[Pass] = &[
-    #[cfg(feature = "rxing")]
-    Pass::RxingCppFirst,
-    #[cfg(not(feature = "rxing"))]
-    Pass::Rqrr,
-];
+/// The passes `read` runs, in order, until one finds a code. The fast path (live camera
+/// frames; the next frame is another chance) is the grid reader alone: it reads the range
+/// sweep's card frames at least as far as rxing's zxing-cpp port did on that path, and costs
+/// less on empty frames. The thorough path adds the passes chosen by the photo benchmark
+/// (`cargo bench -p helpcard-qr --bench qr -- levers`): on the 179 photos the grid reader alone
+/// reads 141, rxing's port of zxing-cpp's reader 165 (its Java-port reader 157); rqrr, the
+/// global binarizer and resampling by 0.75, 1.5 and 2 each add photos the first misses, a 7×7
+/// local-mean threshold helps blurred frames (`-- frames`).
+const FAST: &[Pass] = &[Pass::Grid(true)];
 const THOROUGH: &[Pass] = &[
+    Pass::Grid(false),
     #[cfg(feature = "rxing")]
     Pass::RxingCpp(false),
     #[cfg(feature = "rxing")]
@@ -177,6 +178,7 @@ const THOROUGH: &[Pass] = &[
     Pass::ScaledRqrr(2.0),
 ];
 
+#[cfg(any(feature = "rxing", feature = "rqrr"))]
 /// Upscaling passes are skipped above this many output pixels (a camera frame is 0.9 MP).
 const MAX_RESAMPLED: f32 = 4_000_000.0;
 
@@ -209,6 +211,7 @@ pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>,
 
 fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
     match pass {
+        Pass::Grid(first) => crate::grid::read(image.width, image.height, image.pixels, first),
         #[cfg(feature = "rxing")]
         Pass::Rxing(harder) => rxing_pass(image, harder, false),
         #[cfg(feature = "rxing")]
@@ -234,10 +237,12 @@ fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
     }
 }
 
+#[cfg(any(feature = "rxing", feature = "rqrr"))]
 fn too_large_to_resample(image: &LumaImage<'_>, factor: f32) -> bool {
     (image.width * image.height) as f32 * factor * factor > MAX_RESAMPLED
 }
 
+#[cfg(any(feature = "rxing", feature = "rqrr"))]
 fn with_pixels(
     (w, h, px): (usize, usize, Vec<u8>),
     f: impl FnOnce(&LumaImage<'_>) -> Vec<Vec<u8>>,
@@ -248,6 +253,7 @@ fn with_pixels(
     }
 }
 
+#[cfg(any(feature = "rxing", feature = "rqrr"))]
 fn resample(image: &LumaImage<'_>, factor: f32) -> (usize, usize, Vec<u8>) {
     let (w, h) = (
         ((image.width as f32 * factor) as usize).max(1),

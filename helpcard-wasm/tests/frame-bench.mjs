@@ -1,7 +1,7 @@
 // Per-frame decode time and reads of the scanner's WASM reader against jsQR and zxing-wasm
 // (both from npm, self-hosted: zxing-wasm's .wasm is loaded from node_modules, nothing from a
 // CDN), on the same camera-like frames, in V8's WebAssembly engine (the one Chromium runs).
-// Ours is timed with the RGBA→luma conversion the worker does.
+// Each is given the RGBA frame, as the page's canvas has it (ours converts to luma in WASM).
 //
 // Run: node helpcard-wasm/tests/frame-bench.mjs   (after helpcard-wasm/build.sh)
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import jsQR from "jsqr";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { initSync, read_qr } from "../www/pkg/helpcard_reader.js";
+import { initSync, read_qr_rgba } from "../www/pkg/helpcard_reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 initSync({ module: fs.readFileSync(path.join(here, "..", "www", "pkg", "helpcard_reader_bg.wasm")) });
@@ -48,11 +48,7 @@ function frame(width, height, ppm) {
 }
 
 const readers = {
-  helpcard: async (rgba, w, h) => {
-    const luma = new Uint8Array(w * h);
-    for (let i = 0, j = 0; j < luma.length; i += 4, j += 1) luma[j] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
-    return read_qr(w, h, luma) ?? null;
-  },
+  helpcard: async (rgba, w, h) => read_qr_rgba(w, h, new Uint8Array(rgba.buffer)) ?? null,
   jsQR: async (rgba, w, h) => jsQR(rgba, w, h, { inversionAttempts: "dontInvert" })?.data ?? null,
   "zxing-wasm": async (rgba, w, h) => {
     const r = await readBarcodes(new ImageData(rgba, w, h), { formats: ["QRCode"], tryHarder: false, maxNumberOfSymbols: 1 });

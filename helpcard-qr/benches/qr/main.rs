@@ -145,6 +145,7 @@ fn levers() {
     println!("| pass | reads alone | adds |");
     println!("|---|---:|---|");
     let candidates = [
+        Pass::Grid(false),
         Pass::RxingCpp(false),
         Pass::RxingCpp(true),
         Pass::Rxing(false),
