@@ -20,14 +20,22 @@ fi
 
 out="$here/www/pkg"
 rm -rf "$out"
-# Two modules: the page's (open, verify, decrypt) and the camera worker's (the QR reader
-# alone), so a passer-by's phone downloads no reader and the worker no card format.
-for module in view reader; do
-  cargo build --quiet --locked -p helpcard-wasm --no-default-features --features "$module" \
-    --target wasm32-unknown-unknown --profile wasm-release
+# Three modules: the page's (open, verify, decrypt) and the camera worker's (the QR reader
+# alone), so a passer-by's phone downloads no reader and the worker no card format; the reader
+# twice, with and without WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4), which makes it
+# about 1.2× faster: the worker loads the one the browser supports. The SIMD build has its own
+# target directory so that the two RUSTFLAGS do not rebuild each other.
+for module in view reader reader_simd; do
+  features=${module%_simd}
+  flags=() target=target opt=-Oz
+  [ "$features" = reader ] && opt=-O3
+  if [ "$module" = reader_simd ]; then flags=(--enable-simd) target=target/wasm-simd; fi
+  RUSTFLAGS="${RUSTFLAGS:-} $([ "$module" = reader_simd ] && echo "-C target-feature=+simd128")" \
+    CARGO_TARGET_DIR="$target" cargo build --quiet --locked -p helpcard-wasm --no-default-features \
+    --features "$features" --target wasm32-unknown-unknown --profile wasm-release
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-name "helpcard_$module" --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm
-  "$here/node_modules/.bin/wasm-opt" "$([ "$module" = reader ] && echo -O3 || echo -Oz)" -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
+    --out-name "helpcard_$module" --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm"
+  "$here/node_modules/.bin/wasm-opt" "$opt" "${flags[@]}" -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
 done
 for f in "$out"/*; do
   printf '%-28s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"

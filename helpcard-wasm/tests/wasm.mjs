@@ -9,15 +9,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as view from "../www/pkg/helpcard_view.js";
-import * as reader from "../www/pkg/helpcard_reader.js";
+import * as plainReader from "../www/pkg/helpcard_reader.js";
+import * as simdReader from "../www/pkg/helpcard_reader_simd.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
 const pkg = (name) => fs.readFileSync(path.join(here, "..", "www", "pkg", name));
 view.initSync({ module: pkg("helpcard_view_bg.wasm") });
-reader.initSync({ module: pkg("helpcard_reader_bg.wasm") });
+plainReader.initSync({ module: pkg("helpcard_reader_bg.wasm") });
+simdReader.initSync({ module: pkg("helpcard_reader_simd_bg.wasm") });
 const { Scanner } = view;
-const { read_qr } = reader;
 
 let passed = 0;
 const failures = [];
@@ -72,34 +73,34 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
   check(name, ok, `view differs: ${JSON.stringify(view).slice(0, 300)}`);
 }
 
-// The reader on a real card's code (3 pixels per module; 2-byte big-endian width, then luma).
-{
+// Both reader builds (with and without SIMD) on a real card's code (3 pixels per module; 2-byte
+// big-endian width, then luma), then on the fuzz corpus: a trap (RuntimeError) would be a panic.
+for (const [build, { read_qr }] of [["plain", plainReader], ["simd", simdReader]]) {
   const data = fs.readFileSync(path.join(here, "card-01.luma"));
   const width = data.readUInt16BE(0);
   const pixels = data.subarray(2);
   const text = read_qr(width, pixels.length / width, pixels);
   const want = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
-  check("read-card", text === want, `read ${text}`);
-}
+  check(`read-card (${build})`, text === want, `read ${text}`);
 
-// The reader on the fuzz corpus: a trap (RuntimeError) would be a panic.
-const corpus = path.join(here, "qr-corpus");
-let traps = 0;
-for (const file of fs.readdirSync(corpus).sort()) {
-  const data = fs.readFileSync(path.join(corpus, file));
-  if (data.length < 2) continue;
-  const width = (data[0] % 128) + 1;
-  const height = Math.min(Math.floor((data.length - 1) / width), 128);
-  if (height === 0) continue;
-  try {
-    read_qr(width, height, data.subarray(1, 1 + width * height));
-  } catch (e) {
-    traps += 1;
-    failures.push(`qr-corpus/${file}: ${e}`);
-    break; // the instance is unusable after a trap
+  const corpus = path.join(here, "qr-corpus");
+  let traps = 0;
+  for (const file of fs.readdirSync(corpus).sort()) {
+    const data = fs.readFileSync(path.join(corpus, file));
+    if (data.length < 2) continue;
+    const width = (data[0] % 128) + 1;
+    const height = Math.min(Math.floor((data.length - 1) / width), 128);
+    if (height === 0) continue;
+    try {
+      read_qr(width, height, data.subarray(1, 1 + width * height));
+    } catch (e) {
+      traps += 1;
+      failures.push(`qr-corpus/${file} (${build}): ${e}`);
+      break; // the instance is unusable after a trap
+    }
   }
+  check(`qr-corpus (${build})`, traps === 0, `${traps} traps`);
 }
-check("qr-corpus", traps === 0, `${traps} traps`);
 
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`wasm: ${passed} passed, ${failures.length} failed`);

@@ -1,9 +1,9 @@
 // Offline after the first visit: the app and the WASM from the cache first; the lists from the
 // network first (they change), the cached copy when offline. Nothing private is ever cached:
-// API answers are never stored.
-const CACHE = "helpcard-v1";
-const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm",
-  "pkg/helpcard_reader.js", "pkg/helpcard_reader_bg.wasm"];
+// API answers are never stored. The page is cached at install; the camera's reader (one of two
+// builds, see worker.js) when the worker first loads it, so a passer-by never downloads it.
+const CACHE = "helpcard-v2";
+const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));
@@ -22,5 +22,11 @@ self.addEventListener("fetch", (e) => {
     }).catch(() => caches.match(e.request)));
     return;
   }
-  e.respondWith(caches.match(e.request, { ignoreSearch: true }).then((hit) => hit || fetch(e.request)));
+  e.respondWith(caches.match(e.request, { ignoreSearch: true }).then((hit) => hit || fetch(e.request).then((r) => {
+    if (r.ok && url.pathname.includes("/pkg/helpcard_reader")) {
+      const copy = r.clone();
+      caches.open(CACHE).then((c) => c.put(e.request, copy));
+    }
+    return r;
+  })));
 });

@@ -124,7 +124,7 @@ fn search(
     for i in -n..=n {
         for j in -n..=n {
             let (dx, dy) = (f64::from(i) * step, f64::from(j) * step);
-            let d2 = (dx * dx + dy * dy) / (reach * reach);
+            let d2 = (dx * dx + dy * dy) / (reach * reach).max(f64::MIN_POSITIVE);
             if d2 > 1.0 {
                 continue;
             }
@@ -156,18 +156,35 @@ fn search(
     Some((p, s))
 }
 
-/// Reads the QR codes in a grey image: every code's bytes, or the first only.
+/// Reads the QR codes in a grey image: the first code's bytes (`first_only`, for live frames),
+/// or every code's, then looking for light-on-dark codes too if there was none.
 pub(crate) fn read(width: usize, height: usize, pixels: &[u8], first_only: bool) -> Vec<Vec<u8>> {
     if width < 21 || height < 21 || pixels.len() != width * height {
         return Vec::new();
     }
+    let found = read_dark_on_light(width, height, pixels, first_only);
+    if !found.is_empty() || first_only {
+        return found;
+    }
+    let inverted: Vec<u8> = pixels.iter().map(|&p| 255 - p).collect();
+    read_dark_on_light(width, height, &inverted, false)
+}
+
+fn read_dark_on_light(
+    width: usize,
+    height: usize,
+    pixels: &[u8],
+    first_only: bool,
+) -> Vec<Vec<u8>> {
     let gray = Gray {
         width,
         height,
         pixels,
     };
     let binary = finder::binarize(width, height, pixels);
-    let mut finders = finder::find(&binary, 1);
+    // Live frames: every other row (a finder's 3-module core is still crossed by two rows at
+    // 1.5 pixels per module); files: every row.
+    let mut finders = finder::find(&binary, if first_only { 2 } else { 1 });
     finders.truncate(12);
     let rings = Rings::new();
     let mut out = Vec::new();
@@ -371,25 +388,29 @@ impl Symbol<'_> {
         let at = (last.1 as f64 + 0.5, last.0 as f64 + 0.5);
         let predicted = affine.map(at);
         let uv = affine.module_vectors(at);
-        let radius = 3.0 + side as f64 / 16.0;
+        let score = |p| self.rings.alignment(self.gray, p, uv);
+        // Near the prediction first, taken only on a clear match (partial matches in the data
+        // around it score up to about half the contrast); otherwise the wide search.
+        let found = search(predicted, uv, 2.5, score)
+            .filter(|&(_, s)| s > 0.7 * contrast)
+            .or_else(|| search(predicted, uv, 3.0 + side as f64 / 16.0, score));
         let mut map = affine;
-        if let Some((p, s)) = search(predicted, uv, radius, |p| {
-            self.rings.alignment(self.gray, p, uv)
-        }) && s > 0.25 * contrast
+        if let Some((p, s)) = found
+            && s > 0.25 * contrast
         {
             pairs.push((at, p));
             if let Some(h) = Transform::fit(&pairs, true, side as f64) {
                 map = h;
             }
         }
-        // Every other pattern where the map now puts it, twice (the second pass with the
-        // map the first one fitted).
-        for _ in 0..2 {
+        // Every other pattern near where the map now puts it; then each again, only refined,
+        // where the map fitted to them puts it.
+        for radius in [1.0, 0.0] {
             let mut all = finder_pairs(corners, side);
             for &(r, c) in &centres {
                 let at = (c as f64 + 0.5, r as f64 + 0.5);
                 let uv = map.module_vectors(at);
-                if let Some((p, s)) = search(map.map(at), uv, 1.5, |p| {
+                if let Some((p, s)) = search(map.map(at), uv, radius, |p| {
                     self.rings.alignment(self.gray, p, uv)
                 }) && s > 0.25 * contrast
                 {
@@ -418,7 +439,7 @@ impl Symbol<'_> {
             }
         }
         let plain: Vec<bool> = grey.iter().zip(&threshold).map(|(g, t)| g < t).collect();
-        if let Some(bytes) = decode_modules(&plain, version) {
+        if let Some(bytes) = decode_either_way(&plain, version) {
             return Some(bytes);
         }
         // Blur spreads each module into its neighbours: push every sample away from the mean
@@ -437,7 +458,7 @@ impl Symbol<'_> {
                 grey[i] + 0.6 * (grey[i] - mean) < threshold[i]
             })
             .collect();
-        decode_modules(&sharpened, version)
+        decode_either_way(&sharpened, version)
     }
 }
 
@@ -449,6 +470,19 @@ fn finder_modules(side: usize) -> [Point; 3] {
 
 fn finder_pairs(centres: [Point; 3], side: usize) -> Vec<(Point, Point)> {
     finder_modules(side).into_iter().zip(centres).collect()
+}
+
+/// Decodes a matrix of modules as seen, or transposed: a mirrored symbol (printed through the
+/// paper, or seen in a mirror) has its finders where an upright one has them, with the top-right
+/// and bottom-left ones swapped.
+fn decode_either_way(dark: &[bool], version: u8) -> Option<Vec<u8>> {
+    decode_modules(dark, version).or_else(|| {
+        let side = layout::side(version);
+        let transposed: Vec<bool> = (0..side * side)
+            .map(|i| dark[(i % side) * side + i / side])
+            .collect();
+        decode_modules(&transposed, version)
+    })
 }
 
 /// Decodes a matrix of modules (true = dark): format, unmasking, codewords, error correction,

@@ -129,6 +129,27 @@ fn reads_a_card_code_turned_and_blurred_at_two_pixels_per_module() {
 }
 
 #[test]
+fn reads_light_on_dark_and_mirrored_codes() {
+    let payload = text(60);
+    let code = QrCode::with_version(payload.as_bytes(), Version::Normal(5), EcLevel::M).unwrap();
+    let (side, px) = render(&code, 3);
+    let inverted: Vec<u8> = px.iter().map(|&p| 255 - p).collect();
+    assert_eq!(
+        read(side, side, &inverted, false),
+        vec![payload.clone().into_bytes()]
+    );
+    // The fast path (live frames) looks for dark-on-light codes only.
+    assert!(read(side, side, &inverted, true).is_empty());
+    let mirrored: Vec<u8> = (0..side * side)
+        .map(|i| px[i / side * side + side - 1 - i % side])
+        .collect();
+    assert_eq!(
+        read(side, side, &mirrored, true),
+        vec![payload.into_bytes()]
+    );
+}
+
+#[test]
 fn corrects_damaged_modules() {
     let payload = text(120);
     let code = QrCode::with_version(payload.as_bytes(), Version::Normal(8), EcLevel::M).unwrap();
