@@ -150,7 +150,7 @@ pub enum Pass {
 /// sweep's card frames at least as far as rxing's zxing-cpp port did on that path, and costs
 /// less on empty frames. The thorough path adds the passes chosen by the photo benchmark
 /// (`cargo bench -p helpcard-qr --bench qr -- levers`): on the 179 photos the grid reader alone
-/// reads 141, rxing's port of zxing-cpp's reader 165 (its Java-port reader 157); rqrr, the
+/// reads 138, rxing's port of zxing-cpp's reader 165 (its Java-port reader 157); rqrr, the
 /// global binarizer and resampling by 0.75, 1.5 and 2 each add photos the first misses, a 7×7
 /// local-mean threshold helps blurred frames (`-- frames`).
 const FAST: &[Pass] = &[Pass::Grid(true)];

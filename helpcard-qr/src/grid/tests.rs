@@ -181,45 +181,8 @@ fn finds_nothing_in_noise_or_flat_images_and_never_panics() {
     assert!(read(100, 100, &[0; 10], false).is_empty());
 }
 
-/// Stage timings on the benchmark's frames (`cargo test --release -p helpcard-qr grid::tests::profile -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn profile() {
-    for name in ["empty-room", "card-v15"] {
-        let img = image::open(format!("../target/bench-frames/{name}.png"))
-            .unwrap()
-            .to_luma8();
-        let (w, h) = (img.width() as usize, img.height() as usize);
-        let px = img.into_raw();
-        let t = std::time::Instant::now();
-        for _ in 0..20 {
-            std::hint::black_box(super::finder::binarize(w, h, &px));
-        }
-        let b = super::finder::binarize(w, h, &px);
-        let t1 = t.elapsed().as_secs_f64() / 20.0;
-        let t = std::time::Instant::now();
-        for _ in 0..20 {
-            std::hint::black_box(super::finder::find(&b, 1));
-        }
-        let t2 = t.elapsed().as_secs_f64() / 20.0;
-        let t = std::time::Instant::now();
-        for _ in 0..20 {
-            std::hint::black_box(read(w, h, &px, true));
-        }
-        let t3 = t.elapsed().as_secs_f64() / 20.0;
-        let f = super::finder::find(&b, 1);
-        eprintln!(
-            "{name}: binarize {:.2} ms, find {:.2} ms ({} finders, {} triples), all {:.2} ms",
-            t1 * 1e3,
-            t2 * 1e3,
-            f.len(),
-            super::triples(&f[..f.len().min(12)]).len(),
-            t3 * 1e3
-        );
-    }
-}
-
-/// A loop for `perf` over a frame like the browser benchmark's (640×480, 2 px/module).
+/// A loop for `perf` over a frame like the browser benchmark's (640×480, 2 px/module):
+/// `cargo test --release -p helpcard-qr --lib grid::tests::profile_loop -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn profile_loop() {
