@@ -189,7 +189,10 @@ fn read_dark_on_light(
     let rings = Rings::new();
     let mut out = Vec::new();
     let mut used = vec![false; finders.len()];
-    for [a, b, c] in triples(&finders) {
+    // A live frame gets a bounded number of attempts (the next frame is another chance); a
+    // file gets them all.
+    let (triples_limit, sides_limit) = if first_only { (10, 6) } else { (30, 6) };
+    for [a, b, c] in triples(&finders).into_iter().take(triples_limit) {
         if used[a] || used[b] || used[c] {
             continue;
         }
@@ -197,6 +200,7 @@ fn read_dark_on_light(
             gray: &gray,
             binary: &binary,
             rings: &rings,
+            sides_limit,
         };
         if let Some(bytes) = reader.read([finders[a], finders[b], finders[c]]) {
             out.push(bytes);
@@ -251,9 +255,11 @@ fn triples(finders: &[Finder]) -> Vec<[usize; 3]> {
                 // Top-right follows top-left clockwise (y grows downwards).
                 let cross = sx * ty - sy * tx;
                 let (tr, bl) = if cross > 0.0 { (i, j) } else { (j, i) };
+                // A symbol's three finders have one module size, a right angle and equal sides.
                 let score = f64::from(p.hits.min(20) + q.hits.min(20) + r.hits.min(20))
                     * (1.0 - cos.abs())
-                    * (ds.min(dt) / ds.max(dt));
+                    * (ds.min(dt) / ds.max(dt))
+                    * (lo / hi);
                 scored.push((score, [corner, tr, bl]));
             }
         }
@@ -267,6 +273,8 @@ struct Symbol<'a> {
     gray: &'a Gray<'a>,
     binary: &'a Binary<'a>,
     rings: &'a Rings,
+    /// Most symbol sizes tried for one triple.
+    sides_limit: usize,
 }
 
 impl Symbol<'_> {
@@ -291,7 +299,7 @@ impl Symbol<'_> {
             sides.into_iter().map(|(_, n)| n).collect();
         let mut tried = Vec::new();
         while let Some(side) = queue.pop_front() {
-            if tried.contains(&side) || tried.len() >= 6 {
+            if tried.contains(&side) || tried.len() >= self.sides_limit {
                 continue;
             }
             tried.push(side);
