@@ -17,6 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmDir = path.join(here, "..");
 const routes = {
   "/pkg/": path.join(wasmDir, "www", "pkg"),
+  "/app/": path.join(wasmDir, "www"),
   "/jsqr/": path.join(wasmDir, "node_modules", "jsqr", "dist"),
   "/zxing/": path.join(wasmDir, "node_modules", "zxing-wasm", "dist"),
   "/": path.join(here, "bench"),

@@ -2,8 +2,8 @@
 // network first (they change), the cached copy when offline. Nothing private is ever cached:
 // API answers are never stored. The page is cached at install; the camera's reader (one of two
 // builds, see worker.js) when the worker first loads it, so a passer-by never downloads it.
-const CACHE = "helpcard-v2";
-const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
+const CACHE = "helpcard-v3";
+const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));

@@ -3,7 +3,7 @@
 //! light–dark runs in the ratio 1:1:3:1:1, each hit checked along its column and its row again,
 //! nearby hits merged.
 
-use super::geometry::Point;
+use super::geometry::{Point, distance};
 
 const BLOCK: usize = 8;
 /// Below this range of grey levels a block is taken as flat.
@@ -258,7 +258,7 @@ fn confirm(image: &Binary<'_>, x: usize, y: usize, total: usize) -> Option<Finde
 
 fn merge(found: &mut Vec<Finder>, f: Finder) {
     for g in found.iter_mut() {
-        let d = ((g.centre.0 - f.centre.0).powi(2) + (g.centre.1 - f.centre.1).powi(2)).sqrt();
+        let d = distance(g.centre, f.centre);
         if d < 2.0 * g.module.max(f.module) && (g.module / f.module).max(f.module / g.module) < 1.6
         {
             let n = f64::from(g.hits);

@@ -5,6 +5,16 @@
 /// A point, in pixels or in modules.
 pub(super) type Point = (f64, f64);
 
+/// The Euclidean distance between two points.
+pub(super) fn distance(a: Point, b: Point) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// The module-space centre of module (row, column).
+pub(super) fn module_centre(row: usize, col: usize) -> Point {
+    (col as f64 + 0.5, row as f64 + 0.5)
+}
+
 /// Module coordinates → image pixels.
 #[derive(Clone, Debug)]
 pub(super) struct Transform {
@@ -26,11 +36,7 @@ impl Transform {
         let centre = pairs
             .iter()
             .fold((0.0, 0.0), |a, (_, p)| (a.0 + p.0 / n, a.1 + p.1 / n));
-        let scale = pairs
-            .iter()
-            .map(|(_, p)| ((p.0 - centre.0).powi(2) + (p.1 - centre.1).powi(2)).sqrt())
-            .sum::<f64>()
-            / n;
+        let scale = pairs.iter().map(|&(_, p)| distance(p, centre)).sum::<f64>() / n;
         if scale <= 0.0 || !scale.is_finite() {
             return None;
         }

@@ -23,7 +23,7 @@ mod reed_solomon;
 mod segments;
 
 use finder::{Binary, Finder};
-use geometry::{Point, Transform};
+use geometry::{Point, Transform, distance, module_centre};
 
 /// The grey-level image being read.
 struct Gray<'a> {
@@ -115,8 +115,7 @@ fn search(
     radius: f64,
     score: impl Fn(Point) -> Option<f64>,
 ) -> Option<(Point, f64)> {
-    let module =
-        ((uv.0.0.powi(2) + uv.0.1.powi(2)).sqrt() + (uv.1.0.powi(2) + uv.1.1.powi(2)).sqrt()) / 2.0;
+    let module = (distance(uv.0, (0.0, 0.0)) + distance(uv.1, (0.0, 0.0))) / 2.0;
     let reach = radius * module;
     let mut step = (module / 3.0).max(0.5);
     let mut best: Option<(Point, f64, f64)> = None;
@@ -231,9 +230,7 @@ fn triples(finders: &[Finder]) -> Vec<[usize; 3]> {
                 if hi > 1.6 * lo {
                     continue;
                 }
-                let d = |x: Finder, y: Finder| {
-                    ((x.centre.0 - y.centre.0).powi(2) + (x.centre.1 - y.centre.1).powi(2)).sqrt()
-                };
+                let d = |x: Finder, y: Finder| distance(x.centre, y.centre);
                 // The corner is opposite the longest side.
                 let sides = [(d(q, r), a, b, c), (d(p, r), b, a, c), (d(p, q), c, a, b)];
                 let &(_, corner, i, j) = sides
@@ -280,8 +277,7 @@ struct Symbol<'a> {
 impl Symbol<'_> {
     fn read(&self, [tl, tr, bl]: [Finder; 3]) -> Option<Vec<u8>> {
         let module = (tl.module + tr.module + bl.module) / 3.0;
-        let dist = |a: Point, b: Point| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
-        let spacing = (dist(tl.centre, tr.centre) + dist(tl.centre, bl.centre)) / 2.0;
+        let spacing = (distance(tl.centre, tr.centre) + distance(tl.centre, bl.centre)) / 2.0;
         let estimate = spacing / module + 7.0;
         // Sizes 4k+1 near the estimate, tried in the order their timing patterns agree.
         let corners = [tl.centre, tr.centre, bl.centre];
@@ -332,7 +328,7 @@ impl Symbol<'_> {
         for line in [false, true] {
             let at = |i: usize| {
                 let (c, r) = if line { (6, i) } else { (i, 6) };
-                self.gray.sample(map.map((c as f64 + 0.5, r as f64 + 0.5)))
+                self.gray.sample(map.map(module_centre(r, c)))
             };
             let samples = (7..side - 7).map(at).collect::<Option<Vec<f64>>>()?;
             for (k, w) in samples.windows(3).enumerate() {
@@ -371,7 +367,7 @@ impl Symbol<'_> {
         let mut copies = [0u32; 2];
         for i in 0..18 {
             for (copy, (r, c)) in copies.iter_mut().zip(layout::version_positions(side, i)) {
-                let p = map.map((c as f64 + 0.5, r as f64 + 0.5));
+                let p = map.map(module_centre(r, c));
                 let dark = self.gray.sample(p)? < self.binary.threshold_at(p);
                 *copy |= u32::from(dark) << i;
             }
@@ -393,7 +389,7 @@ impl Symbol<'_> {
         let contrast = self.contrast(&affine);
         let mut pairs = finder_pairs(corners, side);
         // The bottom-right pattern, searched widely: the affine map ignores perspective.
-        let at = (last.1 as f64 + 0.5, last.0 as f64 + 0.5);
+        let at = module_centre(last.0, last.1);
         let predicted = affine.map(at);
         let uv = affine.module_vectors(at);
         let score = |p| self.rings.alignment(self.gray, p, uv);
@@ -416,7 +412,7 @@ impl Symbol<'_> {
         for radius in [1.0, 0.0] {
             let mut all = finder_pairs(corners, side);
             for &(r, c) in &centres {
-                let at = (c as f64 + 0.5, r as f64 + 0.5);
+                let at = module_centre(r, c);
                 let uv = map.module_vectors(at);
                 if let Some((p, s)) = search(map.map(at), uv, radius, |p| {
                     self.rings.alignment(self.gray, p, uv)
@@ -441,13 +437,14 @@ impl Symbol<'_> {
         let mut threshold = vec![0.0f64; side * side];
         for r in 0..side {
             for c in 0..side {
-                let p = map.map((c as f64 + 0.5, r as f64 + 0.5));
+                let p = map.map(module_centre(r, c));
                 grey[r * side + c] = self.gray.sample(p)?;
                 threshold[r * side + c] = self.binary.threshold_at(p);
             }
         }
+        let function = layout::function_modules(version);
         let plain: Vec<bool> = grey.iter().zip(&threshold).map(|(g, t)| g < t).collect();
-        if let Some(bytes) = decode_either_way(&plain, version) {
+        if let Some(bytes) = decode_either_way(&plain, version, &function) {
             return Some(bytes);
         }
         // Blur spreads each module into its neighbours: push every sample away from the mean
@@ -455,18 +452,18 @@ impl Symbol<'_> {
         let sharpened: Vec<bool> = (0..side * side)
             .map(|i| {
                 let (r, c) = (i / side, i % side);
-                let near = [(0, 1), (2, 1), (1, 0), (1, 2)]
+                let (sum, n) = [(0, 1), (2, 1), (1, 0), (1, 2)]
                     .iter()
                     .filter_map(|&(dr, dc)| {
                         let (rr, cc) = ((r + dr).checked_sub(1)?, (c + dc).checked_sub(1)?);
                         (rr < side && cc < side).then(|| grey[rr * side + cc])
                     })
-                    .collect::<Vec<_>>();
-                let mean = near.iter().sum::<f64>() / near.len().max(1) as f64;
+                    .fold((0.0, 0usize), |(s, n), g| (s + g, n + 1));
+                let mean = sum / n.max(1) as f64;
                 grey[i] + 0.6 * (grey[i] - mean) < threshold[i]
             })
             .collect();
-        decode_either_way(&sharpened, version)
+        decode_either_way(&sharpened, version, &function)
     }
 }
 
@@ -483,19 +480,19 @@ fn finder_pairs(centres: [Point; 3], side: usize) -> Vec<(Point, Point)> {
 /// Decodes a matrix of modules as seen, or transposed: a mirrored symbol (printed through the
 /// paper, or seen in a mirror) has its finders where an upright one has them, with the top-right
 /// and bottom-left ones swapped.
-fn decode_either_way(dark: &[bool], version: u8) -> Option<Vec<u8>> {
-    decode_modules(dark, version).or_else(|| {
+fn decode_either_way(dark: &[bool], version: u8, function: &[bool]) -> Option<Vec<u8>> {
+    decode_modules(dark, version, function).or_else(|| {
         let side = layout::side(version);
         let transposed: Vec<bool> = (0..side * side)
             .map(|i| dark[(i % side) * side + i / side])
             .collect();
-        decode_modules(&transposed, version)
+        decode_modules(&transposed, version, function)
     })
 }
 
-/// Decodes a matrix of modules (true = dark): format, unmasking, codewords, error correction,
-/// segments.
-fn decode_modules(dark: &[bool], version: u8) -> Option<Vec<u8>> {
+/// Decodes a matrix of modules (true = dark; `function` marks the version's function
+/// patterns): format, unmasking, codewords, error correction, segments.
+fn decode_modules(dark: &[bool], version: u8, function: &[bool]) -> Option<Vec<u8>> {
     let side = layout::side(version);
     let bit = |(r, c): (usize, usize)| u16::from(dark[r * side + c]);
     let mut copies = [0u16; 2];
@@ -505,7 +502,6 @@ fn decode_modules(dark: &[bool], version: u8) -> Option<Vec<u8>> {
         copies[1] |= bit(b) << i;
     }
     let format = layout::decode_format(copies)?;
-    let function = layout::function_modules(version);
     let blocks = layout::blocks(version, format.level);
     let mut codewords = vec![0u8; blocks.total];
     let mut i = 0;
