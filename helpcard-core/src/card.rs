@@ -308,11 +308,36 @@ fn parse_claims(payload: &[u8]) -> Result<Claims, OpenError> {
 /// signature, claims, issuer key valid at issue time, validity at `now`, revocation. Then the
 /// private part is decrypted if `responder_keys` are given; a failure there is reported in
 /// [`Opened::private`] and does not hide the verified public part.
+// Inline, so that a caller passing `None` (the browser's page, which gets content keys from the
+// key service) does not link the key agreement: X25519 brings a 30 kB table into its module.
+#[inline]
 pub fn open(
     bytes: &[u8],
     trust: &TrustStore,
     now: UnixTime,
     responder_keys: Option<&ResponderKeys>,
+    revocations: Option<&Revocations>,
+) -> Result<Opened, OpenError> {
+    let mut opened = open_sealed(bytes, trust, now, revocations)?;
+    if let Some(keys) = responder_keys
+        && opened.sealed.is_some()
+    {
+        // A failure is recorded in `opened.private`; the verified public part stays.
+        match opened.content_key(keys) {
+            Ok(key) => {
+                let _ = opened.decrypt_with_content_key(&key);
+            }
+            Err(e) => opened.private = PrivateOutcome::Failed(e),
+        }
+    }
+    Ok(opened)
+}
+
+/// [`open`] up to the private part, which stays sealed.
+fn open_sealed(
+    bytes: &[u8],
+    trust: &TrustStore,
+    now: UnixTime,
     revocations: Option<&Revocations>,
 ) -> Result<Opened, OpenError> {
     let signed = Signed::parse(bytes)?;
@@ -364,7 +389,7 @@ pub fn open(
         .map_err(|_| OpenError::BadProfile("public part"))?;
     // Parse the private part even without keys, so a malformed one is never reported as fine.
     let sealed = claims.encrypted.map(Encrypted::parse).transpose()?;
-    let mut opened = Opened {
+    Ok(Opened {
         card_id: claims.cti,
         issuer: issuer.issuer.clone(),
         issuer_name: issuer.entry.name.clone(),
@@ -380,19 +405,7 @@ pub fn open(
         },
         warnings,
         sealed,
-    };
-    if let Some(keys) = responder_keys
-        && opened.sealed.is_some()
-    {
-        // A failure is recorded in `opened.private`; the verified public part stays.
-        match opened.content_key(keys) {
-            Ok(key) => {
-                let _ = opened.decrypt_with_content_key(&key);
-            }
-            Err(e) => opened.private = PrivateOutcome::Failed(e),
-        }
-    }
-    Ok(opened)
+    })
 }
 
 impl Opened {

@@ -29,6 +29,7 @@ use webauthn_rs::prelude::{
     Uuid,
 };
 
+use crate::assets::Asset;
 use crate::keys::KeyHolder;
 use crate::store::{Person, SessionState, Store};
 
@@ -59,15 +60,6 @@ pub struct Lists {
     pub trust: Vec<u8>,
     /// Revocation lists by issuer id.
     pub revocations: HashMap<String, Vec<u8>>,
-}
-
-/// A static file of the web scanner.
-#[derive(Clone, Debug)]
-pub struct Asset {
-    /// The bytes.
-    pub bytes: Vec<u8>,
-    /// Its media type.
-    pub content_type: &'static str,
 }
 
 enum Ceremony {
@@ -204,7 +196,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/lists/trust.cbor", get(trust_list))
         .route("/lists/revocations/{file}", get(revocation_list))
         .route("/S", get(|| async { axum::response::Redirect::to("/S/") }))
-        .route("/S/", get(|state| asset(state, Path(String::new()))))
+        .route(
+            "/S/",
+            get(|state, request| asset(state, Path(String::new()), request)),
+        )
         .route("/S/{*path}", get(asset))
         .route("/api/register/start", post(register_start))
         .route("/api/register/finish", post(register_finish))
@@ -345,21 +340,18 @@ async fn revocation_list(State(app): State<Arc<App>>, Path(file): Path<String>) 
     }
 }
 
-async fn asset(State(app): State<Arc<App>>, Path(path): Path<String>) -> Response {
+async fn asset(
+    State(app): State<Arc<App>>,
+    Path(path): Path<String>,
+    request: HeaderMap,
+) -> Response {
     let key = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
         path
     };
     match app.www.get(&key) {
-        Some(a) => (
-            [
-                (header::CONTENT_TYPE, a.content_type),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            a.bytes.clone(),
-        )
-            .into_response(),
+        Some(a) => a.response(&request),
         None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response(),
     }
 }

@@ -7,10 +7,11 @@
 //! person, revocable at once, rate-limited and audited (`helpcard-audit`).
 //!
 //! Modules: [`store`] (people, invites, passkeys, sessions), [`keys`] (where the group key
-//! lives), [`app`] (the HTTP service), [`setup`] (start-up: files, keys, the demo).
+//! lives), [`app`] (the HTTP service), [`assets`] (the web scanner's files, compressed), [`setup`] (start-up: files, keys, the demo).
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod assets;
 pub mod keys;
 pub mod setup;
 pub mod store;

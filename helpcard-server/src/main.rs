@@ -366,6 +366,11 @@ fn serve(s: Serve) -> Result<(), String> {
         let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
         let audit = dir.open_audit()?;
         let www = setup::load_www(Some(&s.www))?;
+        let (raw, sent): (usize, usize) = www
+            .values()
+            .map(|a| (a.bytes().len(), a.transfer_size()))
+            .fold((0, 0), |(r, t), (a, b)| (r + a, t + b));
+        let www_files = www.len();
         let kids: Vec<String> = keys.key_ids().iter().map(|k| k.to_hex()).collect();
         let config = Config {
             origin: origin.clone(),
@@ -396,6 +401,12 @@ fn serve(s: Serve) -> Result<(), String> {
             listener.local_addr().map_err(|e| e.to_string())?
         );
         println!("responder keys: {}", kids.join(", "));
+        println!(
+            "web scanner: {} files, {} kB, {} kB gzip",
+            www_files,
+            raw / 1000,
+            sent / 1000
+        );
         for (name, url, verdict) in &demo_cards {
             println!("demo card {name} ({verdict}): {url}");
         }

@@ -13,7 +13,8 @@ use rand_core::OsRng;
 use webauthn_rs::prelude::Url;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
-use crate::app::{Asset, Lists};
+use crate::app::Lists;
+use crate::assets::Asset;
 use crate::keys::FileKeys;
 
 /// Where the service keeps its state.
@@ -98,10 +99,10 @@ pub fn load_www(dir: Option<&Path>) -> Result<HashMap<String, Asset>, String> {
     let Some(dir) = dir.filter(|d| d.is_dir()) else {
         out.insert(
             "index.html".to_owned(),
-            Asset {
-                bytes: include_bytes!("placeholder.html").to_vec(),
-                content_type: "text/html; charset=utf-8",
-            },
+            Asset::new(
+                include_bytes!("placeholder.html").to_vec(),
+                "text/html; charset=utf-8",
+            ),
         );
         return Ok(out);
     };
@@ -114,13 +115,7 @@ pub fn load_www(dir: Option<&Path>) -> Result<HashMap<String, Asset>, String> {
             } else if let Ok(rel) = path.strip_prefix(dir) {
                 let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 let key = rel.to_string_lossy().replace('\\', "/");
-                out.insert(
-                    key,
-                    Asset {
-                        bytes,
-                        content_type: content_type(&path),
-                    },
-                );
+                out.insert(key, Asset::new(bytes, content_type(&path)));
             }
         }
     }

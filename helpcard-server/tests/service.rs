@@ -247,6 +247,69 @@ fn pages_and_lists_carry_the_security_headers() {
 }
 
 #[test]
+fn the_scanner_files_are_sent_compressed_and_revalidated_without_a_body() {
+    use std::io::Read;
+    let www = std::env::temp_dir().join(format!("helpcard-www-{}", std::process::id()));
+    std::fs::create_dir_all(www.join("pkg")).unwrap();
+    let script: String = (0..4000).map(|i| format!("const v{i} = {i};\n")).collect();
+    std::fs::write(
+        www.join("index.html"),
+        "<!doctype html><title>helpcard</title>",
+    )
+    .unwrap();
+    std::fs::write(www.join("pkg/app.js"), &script).unwrap();
+    std::fs::write(www.join("card.png"), script.as_bytes()).unwrap();
+    let s = Server::start("www", &["--www", www.to_str().unwrap()]);
+
+    let gzip = [("accept-encoding", "gzip, deflate, br")];
+    let (status, body, h) = s.get_with("/S/pkg/app.js", &gzip);
+    assert_eq!(status, 200);
+    assert_eq!(h["content-encoding"], "gzip");
+    assert_eq!(h["vary"], "accept-encoding");
+    assert!(
+        body.len() * 2 < script.len(),
+        "{} of {}",
+        body.len(),
+        script.len()
+    );
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, script);
+
+    // A browser that does not take gzip gets the file as it is, under another entity tag.
+    let (status, plain, h2) = s.get("/S/pkg/app.js");
+    assert_eq!(status, 200);
+    assert!(h2.get("content-encoding").is_none());
+    assert_eq!(plain, script.as_bytes());
+    assert_ne!(h["etag"], h2["etag"]);
+
+    // Revalidation: 304 with no body, the security headers still on.
+    let etag = h["etag"].to_str().unwrap();
+    let (status, body, h3) = s.get_with("/S/pkg/app.js", &[gzip[0], ("if-none-match", etag)]);
+    assert_eq!((status, body.len()), (304, 0));
+    assert_eq!(h3["x-content-type-options"], "nosniff");
+    // The identity form's tag does not revalidate the gzip form.
+    let other = h2["etag"].to_str().unwrap();
+    assert_eq!(
+        s.get_with("/S/pkg/app.js", &[gzip[0], ("if-none-match", other)])
+            .0,
+        200
+    );
+
+    // Images are already compressed: sent as they are.
+    let (status, body, h) = s.get_with("/S/card.png", &gzip);
+    assert_eq!((status, body.len()), (200, script.len()));
+    assert!(h.get("content-encoding").is_none());
+    assert_eq!(
+        s.get_with("/S/", &gzip).2["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let _ = std::fs::remove_dir_all(&www);
+}
+
+#[test]
 fn a_killed_server_loses_no_acknowledged_audit_event() {
     let mut s = Server::start("killed", &["--rate-limit", "1000"]);
     let mut key = s.register(&s.invite);

@@ -102,6 +102,16 @@ const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(
     "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
     `--use-file-for-fake-video-capture=${y4m}`],
 });
+// What a passer-by's first visit transfers: every response to the page and to its service
+// worker, as sent (compressed) plus headers, until the service worker controls the page.
+const transfers = [];
+const recordTransfer = async (request) => {
+  const [sizes, response] = [await request.sizes(), await request.response()];
+  const decoded = response.status() === 200 ? (await response.body().catch(() => Buffer.alloc(0))).length : 0;
+  transfers.push({ by: request.serviceWorker() ? "service worker" : "page", file: new URL(request.url()).pathname,
+    sent: sizes.responseBodySize, headers: sizes.responseHeadersSize, decoded });
+};
+browser.on("requestfinished", recordTransfer);
 const page = browser.pages()[0] ?? (await browser.newPage());
 const ready = () => page.waitForSelector("body[data-ready]", { timeout: 20000 });
 // Opens a URL and waits until the page has handled its fragment (a new page, or only a new
@@ -135,6 +145,16 @@ try {
   console.log(`second card in the same tab (fragment only): ${Date.now() - t1} ms`);
   // A full page load from the service worker's cache, as a phone opening the next card.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  await new Promise((r) => setTimeout(r, 300));
+  browser.off("requestfinished", recordTransfer);
+  const total = transfers.reduce((sum, t) => sum + t.sent + t.headers, 0);
+  console.log("a passer-by's first visit, bytes as sent (body + headers):");
+  for (const t of transfers) console.log(`  ${t.by.padEnd(14)} ${t.file.padEnd(34)} ${String(t.sent).padStart(7)} + ${t.headers}` + (t.decoded > t.sent ? `  (${t.decoded} unpacked)` : ""));
+  console.log(`  total ${total} bytes`);
+  const wasm = transfers.find((t) => t.by === "page" && t.file.endsWith("helpcard_view_bg.wasm"));
+  check("(a) the WASM module arrives compressed", wasm && wasm.sent * 1.3 < wasm.decoded, JSON.stringify(wasm));
+  const again = transfers.filter((t) => t.by === "service worker" && t.sent > 0 && transfers.some((p) => p.by === "page" && p.file === t.file && p.sent > 0));
+  check("(a) the service worker's install downloads nothing the page already has", again.length === 0, JSON.stringify(again));
   await page.goto("about:blank");
   const t2 = Date.now();
   await open(cards["05-blind-elder"].url);

@@ -28,15 +28,14 @@ impl Server {
             std::env::temp_dir().join(format!("helpcard-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpcard-server"))
-            .args([
-                "--demo",
-                "--listen",
-                "127.0.0.1:0",
-                "--www",
-                "/nonexistent",
-                "--data",
-            ])
+            .args(["--demo", "--listen", "127.0.0.1:0", "--data"])
             .arg(&data)
+            // The placeholder page unless a test serves its own files.
+            .args(if extra.contains(&"--www") {
+                &[][..]
+            } else {
+                &["--www", "/nonexistent"][..]
+            })
             .args(extra)
             .stdout(Stdio::piped())
             .spawn()
@@ -132,11 +131,20 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, Vec<u8>, ureq::http::HeaderMap) {
-        let mut resp = self
-            .agent
-            .get(format!("{}{path}", self.base))
-            .call()
-            .unwrap();
+        self.get_with(path, &[])
+    }
+
+    /// A GET with extra request headers; the body as sent (not decompressed).
+    pub fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Vec<u8>, ureq::http::HeaderMap) {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut resp = request.call().unwrap();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.body_mut().read_to_vec().unwrap();
