@@ -113,9 +113,58 @@ fn the_model_file_is_the_frozen_ja_1() {
     use sha2::{Digest, Sha256};
     // Cards issued with this model can only be read with exactly these bytes.
     assert_eq!(
-        hex::encode(Sha256::digest(include_bytes!("text/ja-1.model"))),
+        hex::encode(Sha256::digest(MODEL_FILE)),
         "8edbdb14c19d07f20c05562481be84415a40f4088df9cdc50e66c385531c52ad"
     );
+}
+
+const MODEL_FILE: &[u8] = include_bytes!("text/ja-1.model");
+const COMPACT: &[u8] = include_bytes!("text/ja-1.compact");
+
+fn read_compact(data: &[u8]) -> Option<Model> {
+    Model::read(&mut Compact::new(data)?)
+}
+
+#[test]
+fn the_compact_model_is_the_model_file_packed() {
+    let written = compact::write(MODEL_FILE).unwrap();
+    if std::env::var_os("HELPCARD_WRITE_MODEL").is_some() {
+        // Regenerating: the next run (which embeds the new file) checks it.
+        std::fs::write("src/text/ja-1.compact", &written).unwrap();
+        return;
+    }
+    assert!(
+        written == COMPACT,
+        "text/ja-1.compact is not ja-1.model packed: HELPCARD_WRITE_MODEL=1 cargo test -p helpcard-core compact"
+    );
+    let model = Model::parse(MODEL_FILE).unwrap();
+    assert!(read_compact(COMPACT).unwrap() == model);
+    // The point of it: the same integers compress better (gzip, as a browser downloads them).
+    let gzip = |data: &[u8]| {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap().len()
+    };
+    assert!(
+        gzip(COMPACT) + 25_000 < gzip(MODEL_FILE),
+        "{} vs {}",
+        gzip(COMPACT),
+        gzip(MODEL_FILE)
+    );
+}
+
+#[test]
+fn a_damaged_compact_model_is_refused() {
+    assert!(read_compact(&COMPACT[..COMPACT.len() - 1]).is_none());
+    assert!(read_compact(&[COMPACT, &[0]].concat()).is_none());
+    assert!(read_compact(&COMPACT[..COMPACT.len() / 2]).is_none());
+    assert!(read_compact(b"HCTC1").is_none());
+    assert!(read_compact(&MODEL_FILE[..1000]).is_none());
+    // A weight changed reads, but not to the model.
+    let mut altered = COMPACT.to_vec();
+    altered[100] ^= 1;
+    assert!(read_compact(&altered).is_none_or(|m| m != Model::parse(MODEL_FILE).unwrap()));
 }
 
 #[test]

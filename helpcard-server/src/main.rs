@@ -368,7 +368,7 @@ fn serve(s: Serve) -> Result<(), String> {
         let www = setup::load_www(Some(&s.www))?;
         let (raw, sent): (usize, usize) = www
             .values()
-            .map(|a| (a.bytes().len(), a.transfer_size()))
+            .map(|a| (a.bytes().len(), a.transfer_size("br")))
             .fold((0, 0), |(r, t), (a, b)| (r + a, t + b));
         let www_files = www.len();
         let kids: Vec<String> = keys.key_ids().iter().map(|k| k.to_hex()).collect();
@@ -402,7 +402,7 @@ fn serve(s: Serve) -> Result<(), String> {
         );
         println!("responder keys: {}", kids.join(", "));
         println!(
-            "web scanner: {} files, {} kB, {} kB gzip",
+            "web scanner: {} files, {} kB, {} kB as Brotli",
             www_files,
             raw / 1000,
             sent / 1000

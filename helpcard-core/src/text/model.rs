@@ -9,6 +9,7 @@ pub(crate) const END: u32 = 0;
 pub(crate) const ESCAPE: u32 = 1;
 
 /// A sparse row of static weights, with prefix sums for O(log n) interval queries.
+#[derive(PartialEq)]
 struct Row {
     symbols: Vec<u32>,
     /// `cum[i]` = sum of the weights of `symbols[..i]`.
@@ -44,6 +45,7 @@ impl Row {
 }
 
 /// The parsed model file.
+#[derive(PartialEq)]
 pub(crate) struct Model {
     a0: u64,
     a1: u64,
@@ -113,13 +115,19 @@ pub(crate) struct Distribution<'m> {
 }
 
 impl Model {
-    /// Parses a model file; `None` if it is malformed.
+    /// Parses a model file; `None` if it is malformed. (The code carries the compact form.)
+    #[cfg(test)]
     pub(crate) fn parse(data: &[u8]) -> Option<Model> {
-        let mut r = Reader(data.strip_prefix(b"HCTM1")?);
-        let (a0, a1) = (r.int()?, r.int()?);
-        let n = r.len()?;
+        Model::read(&mut Leb(data.strip_prefix(b"HCTM1")?))
+    }
+
+    /// Reads a model's integers in file order (§7.1), from the file or its compact form; `None`
+    /// if they break the layout or are not all used.
+    pub(crate) fn read(r: &mut impl Numbers) -> Option<Model> {
+        let (a0, a1) = (r.next(Kind::Header)?, r.next(Kind::Header)?);
+        let n = count(r)?;
         let chars = (0..n)
-            .map(|_| char::from_u32(u32::try_from(r.int()?).ok()?))
+            .map(|_| char::from_u32(u32::try_from(r.next(Kind::CodePoint)?).ok()?))
             .collect::<Option<Vec<char>>>()?;
         if chars.windows(2).any(|w| w[0] >= w[1]) {
             return None;
@@ -127,20 +135,20 @@ impl Model {
         let symbols = n as u32 + 2;
         let mut cum0 = vec![0];
         for _ in 0..symbols {
-            let w = r.int().filter(|&w| w > 0)?;
+            let w = r.next(Kind::Weight).filter(|&w| w > 0)?;
             cum0.push(cum0[cum0.len() - 1] + w);
         }
         let mut o1 = HashMap::new();
-        for _ in 0..r.len()? {
-            let a = r.symbol(symbols)?;
-            o1.insert(a, r.row(symbols)?);
+        for _ in 0..count(r)? {
+            let a = symbol(r, symbols)?;
+            o1.insert(a, row(r, symbols)?);
         }
         let mut o2 = HashMap::new();
-        for _ in 0..r.len()? {
-            let (a, b) = (r.symbol(symbols)?, r.symbol(symbols)?);
-            o2.insert((a, b), r.row(symbols)?);
+        for _ in 0..count(r)? {
+            let (a, b) = (symbol(r, symbols)?, symbol(r, symbols)?);
+            o2.insert((a, b), row(r, symbols)?);
         }
-        r.0.is_empty().then_some(Model {
+        r.is_done().then_some(Model {
             a0,
             a1,
             chars,
@@ -227,11 +235,38 @@ impl Distribution<'_> {
     }
 }
 
-/// Reads the model file's unsigned LEB128 integers.
-struct Reader<'a>(&'a [u8]);
+/// What an integer of the model file stands for: the compact form keeps each kind in a stream
+/// of its own, where a general compressor finds more of its regularity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The adaptive weights A0, A1.
+    Header,
+    /// The alphabet's size, the number of rows, a row's number of entries.
+    Count,
+    /// A character of the alphabet.
+    CodePoint,
+    /// A row's context symbol.
+    Context,
+    /// The distance from a row entry's symbol to the previous one's.
+    Delta,
+    /// A static weight.
+    Weight,
+}
 
-impl Reader<'_> {
-    fn int(&mut self) -> Option<u64> {
+/// A source of the model's integers, in file order.
+pub(crate) trait Numbers {
+    /// The next integer, which the layout says is of `kind`; `None` at the end or when malformed.
+    fn next(&mut self, kind: Kind) -> Option<u64>;
+
+    /// Whether every integer was read.
+    fn is_done(&self) -> bool;
+}
+
+/// The model file's unsigned LEB128 integers, all kinds in one stream.
+pub(crate) struct Leb<'a>(pub(crate) &'a [u8]);
+
+impl Numbers for Leb<'_> {
+    fn next(&mut self, _: Kind) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let (&byte, rest) = self.0.split_first()?;
@@ -244,29 +279,35 @@ impl Reader<'_> {
         None
     }
 
-    fn len(&mut self) -> Option<usize> {
-        usize::try_from(self.int()?).ok()
+    fn is_done(&self) -> bool {
+        self.0.is_empty()
     }
+}
 
-    fn symbol(&mut self, symbols: u32) -> Option<u32> {
-        u32::try_from(self.int()?).ok().filter(|&s| s < symbols)
-    }
+fn count(r: &mut impl Numbers) -> Option<usize> {
+    usize::try_from(r.next(Kind::Count)?).ok()
+}
 
-    /// A row: symbols strictly increasing (delta-coded), each with its weight.
-    fn row(&mut self, symbols: u32) -> Option<Row> {
-        let mut last = None::<u32>;
-        let entries = (0..self.len()?)
-            .map(|_| {
-                let delta = u32::try_from(self.int()?).ok()?;
-                let s = match last {
-                    None => delta,
-                    Some(l) => l.checked_add(delta).filter(|&s| s > l)?,
-                };
-                last = Some(s);
-                let weight = self.int()?;
-                (s < symbols).then_some((s, weight))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Row::new(entries))
-    }
+fn symbol(r: &mut impl Numbers, symbols: u32) -> Option<u32> {
+    u32::try_from(r.next(Kind::Context)?)
+        .ok()
+        .filter(|&s| s < symbols)
+}
+
+/// A row: symbols strictly increasing (delta-coded), each with its weight.
+fn row(r: &mut impl Numbers, symbols: u32) -> Option<Row> {
+    let mut last = None::<u32>;
+    let entries = (0..count(r)?)
+        .map(|_| {
+            let delta = u32::try_from(r.next(Kind::Delta)?).ok()?;
+            let s = match last {
+                None => delta,
+                Some(l) => l.checked_add(delta).filter(|&s| s > l)?,
+            };
+            last = Some(s);
+            let weight = r.next(Kind::Weight)?;
+            (s < symbols).then_some((s, weight))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Row::new(entries))
 }
