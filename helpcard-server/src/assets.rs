@@ -5,12 +5,13 @@
 //!
 //! The pages are served `Cache-Control: no-cache` (a browser revalidates each time, so a new
 //! build is seen at once); without a validator every revalidation would download the whole
-//! scanner again, and without compression a passer-by's phone would download it 2.5× larger
-//! (Brotli at quality 11 with a 16 MiB window takes the page's WASM module 13 % below gzip -9;
+//! scanner again, and without compression a passer-by's phone would download about twice as
+//! much (Brotli at quality 11 with a 16 MiB window takes the page's WASM module 13 % below gzip -9;
 //! about a second of start-up).
 
 use std::io::Write;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
@@ -60,8 +61,9 @@ impl Coding {
 /// first.
 #[derive(Clone, Debug)]
 pub struct Asset {
-    bytes: Vec<u8>,
-    encoded: Vec<(Coding, Vec<u8>)>,
+    // Shared buffers: a response clones a reference, not the file.
+    bytes: Bytes,
+    encoded: Vec<(Coding, Bytes)>,
     content_type: &'static str,
     /// Strong entity tag of the identity form; an encoded form's adds `-br` or `-gzip`
     /// (RFC 9110 §8.8.3: two encodings of one resource are different representations).
@@ -78,12 +80,13 @@ impl Asset {
                 .into_iter()
                 .map(|c| (c, c.encode(&bytes)))
                 .filter(|(_, e)| e.len() < bytes.len())
+                .map(|(c, e)| (c, Bytes::from(e)))
                 .collect()
         } else {
             Vec::new()
         };
         Asset {
-            bytes,
+            bytes: Bytes::from(bytes),
             encoded,
             content_type,
             etag,
