@@ -3,7 +3,8 @@
 //  - every test vector gives the outcome, card id, public part and (through the content key the
 //    key service would return) the private part that the native build gives;
 //  - the QR reader survives the `qr_read` fuzz corpus without a trap (on wasm32 a panic is an
-//    abort: it would take the page down).
+//    abort: it would take the page down);
+//  - the camera worker replaces a reader instance that trapped.
 // Prints "wasm: N passed, M failed"; exits 1 on any failure.
 import fs from "node:fs";
 import path from "node:path";
@@ -100,6 +101,42 @@ for (const [build, { read_qr }] of [["plain", plainReader], ["simd", simdReader]
     }
   }
   check(`qr-corpus (${build})`, traps === 0, `${traps} traps`);
+}
+
+// The camera worker (www/worker.js) recovers from a trap: its reader instance is broken on
+// purpose (its memory overwritten, so the next call traps), the worker answers that frame with
+// nothing and reads the next one with a fresh instance. Run under Node with `self` and `fetch`
+// (file URLs only) standing in for the worker's globals; the worker's first instance is the SIMD
+// module imported above.
+{
+  const card = fs.readFileSync(path.join(here, "card-01.luma"));
+  const width = card.readUInt16BE(0);
+  const luma = card.subarray(2);
+  const rgba = new Uint8Array(luma.length * 4);
+  for (let i = 0; i < luma.length; i += 1) rgba.set([luma[i], luma[i], luma[i], 255], i * 4);
+  const frame = () => ({ width, height: luma.length / width, rgba: rgba.slice().buffer });
+  const want = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
+  const answers = [];
+  globalThis.self = globalThis;
+  globalThis.postMessage = (m) => answers.push(m.text);
+  const fetchFile = async (url) => new Response(fs.readFileSync(fileURLToPath(url)), { headers: { "content-type": "application/wasm" } });
+  globalThis.fetch = fetchFile;
+  await import("../www/worker.js");
+  await globalThis.onmessage({ data: frame() });
+  const { memory } = await simdReader.default();
+  new Uint8Array(memory.buffer).fill(0xff);
+  let broken = false;
+  try {
+    simdReader.read_qr_rgba(width, luma.length / width, rgba);
+  } catch (e) {
+    broken = e instanceof WebAssembly.RuntimeError;
+  }
+  await globalThis.onmessage({ data: frame() });
+  await globalThis.onmessage({ data: frame() });
+  check("worker: reads a frame", answers[0] === want, `read ${answers[0]}`);
+  check("worker: the instance was broken (a trap)", broken, "the overwritten instance did not trap");
+  check("worker: the trapped frame gives nothing", answers[1] === null, `read ${answers[1]}`);
+  check("worker: a fresh instance reads the next frame", answers[2] === want, `read ${answers[2]}`);
 }
 
 for (const f of failures) console.log(`FAIL ${f}`);
