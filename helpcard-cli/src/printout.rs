@@ -75,12 +75,12 @@ pub fn holder_copy(
     if let Some(p) = &profile.private {
         let prefix = lang.t("【非公開】", "[Private] ");
         for section in private_sections(p, vocab) {
-            lines.extend(
-                section
-                    .items
-                    .into_iter()
-                    .map(|item| (format!("{prefix}{}", item.label), item.value)),
-            );
+            lines.extend(section.items.into_iter().map(|mut item| {
+                (
+                    format!("{prefix}{}", item.label),
+                    std::mem::take(&mut item.value),
+                )
+            }));
         }
     }
     lines.retain(|(_, v)| !v.is_empty());

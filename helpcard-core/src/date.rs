@@ -27,7 +27,7 @@ impl UnixTime {
 }
 
 /// A proleptic Gregorian date, stored as days since 1970-01-01.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, zeroize::Zeroize)]
 pub struct Date(i32);
 
 /// Why a date string was rejected.

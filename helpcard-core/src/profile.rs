@@ -10,6 +10,7 @@ use std::fmt;
 
 use ciborium::Value;
 use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::cbor::CborError;
 use crate::date::Date;
@@ -47,8 +48,9 @@ pub struct PublicPart {
 }
 
 /// The private part: special-care personal data under APPI, encrypted on the card. `Debug`
-/// prints no field (a stray `{:?}` in a log must not leak it).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// prints no field (a stray `{:?}` in a log must not leak it); wiped from memory on drop (a
+/// responder's phone or a kiosk forgets a card when it is hidden).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 pub struct PrivatePart {
     /// Holder's name.
@@ -100,11 +102,12 @@ pub struct PrivatePart {
     pub notes: String,
     /// The language the holder reads the card in.
     #[serde(default, skip_serializing_if = "CardLang::is_default")]
+    #[zeroize(skip)]
     pub language: CardLang,
 }
 
 /// A person to contact. `Debug` prints no field.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Name.
@@ -120,7 +123,7 @@ pub struct Contact {
 }
 
 /// A hospital or office. `Debug` prints no field.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     /// Name.
@@ -131,7 +134,7 @@ pub struct Place {
 }
 
 /// ABO blood group with Rh factor (or Rh unknown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Zeroize)]
 pub struct BloodType {
     /// Index into [`BloodType::NAMES`]; the CBOR code is index + 1.
     index: u8,

@@ -305,10 +305,12 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-/// One labelled line of a section. `Debug` shows the label only.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+/// One labelled line of a section. `Debug` shows the label only; the value is wiped from
+/// memory on drop, as the private part it comes from is.
+#[derive(Clone, PartialEq, Eq, Serialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub struct Item {
     /// The label in the view's language.
+    #[zeroize(skip)]
     pub label: &'static str,
     /// The value: the holder's own words, or vocabulary labels joined.
     pub value: String,

@@ -10,6 +10,7 @@ use helpcard_core::trust::{RevocationFloor, Revocations, TrustStore};
 use helpcard_core::view::CardView;
 use helpcard_core::vocab::Lang;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 fn lang(code: &str) -> Lang {
     match code {
@@ -119,7 +120,7 @@ impl Scanner {
 
     /// Decrypts the open card's private part with the 32-byte content key (hex) the key
     /// service returned: the card view with the private part, as JSON.
-    pub fn decrypt(&mut self, content_key_hex: &str, lang: &str) -> Result<String, JsError> {
+    pub fn decrypt(&mut self, content_key_hex: &str, lang: &str) -> Result<JsValue, JsError> {
         let opened = self
             .opened
             .as_mut()
@@ -129,7 +130,13 @@ impl Scanner {
             .and_then(|k| k.try_into().ok())
             .ok_or_else(|| JsError::new("the content key is not 32 bytes of hex"))?;
         let _ = opened.decrypt_with_content_key(&ContentKey::from_bytes(key));
-        Ok(serde_json::to_string(&CardView::opened(opened, self::lang(lang))).unwrap_or_default())
+        // The JSON holds the private part: written into one buffer large enough for any card
+        // (no reallocation leaves a copy behind), copied into a JS string, then wiped.
+        let mut json = Zeroizing::new(Vec::with_capacity(1 << 16));
+        serde_json::to_writer(&mut *json, &CardView::opened(opened, self::lang(lang)))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let text = std::str::from_utf8(&json).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(JsValue::from_str(text))
     }
 
     /// Forgets the open card (its private part included): called when the page is hidden or

@@ -11,7 +11,7 @@ use crate::vocab::{Category, Code};
 macro_rules! code_type {
     ($(#[$doc:meta])* $name:ident, $cat:expr) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, zeroize::Zeroize)]
         pub struct $name(pub u16);
 
         impl $name {
