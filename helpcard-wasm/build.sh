@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the browser scanner into helpcard-wasm/www/pkg/ (helpcard_wasm.js + helpcard_wasm_bg.wasm).
+# Builds the browser scanner into helpcard-wasm/www/pkg/: the page's module (helpcard_view), the
+# camera worker's (helpcard_reader, with and without SIMD) and the build's id (version.js).
 # Installs what it needs on a fresh machine: the wasm32 target, wasm-bindgen-cli at exactly the
 # version of the wasm-bindgen crate in Cargo.lock (a source build, about 12 minutes on 2 cores,
 # once), and wasm-opt from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen's output).
@@ -37,6 +38,11 @@ for module in view reader reader_simd; do
     --out-name "helpcard_$module" --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm"
   "$here/node_modules/.bin/wasm-opt" "$opt" "${flags[@]}" -o "$out/helpcard_${module}_bg.wasm" "$out/helpcard_${module}_bg.wasm"
 done
+# The build's id: the service worker keeps one build in a cache named after it and installs the
+# next build, whole, when this file changes (a browser checks a worker's imported scripts for
+# changes on every update check; the worker itself, sw.js, need not change).
+id=$(cd "$here/www" && find . -type f ! -path ./pkg/version.js | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+printf 'self.HELPCARD_BUILD = "%s";\n' "$id" > "$out/version.js"
 for f in "$out"/*; do
   printf '%-28s %8d bytes, %7d gzip\n' "$(basename "$f")" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"
 done

@@ -9,7 +9,8 @@
 //      module) is read in the worker and that card's private part is shown;
 //  (c) a revoked person is refused;
 //  (d) after a first visit the page works offline (service worker) and says the private part
-//      needs the network.
+//      needs the network;
+//  (e) a new build (another build id) replaces the cached one.
 // Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -34,17 +35,22 @@ const check = (name, ok, detail = "") => {
 };
 
 // --- the service ---
-const proc = spawn(server, ["--demo", "--listen", "127.0.0.1:0", "--www", path.join(root, "helpcard-wasm", "www"), "--data", data], { stdio: ["ignore", "pipe", "inherit"] });
-const cards = {};
-let origin = "";
-let invite = "";
-for await (const line of readline.createInterface({ input: proc.stdout })) {
-  let m;
-  if ((m = line.match(/\(origin (.+)\)$/))) origin = m[1];
-  else if ((m = line.match(/^demo card (\S+) \((\w+)\): (.+)$/))) cards[m[1]] = { verdict: m[2], url: m[3] };
-  else if ((m = line.match(/^demo invite: (\w+)$/))) invite = m[1];
-  else if (line === "ready") break;
-}
+const www = path.join(root, "helpcard-wasm", "www");
+// Starts `helpcard-server --demo` serving `dir`; resolves with what it printed.
+const startServer = async (dir, listen, dataDir) => {
+  const child = spawn(server, ["--demo", "--listen", listen, "--www", dir, "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const printed = { child, cards: {}, origin: "", listen: "", invite: "" };
+  for await (const line of readline.createInterface({ input: child.stdout })) {
+    let m;
+    if ((m = line.match(/^helpcard-server listening on http:\/\/(\S+) \(origin (.+)\)$/))) [printed.listen, printed.origin] = [m[1], m[2]];
+    else if ((m = line.match(/^demo card (\S+) \((\w+)\): (.+)$/))) printed.cards[m[1]] = { verdict: m[2], url: m[3] };
+    else if ((m = line.match(/^demo invite: (\w+)$/))) printed.invite = m[1];
+    else if (line === "ready") break;
+  }
+  return printed;
+};
+let service = await startServer(www, "127.0.0.1:0", data);
+const { cards, origin, invite } = service;
 
 // --- the fake camera: a Y4M video of the demo card 01-deaf-adult's code, written by
 // `helpcard qr write` from the URL the service printed, at 3 pixels per module ---
@@ -244,12 +250,39 @@ try {
   check("(d) offline verdict", (await attr("#verdict", "verdict")) === "verified");
   check("(d) offline says the private part needs the network", /ネットワーク|network/.test(await page.textContent("#private-note")), await page.textContent("#private-note"));
   await browser.setOffline(false);
+
+  // (e) a new build replaces the cached one. The service is restarted on the same address with
+  // a copy of the scanner whose page is marked and whose build id (pkg/version.js) differs, as
+  // a deployment would leave it; the worker finds the new id, caches that build whole, drops
+  // the old cache, and the next visit runs the new build.
+  const oldCaches = await page.evaluate(() => caches.keys());
+  service.child.kill();
+  await new Promise((r) => service.child.once("exit", r));
+  const next = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-www-"));
+  fs.cpSync(www, next, { recursive: true });
+  const html = fs.readFileSync(path.join(www, "index.html"), "utf8");
+  fs.writeFileSync(path.join(next, "index.html"), html.replace("<head>", '<head>\n<meta name="helpcard-test-build" content="next">'));
+  fs.writeFileSync(path.join(next, "pkg", "version.js"), 'self.HELPCARD_BUILD = "next-build";\n');
+  service = await startServer(next, service.listen, fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-")));
+  await page.goto(`${origin}/S/`);
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+  // Installing copies the new build, activating drops the old cache: poll until that is done.
+  let newCaches = [];
+  for (let waited = 0; waited < 20000; waited += 250) {
+    newCaches = await page.evaluate(() => caches.keys());
+    if (newCaches.length === 1 && newCaches[0] === "helpcard-next-build") break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  check("(e) the new build's cache replaces the old one", oldCaches.length === 1 && !newCaches.includes(oldCaches[0]) && newCaches.length === 1 && newCaches[0] === "helpcard-next-build", `${oldCaches} -> ${newCaches}`);
+  await page.reload();
+  check("(e) the next visit runs the new build", (await page.$('meta[name="helpcard-test-build"]')) !== null);
+  fs.rmSync(next, { recursive: true, force: true });
 } catch (e) {
   failures.push(String(e.stack ?? e));
   console.log(`FAIL ${e}`);
 } finally {
   await browser.close();
-  proc.kill();
+  service.child.kill();
 }
 console.log(`browser: ${passed} passed, ${failures.length} failed`);
 process.exit(failures.length ? 1 : 0);

@@ -2,7 +2,12 @@
 // network first (they change), the cached copy when offline. Nothing private is ever cached:
 // API answers are never stored. The page is cached at install; the camera's reader (one of two
 // builds, see worker.js) when the worker first loads it, so a passer-by never downloads it.
-const CACHE = "helpcard-v3";
+// One build per cache, named after the build's id (pkg/version.js, written by build.sh): a new
+// build installs a new cache whole, and activating it deletes the old one, so the page and its
+// WASM never come from two builds. A phone finds a new build when it opens the page online (the
+// browser checks the worker's imported scripts then) and runs it from the next visit.
+importScripts("pkg/version.js");
+const CACHE = `helpcard-${self.HELPCARD_BUILD}`;
 const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
 
 self.addEventListener("install", (e) => {
