@@ -253,8 +253,8 @@ try {
 
   // (e) a new build replaces the cached one. The service is restarted on the same address with
   // a copy of the scanner whose page is marked and whose build id (pkg/version.js) differs, as
-  // a deployment would leave it; the worker finds the new id, caches that build whole, drops
-  // the old cache, and the next visit runs the new build.
+  // a deployment would leave it; a visit finds the new id and caches that build whole, and the
+  // next visit runs it, the old cache gone.
   const oldCaches = await page.evaluate(() => caches.keys());
   service.child.kill();
   await new Promise((r) => service.child.once("exit", r));
@@ -264,17 +264,26 @@ try {
   fs.writeFileSync(path.join(next, "index.html"), html.replace("<head>", '<head>\n<meta name="helpcard-test-build" content="next">'));
   fs.writeFileSync(path.join(next, "pkg", "version.js"), 'self.HELPCARD_BUILD = "next-build";\n');
   service = await startServer(next, service.listen, fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-")));
+  // The first visit after the deployment finds the new build and installs it; once no page
+  // uses the old build the new one is activated (Chromium's service worker events tell when),
+  // and the visit after runs it.
+  const versions = new Map();
+  cdp.on("ServiceWorker.workerVersionUpdated", ({ versions: vs }) => vs.forEach((v) => versions.set(v.versionId, v.status)));
+  await cdp.send("ServiceWorker.enable");
+  const cachesNow = () => page.evaluate(() => caches.keys());
+  const until = async (done) => {
+    for (let waited = 0; waited < 20000 && !(await done()); waited += 250) await new Promise((r) => setTimeout(r, 250));
+  };
+  await until(async () => [...versions.values()].includes("activated"));
+  const first = [...versions].find(([, status]) => status === "activated")?.[0];
   await page.goto(`${origin}/S/`);
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
-  // Installing copies the new build, activating drops the old cache: poll until that is done.
+  await page.goto("about:blank");
+  await until(async () => [...versions].some(([id, status]) => id !== first && status === "activated"));
+  await page.goto(`${origin}/S/`);
   let newCaches = [];
-  for (let waited = 0; waited < 20000; waited += 250) {
-    newCaches = await page.evaluate(() => caches.keys());
-    if (newCaches.length === 1 && newCaches[0] === "helpcard-next-build") break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  check("(e) the new build's cache replaces the old one", oldCaches.length === 1 && !newCaches.includes(oldCaches[0]) && newCaches.length === 1 && newCaches[0] === "helpcard-next-build", `${oldCaches} -> ${newCaches}`);
-  await page.reload();
+  await until(async () => (newCaches = await cachesNow()).length === 1);
+  check("(e) the new build's cache replaces the old one", oldCaches.length === 1 && newCaches.length === 1 && newCaches[0] === "helpcard-next-build", `${oldCaches} -> ${newCaches}`);
   check("(e) the next visit runs the new build", (await page.$('meta[name="helpcard-test-build"]')) !== null);
   fs.rmSync(next, { recursive: true, force: true });
 } catch (e) {
