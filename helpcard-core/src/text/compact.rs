@@ -44,18 +44,16 @@ impl<'a> Compact<'a> {
     pub(crate) fn new(data: &'a [u8]) -> Option<Compact<'a>> {
         let mut rest = Leb(data.strip_prefix(MAGIC)?);
         let weights = rest.next(Kind::Count)?;
-        let planes = [(); 3].map(|()| take(&mut rest, weights));
-        let streams = [(); 5].map(|()| {
+        let planes = [
+            take(&mut rest, weights)?,
+            take(&mut rest, weights)?,
+            take(&mut rest, weights)?,
+        ];
+        let mut stream = || {
             let len = rest.next(Kind::Count)?;
             take(&mut rest, len).map(Leb)
-        });
-        let [Some(high), Some(middle), Some(low)] = planes else {
-            return None;
         };
-        let [Some(a), Some(b), Some(c), Some(d), Some(e)] = streams else {
-            return None;
-        };
-        let (planes, streams) = ([high, middle, low], [a, b, c, d, e]);
+        let streams = [stream()?, stream()?, stream()?, stream()?, stream()?];
         rest.is_done().then_some(Compact {
             planes,
             weights_read: 0,
