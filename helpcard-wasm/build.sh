@@ -28,10 +28,12 @@ rm -rf "$out"
 # target directory so that the two RUSTFLAGS do not rebuild each other.
 for module in view reader reader_simd; do
   features=${module%_simd}
-  flags=() target=target opt=-Oz
+  flags=() target=target opt=-Oz simd=
   [ "$features" = reader ] && opt=-O3
-  if [ "$module" = reader_simd ]; then flags=(--enable-simd) target=target/wasm-simd; fi
-  RUSTFLAGS="${RUSTFLAGS:-} $([ "$module" = reader_simd ] && echo "-C target-feature=+simd128")" \
+  if [ "$module" = reader_simd ]; then
+    flags=(--enable-simd) target=target/wasm-simd simd="-C target-feature=+simd128"
+  fi
+  RUSTFLAGS="${RUSTFLAGS:-} $simd" \
     CARGO_TARGET_DIR="$target" cargo build --quiet --locked -p helpcard-wasm --no-default-features \
     --features "$features" --target wasm32-unknown-unknown --profile wasm-release
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \

@@ -470,13 +470,23 @@ impl App {
     }
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The items of a list-valued request header (every occurrence, split at `separator`, trimmed).
+pub(crate) fn header_items(
+    headers: &HeaderMap,
+    name: header::HeaderName,
+    separator: char,
+) -> impl Iterator<Item = &str> {
     headers
-        .get_all(header::COOKIE)
-        .iter()
+        .get_all(name)
+        .into_iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
+        .flat_map(move |v| v.split(separator))
+        .map(str::trim)
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    header_items(headers, header::COOKIE, ';')
+        .filter_map(|kv| kv.split_once('='))
         .find(|(k, _)| *k == COOKIE)
         .map(|(_, v)| v.to_owned())
 }

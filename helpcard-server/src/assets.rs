@@ -18,6 +18,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
+use crate::app::header_items;
+
 /// A content coding the service can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Coding {
@@ -141,45 +143,36 @@ impl Asset {
     }
 }
 
+/// Whether a file of this media type is worth compressing (images other than SVG already are).
 fn compressible(content_type: &str) -> bool {
     content_type.starts_with("text/")
+        || content_type.starts_with("image/svg")
         || [
             "application/javascript",
             "application/wasm",
             "application/json",
         ]
-        .iter()
-        .any(|t| content_type.starts_with(t))
-        || content_type.starts_with("image/svg")
+        .contains(&content_type)
 }
 
 /// Whether `Accept-Encoding` lists `coding` (or `*`) with a weight above zero.
 fn accepts(request: &HeaderMap, coding: &str) -> bool {
-    request
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let zero = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case(coding) || name == "*") && !zero
-        })
+    header_items(request, header::ACCEPT_ENCODING, ',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let zero = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !zero
+    })
 }
 
 /// Whether `If-None-Match` names `etag` (or is `*`); weak comparison (RFC 9110 §13.1.2).
 fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
+    header_items(request, header::IF_NONE_MATCH, ',')
+        .map(|t| t.trim_start_matches("W/"))
         .any(|t| t == etag || t == "*")
 }
 

@@ -366,11 +366,12 @@ fn serve(s: Serve) -> Result<(), String> {
         let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
         let audit = dir.open_audit()?;
         let www = setup::load_www(Some(&s.www))?;
-        let (raw, sent): (usize, usize) = www
-            .values()
-            .map(|a| (a.bytes().len(), a.transfer_size("br")))
-            .fold((0, 0), |(r, t), (a, b)| (r + a, t + b));
-        let www_files = www.len();
+        let www_line = format!(
+            "web scanner: {} files, {} kB, {} kB as Brotli",
+            www.len(),
+            www.values().map(|a| a.bytes().len()).sum::<usize>() / 1000,
+            www.values().map(|a| a.transfer_size("br")).sum::<usize>() / 1000
+        );
         let kids: Vec<String> = keys.key_ids().iter().map(|k| k.to_hex()).collect();
         let config = Config {
             origin: origin.clone(),
@@ -401,12 +402,7 @@ fn serve(s: Serve) -> Result<(), String> {
             listener.local_addr().map_err(|e| e.to_string())?
         );
         println!("responder keys: {}", kids.join(", "));
-        println!(
-            "web scanner: {} files, {} kB, {} kB as Brotli",
-            www_files,
-            raw / 1000,
-            sent / 1000
-        );
+        println!("{www_line}");
         for (name, url, verdict) in &demo_cards {
             println!("demo card {name} ({verdict}): {url}");
         }

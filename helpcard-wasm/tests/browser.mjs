@@ -270,7 +270,6 @@ try {
   const versions = new Map();
   cdp.on("ServiceWorker.workerVersionUpdated", ({ versions: vs }) => vs.forEach((v) => versions.set(v.versionId, v.status)));
   await cdp.send("ServiceWorker.enable");
-  const cachesNow = () => page.evaluate(() => caches.keys());
   const until = async (done) => {
     for (let waited = 0; waited < 20000 && !(await done()); waited += 250) await new Promise((r) => setTimeout(r, 250));
   };
@@ -282,7 +281,7 @@ try {
   await until(async () => [...versions].some(([id, status]) => id !== first && status === "activated"));
   await page.goto(`${origin}/S/`);
   let newCaches = [];
-  await until(async () => (newCaches = await cachesNow()).length === 1);
+  await until(async () => (newCaches = await page.evaluate(() => caches.keys())).length === 1);
   check("(e) the new build's cache replaces the old one", oldCaches.length === 1 && newCaches.length === 1 && newCaches[0] === "helpcard-next-build", `${oldCaches} -> ${newCaches}`);
   check("(e) the next visit runs the new build", (await page.$('meta[name="helpcard-test-build"]')) !== null);
   fs.rmSync(next, { recursive: true, force: true });

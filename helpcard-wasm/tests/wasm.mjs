@@ -76,13 +76,13 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
 
 // Both reader builds (with and without SIMD) on a real card's code (3 pixels per module; 2-byte
 // big-endian width, then luma), then on the fuzz corpus: a trap (RuntimeError) would be a panic.
+const card = fs.readFileSync(path.join(here, "card-01.luma"));
+const [cardWidth, cardLuma] = [card.readUInt16BE(0), card.subarray(2)];
+const cardHeight = cardLuma.length / cardWidth;
+const cardText = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
 for (const [build, { read_qr }] of [["plain", plainReader], ["simd", simdReader]]) {
-  const data = fs.readFileSync(path.join(here, "card-01.luma"));
-  const width = data.readUInt16BE(0);
-  const pixels = data.subarray(2);
-  const text = read_qr(width, pixels.length / width, pixels);
-  const want = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
-  check(`read-card (${build})`, text === want, `read ${text}`);
+  const text = read_qr(cardWidth, cardHeight, cardLuma);
+  check(`read-card (${build})`, text === cardText, `read ${text}`);
 
   const corpus = path.join(here, "qr-corpus");
   let traps = 0;
@@ -109,34 +109,29 @@ for (const [build, { read_qr }] of [["plain", plainReader], ["simd", simdReader]
 // (file URLs only) standing in for the worker's globals; the worker's first instance is the SIMD
 // module imported above.
 {
-  const card = fs.readFileSync(path.join(here, "card-01.luma"));
-  const width = card.readUInt16BE(0);
-  const luma = card.subarray(2);
-  const rgba = new Uint8Array(luma.length * 4);
-  for (let i = 0; i < luma.length; i += 1) rgba.set([luma[i], luma[i], luma[i], 255], i * 4);
-  const frame = () => ({ width, height: luma.length / width, rgba: rgba.slice().buffer });
-  const want = fs.readFileSync(path.join(here, "card-01.luma.txt"), "utf8");
+  const rgba = new Uint8Array(cardLuma.length * 4);
+  for (let i = 0; i < cardLuma.length; i += 1) rgba.set([cardLuma[i], cardLuma[i], cardLuma[i], 255], i * 4);
+  const frame = () => ({ width: cardWidth, height: cardHeight, rgba: rgba.slice().buffer });
   const answers = [];
   globalThis.self = globalThis;
   globalThis.postMessage = (m) => answers.push(m.text);
-  const fetchFile = async (url) => new Response(fs.readFileSync(fileURLToPath(url)), { headers: { "content-type": "application/wasm" } });
-  globalThis.fetch = fetchFile;
+  globalThis.fetch = async (url) => new Response(fs.readFileSync(fileURLToPath(url)), { headers: { "content-type": "application/wasm" } });
   await import("../www/worker.js");
   await globalThis.onmessage({ data: frame() });
   const { memory } = await simdReader.default();
   new Uint8Array(memory.buffer).fill(0xff);
   let broken = false;
   try {
-    simdReader.read_qr_rgba(width, luma.length / width, rgba);
+    simdReader.read_qr_rgba(cardWidth, cardHeight, rgba);
   } catch (e) {
     broken = e instanceof WebAssembly.RuntimeError;
   }
   await globalThis.onmessage({ data: frame() });
   await globalThis.onmessage({ data: frame() });
-  check("worker: reads a frame", answers[0] === want, `read ${answers[0]}`);
+  check("worker: reads a frame", answers[0] === cardText, `read ${answers[0]}`);
   check("worker: the instance was broken (a trap)", broken, "the overwritten instance did not trap");
   check("worker: the trapped frame gives nothing", answers[1] === null, `read ${answers[1]}`);
-  check("worker: a fresh instance reads the next frame", answers[2] === want, `read ${answers[2]}`);
+  check("worker: a fresh instance reads the next frame", answers[2] === cardText, `read ${answers[2]}`);
 }
 
 for (const f of failures) console.log(`FAIL ${f}`);

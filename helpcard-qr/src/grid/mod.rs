@@ -169,6 +169,9 @@ pub(crate) fn read(width: usize, height: usize, pixels: &[u8], first_only: bool)
     read_dark_on_light(width, height, &inverted, false)
 }
 
+/// Most symbol sizes tried for one finder triple.
+const MAX_SIDES: usize = 6;
+
 fn read_dark_on_light(
     width: usize,
     height: usize,
@@ -190,7 +193,7 @@ fn read_dark_on_light(
     let mut used = vec![false; finders.len()];
     // A live frame gets a bounded number of attempts (the next frame is another chance); a
     // file gets them all.
-    let (triples_limit, sides_limit) = if first_only { (10, 6) } else { (30, 6) };
+    let triples_limit = if first_only { 10 } else { 30 };
     for [a, b, c] in triples(&finders).into_iter().take(triples_limit) {
         if used[a] || used[b] || used[c] {
             continue;
@@ -199,7 +202,6 @@ fn read_dark_on_light(
             gray: &gray,
             binary: &binary,
             rings: &rings,
-            sides_limit,
         };
         if let Some(bytes) = reader.read([finders[a], finders[b], finders[c]]) {
             out.push(bytes);
@@ -270,8 +272,6 @@ struct Symbol<'a> {
     gray: &'a Gray<'a>,
     binary: &'a Binary<'a>,
     rings: &'a Rings,
-    /// Most symbol sizes tried for one triple.
-    sides_limit: usize,
 }
 
 impl Symbol<'_> {
@@ -295,7 +295,7 @@ impl Symbol<'_> {
             sides.into_iter().map(|(_, n)| n).collect();
         let mut tried = Vec::new();
         while let Some(side) = queue.pop_front() {
-            if tried.contains(&side) || tried.len() >= self.sides_limit {
+            if tried.contains(&side) || tried.len() >= MAX_SIDES {
                 continue;
             }
             tried.push(side);
