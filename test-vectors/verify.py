@@ -566,6 +566,10 @@ def open_vector(v):
         if revocations is not None:
             if cti in revocations[6] or (7 in revocations and iat < revocations[7]):
                 raise Reject("revoked")
+        # A revoked-before time remembered from earlier lists holds with or without a list now.
+        floor = (v.get("revocation_floors") or {}).get(issuer[6]) or {}
+        if floor.get("revoked_before") is not None and iat < floor["revoked_before"]:
+            raise Reject("revoked")
         public = unpack(content[1], PUBLIC)
         help_codes = public.get(1, [1])
         if not help_codes or not all(1 <= c <= 0xFFFF for c in help_codes) or public.get(2) == "":

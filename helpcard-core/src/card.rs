@@ -371,6 +371,9 @@ fn open_sealed(
     let revocation = match revocations {
         None => RevocationStatus::NotChecked,
         Some(r) => match r.get(&issuer.issuer) {
+            // No list now, but a "revoked before" time remembered from an earlier one still
+            // holds: a scanner that lost its list must not show such a card as verified.
+            None if r.floor_revokes(&issuer.issuer, claims.iat) => return Err(OpenError::Revoked),
             None => RevocationStatus::NoListForIssuer,
             Some(list) if list.revokes(claims.cti, claims.iat) => return Err(OpenError::Revoked),
             Some(list) => {
@@ -406,6 +409,15 @@ fn open_sealed(
         warnings,
         sealed,
     })
+}
+
+/// The card id and signing key id a card's bytes state, read without checking anything: for
+/// naming a refused card in an audit row (a revoked or expired card's were verified before it
+/// was refused; a tampered card's are only what it claims), never for deciding anything.
+pub fn claimed_id(bytes: &[u8]) -> Option<(CardId, KeyId)> {
+    let signed = Signed::parse(bytes).ok()?;
+    let claims = parse_claims(&signed.payload).ok()?;
+    Some((claims.cti, signed.kid))
 }
 
 impl Opened {

@@ -200,6 +200,34 @@ fn revocation_by_id_and_by_time() {
 }
 
 #[test]
+fn a_remembered_revoked_before_time_holds_with_no_list_held() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(now());
+    let card = issue_demo(&w, &profile("01-deaf-adult"));
+    let floor = |revoked_before: Option<u64>| {
+        Revocations::with_floors(std::collections::HashMap::from([(
+            "musashino".to_owned(),
+            crate::trust::RevocationFloor {
+                counter: 5,
+                revoked_before,
+            },
+        )]))
+    };
+    // A scanner restarted without a current list (expired, or unreachable) remembers the time.
+    let remembered = floor(Some(validity().issued_at.0 + 1));
+    assert!(remembered.get("musashino").is_none());
+    assert_eq!(
+        open(&card.bytes, &trust, now(), None, Some(&remembered)).unwrap_err(),
+        OpenError::Revoked
+    );
+    // A card issued at or after the time, or a floor with a counter only, is not revoked by it.
+    for revs in [floor(Some(validity().issued_at.0)), floor(None)] {
+        let opened = open(&card.bytes, &trust, now(), None, Some(&revs)).unwrap();
+        assert_eq!(opened.revocation, RevocationStatus::NoListForIssuer);
+    }
+}
+
+#[test]
 fn wrong_responder_key_keeps_public_part() {
     let w = DemoWorld::new(1);
     let other = DemoWorld::new(2);

@@ -48,6 +48,11 @@ impl KeyId {
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// Parses 8 hex digits.
+    pub fn from_hex(s: &str) -> Option<KeyId> {
+        KeyId::from_slice(&hex::decode(s).ok()?)
+    }
 }
 
 impl fmt::Display for KeyId {

@@ -648,6 +648,16 @@ impl Revocations {
     pub fn get(&self, issuer: &str) -> Option<&RevocationList> {
         self.lists.get(issuer)
     }
+
+    /// True when a remembered "revoked before" time of `issuer` revokes a card issued at
+    /// `issued_at`: it holds whether or not a list of that issuer is held now (a list that
+    /// expired or failed to load does not lift it).
+    pub fn floor_revokes(&self, issuer: &str, issued_at: UnixTime) -> bool {
+        self.floors
+            .get(issuer)
+            .and_then(|f| f.revoked_before)
+            .is_some_and(|t| issued_at.0 < t)
+    }
 }
 
 #[cfg(test)]

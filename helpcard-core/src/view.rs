@@ -411,7 +411,7 @@ impl CardView {
             card: Some(CardFacts {
                 card_id: o.card_id.to_hex(),
                 issuer: o.issuer.clone(),
-                issuer_name: o.issuer_name.clone(),
+                issuer_name: shown(&o.issuer_name),
                 issued_at: o.issued_at.to_iso8601(),
                 expires_at: o.expires_at.to_iso8601(),
                 valid_until: date_text(last_valid_day(o.expires_at), lang),
@@ -424,7 +424,7 @@ impl CardView {
             notices,
             public: Some(PublicView {
                 help: o.public.help.iter().map(|c| Label::new(*c, lang)).collect(),
-                message: o.public.message.clone(),
+                message: shown(&o.public.message),
             }),
             private: Some(private),
             private_sections,
@@ -515,6 +515,21 @@ fn notices(o: &Opened, lang: Lang) -> Vec<Notice> {
     out
 }
 
+/// A card's text as a screen may show it: every control character but the line break, and every
+/// bidirectional control, written as `\u{…}` (SPEC.md §8). Issuers refuse them, but a card is
+/// signed by an issuer, not checked by the screen: U+202E would show "090-1234" as "4321-090".
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && crate::profile::unsafe_for_display(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Section titles and item labels: (ja, en, やさしい日本語).
 type Words = (&'static str, &'static str, &'static str);
 
@@ -527,7 +542,7 @@ pub fn private_sections(p: &PrivatePart, lang: Lang) -> Vec<Section> {
             .filter(|(_, value)| !value.is_empty())
             .map(|(label, value)| Item {
                 label: pick(lang, label),
-                value,
+                value: shown(&value),
             })
             .collect();
         if !items.is_empty() {

@@ -307,3 +307,18 @@ fn codes_from_a_newer_vocabulary_show_as_unknown_not_refused() {
         (900, None, "不明なコード 900")
     );
 }
+
+#[test]
+fn direction_marks_and_controls_in_card_text_are_shown_not_obeyed() {
+    assert_eq!(shown("電話 \u{202e}4321-090"), "電話 \\u{202e}4321-090");
+    assert_eq!(shown("\u{1b}[2J赤\u{2066}"), "\\u{001b}[2J赤\\u{2066}");
+    // Line breaks are the one control a multi-line field may hold.
+    assert_eq!(shown("一行目\n二行目"), "一行目\n二行目");
+    // A card is signed by an issuer, not checked by the screen: even a private part that an
+    // issuer should have refused reaches the page escaped.
+    let mut part = profile("02-autism-teen").private.unwrap();
+    part.notes = "090-\u{202e}1234".into();
+    let sections = private_sections(&part, Lang::Ja);
+    let notes = sections.iter().find(|s| s.id == "notes").unwrap();
+    assert_eq!(notes.items[0].value, "090-\\u{202e}1234");
+}

@@ -54,7 +54,11 @@ fn run(name: &str) {
         .expect("vector trust list loads");
     // A list the scanner held before, then the list of the vector: a refusal of the latter is
     // the vector's outcome (`list_…`).
-    let mut revocations = None;
+    let mut revocations = v["revocation_floors"].as_object().map(|floors| {
+        Revocations::with_floors(
+            serde_json::from_value(Json::Object(floors.clone())).expect("revocation floors"),
+        )
+    });
     let mut list_refusal = None;
     for field in ["revocation_list_held", "revocation_list"] {
         if let Some(r) = v[field].as_str() {
@@ -343,6 +347,7 @@ vectors! {
     fail_qr_version_9 => "fail-qr-version-9",
     fail_revoked => "fail-revoked",
     fail_revoked_before => "fail-revoked-before",
+    fail_revoked_before_remembered => "fail-revoked-before-remembered",
     fail_short_kid => "fail-short-kid",
     fail_tagged => "fail-tagged",
     fail_tampered_ciphertext => "fail-tampered-ciphertext",

@@ -7,6 +7,7 @@
 //  - the camera worker replaces a reader instance that trapped.
 // Prints "wasm: N passed, M failed"; exits 1 on any failure.
 import fs from "node:fs";
+import vm from "node:vm";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as view from "../www/pkg/helpcard_view.js";
@@ -41,6 +42,8 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
   const expect = v.expect;
   const scanner = Scanner.withRootKey(v.keys.root_public);
   scanner.load_trust(hex(v.trust_list), v.lists_loaded_at * 1000);
+  // What the page remembers in IndexedDB from earlier lists.
+  if (v.revocation_floors) scanner.set_floors(JSON.stringify(v.revocation_floors));
   let outcome = null;
   for (const list of [v.revocation_list_held, v.revocation_list]) {
     if (!list || outcome) continue;
@@ -132,6 +135,42 @@ for (const [build, { read_qr }] of [["plain", plainReader], ["simd", simdReader]
   check("worker: the instance was broken (a trap)", broken, "the overwritten instance did not trap");
   check("worker: the trapped frame gives nothing", answers[1] === null, `read ${answers[1]}`);
   check("worker: a fresh instance reads the next frame", answers[2] === cardText, `read ${answers[2]}`);
+}
+
+// The service worker (www/sw.js) keeps the last good list: an error answer for a list (a 503
+// while the service restarts) is not cached over it, and the cached list is answered instead.
+// Run in a VM context with `caches`, `fetch` and the worker's events standing in.
+{
+  const store = new Map();
+  const cache = { put: async (req, res) => store.set(new URL(req.url).pathname, await res.text()), addAll: async () => {} };
+  const listeners = {};
+  let network = null;
+  const sandbox = {
+    URL, Response, Promise, console,
+    importScripts: () => { sandbox.self.HELPCARD_BUILD = "test"; },
+    caches: {
+      open: async () => cache,
+      match: async (req) => (store.has(new URL(req.url).pathname) ? new Response(store.get(new URL(req.url).pathname)) : undefined),
+      keys: async () => [], delete: async () => true,
+    },
+    fetch: async () => network(),
+  };
+  sandbox.self = { addEventListener: (type, f) => { listeners[type] = f; }, skipWaiting: () => {}, clients: { claim: () => {} } };
+  vm.runInNewContext(fs.readFileSync(path.join(here, "..", "www", "sw.js"), "utf8"), sandbox);
+  const get = async (answer) => {
+    network = answer;
+    let responded;
+    listeners.fetch({ request: { method: "GET", url: "https://h.example/lists/trust.cbor" }, respondWith: (p) => { responded = p; } });
+    const body = await (await responded).text();
+    await new Promise((r) => setTimeout(r, 10));
+    return body;
+  };
+  const first = await get(async () => new Response("list-1"));
+  const during = await get(async () => new Response("unavailable", { status: 503 }));
+  const offline = await get(async () => { throw new TypeError("offline"); });
+  check("service worker: a list is cached", first === "list-1" && store.get("/lists/trust.cbor") === "list-1", first);
+  check("service worker: an error answer does not replace the cached list", during === "list-1" && store.get("/lists/trust.cbor") === "list-1", during);
+  check("service worker: offline, the cached list", offline === "list-1", offline);
 }
 
 for (const f of failures) console.log(`FAIL ${f}`);

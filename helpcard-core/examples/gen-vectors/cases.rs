@@ -81,6 +81,8 @@ struct Draft {
     revocation_list: Option<Vec<u8>>,
     /// A list the scanner already holds, loaded before `revocation_list`.
     revocation_list_held: Option<Vec<u8>>,
+    /// What the scanner remembers of earlier lists (per issuer: counter, revoked-before).
+    revocation_floors: Option<Json>,
     lists_loaded_at: UnixTime,
     now: UnixTime,
     open_with_responder_key: bool,
@@ -98,6 +100,7 @@ impl Draft {
             trust_list: ctx.world.trust_list_bytes.clone(),
             revocation_list: None,
             revocation_list_held: None,
+            revocation_floors: None,
             lists_loaded_at: ctx.now,
             now: ctx.now,
             open_with_responder_key: true,
@@ -145,6 +148,7 @@ impl Draft {
             "trust_list": hex::encode(&self.trust_list),
             "revocation_list": self.revocation_list.as_ref().map(hex::encode),
             "revocation_list_held": self.revocation_list_held.as_ref().map(hex::encode),
+            "revocation_floors": self.revocation_floors,
             "lists_loaded_at": self.lists_loaded_at.0,
             "now": self.now.0,
             "open_with_responder_key": self.open_with_responder_key,
@@ -737,6 +741,17 @@ pub fn all() -> Vec<Vector> {
         vec![],
         Some(UnixTime(ctx.validity.issued_at.0 + 1)),
     ));
+    out.push(d.finish(&ctx));
+
+    let mut d = fail(
+        "fail-revoked-before-remembered",
+        "no revocation list is held, but the scanner remembers the issuer's revoked-before time from an earlier list",
+    )
+    .card(&card)
+    .fails("revoked");
+    d.revocation_floors = Some(json!({
+        "musashino": { "counter": 3, "revoked_before": ctx.validity.issued_at.0 + 1 }
+    }));
     out.push(d.finish(&ctx));
 
     let mut late = ctx.world.trust_list.clone();
