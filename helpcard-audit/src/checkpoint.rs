@@ -52,25 +52,35 @@ impl DeviceKey {
         self.0.verifying_key().to_bytes()
     }
 
-    /// Loads the key from `path` (64 hex digits), or creates it there (mode 0600 on Unix) if
-    /// the file does not exist yet.
+    /// Loads the key from `path` (64 hex digits); never creates one (a verifier must not make
+    /// up the key it checks against).
+    pub fn load(path: &Path) -> Result<DeviceKey, CheckpointError> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+            CheckpointError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        })?);
+        let bytes = Zeroizing::new(
+            hex::decode(text.trim())
+                .map_err(|_| CheckpointError::BadKeyFile(path.display().to_string()))?,
+        );
+        let secret: &[u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CheckpointError::BadKeyFile(path.display().to_string()))?;
+        Ok(DeviceKey::from_bytes(secret))
+    }
+
+    /// Loads the key from `path`, or creates it there (mode 0600 on Unix) if the file does not
+    /// exist yet: for the log's writer, never for a verifier.
     pub fn load_or_create(path: &Path) -> Result<DeviceKey, CheckpointError> {
         let io = |source| CheckpointError::Io {
             path: path.display().to_string(),
             source,
         };
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let bytes = Zeroizing::new(
-                    hex::decode(text.trim())
-                        .map_err(|_| CheckpointError::BadKeyFile(path.display().to_string()))?,
-                );
-                let secret: &[u8; 32] = bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| CheckpointError::BadKeyFile(path.display().to_string()))?;
-                Ok(DeviceKey::from_bytes(secret))
-            }
+        match std::fs::metadata(path) {
+            Ok(_) => DeviceKey::load(path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = DeviceKey::generate();
                 let text = Zeroizing::new(hex::encode(key.0.to_bytes()));

@@ -67,8 +67,21 @@ pub struct CheckpointPolicy {
     pub every_events: u64,
     /// Seconds between checkpoints (0: never by time).
     pub every_secs: u64,
-    /// A directory each checkpoint is also written to, as `checkpoint-<count>.json`.
+    /// A directory each checkpoint is also written to, as `checkpoint-<count>-<time>.json`
+    /// (never replacing a file: see the README's anchoring).
     pub export_dir: Option<PathBuf>,
+}
+
+impl CheckpointPolicy {
+    /// No checkpoint is signed by appending (a process that adds a row to a log another
+    /// process checkpoints, such as an administrator's command beside a running service).
+    pub fn none() -> CheckpointPolicy {
+        CheckpointPolicy {
+            every_events: 0,
+            every_secs: 0,
+            export_dir: None,
+        }
+    }
 }
 
 impl Default for CheckpointPolicy {
@@ -102,6 +115,9 @@ pub struct AuditLog {
     policy: CheckpointPolicy,
     /// (count, time) of the last checkpoint signed.
     last_checkpoint: (u64, u64),
+    /// Checkpoints signed but not yet exported (the export place was unreachable): tried again
+    /// with every checkpoint.
+    unexported: Vec<Checkpoint>,
 }
 
 impl AuditLog {
@@ -111,6 +127,16 @@ impl AuditLog {
         key: DeviceKey,
         policy: CheckpointPolicy,
     ) -> Result<AuditLog, AuditError> {
+        // Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // WAL: readers never block the writer; FULL: a committed event is on disk when
@@ -131,11 +157,13 @@ impl AuditLog {
             key,
             policy,
             last_checkpoint,
+            unexported: Vec::new(),
         })
     }
 
     /// Appends one event in its own transaction and returns its sequence number. A checkpoint
-    /// is signed afterwards when the policy says one is due.
+    /// is signed afterwards when the policy says one is due; its failure does not fail the
+    /// append (the event is stored), and it is tried again with the next.
     pub fn append(&mut self, event: &Event) -> Result<u64, AuditError> {
         if event.detail.len() > MAX_DETAIL {
             return Err(AuditError::DetailTooLong(event.detail.len()));
@@ -169,12 +197,15 @@ impl AuditLog {
         let due = (self.policy.every_events > 0 && seq >= count + self.policy.every_events)
             || (self.policy.every_secs > 0 && event.at >= at + self.policy.every_secs);
         if due {
-            self.checkpoint(event.at)?;
+            let _ = self.checkpoint(event.at);
         }
         Ok(seq)
     }
 
-    /// Signs a checkpoint of the log as it is now, stores it, and exports it if configured.
+    /// Signs a checkpoint of the log as it is now, stores it, and exports it (and any earlier
+    /// one not yet exported) if configured. An export error is returned after the checkpoint
+    /// is stored; the export is tried again with the next checkpoint or
+    /// [`AuditLog::export_pending`].
     pub fn checkpoint(&mut self, now: u64) -> Result<Checkpoint, AuditError> {
         let tx = self
             .conn
@@ -187,10 +218,32 @@ impl AuditLog {
         )?;
         tx.commit()?;
         self.last_checkpoint = (count, now);
-        if let Some(dir) = &self.policy.export_dir {
-            export(dir, &cp)?;
+        if self.policy.export_dir.is_some() {
+            self.unexported.push(cp.clone());
         }
+        self.export_pending()?;
         Ok(cp)
+    }
+
+    /// Exports the checkpoints not yet exported; the first error, the rest kept for later.
+    pub fn export_pending(&mut self) -> Result<(), AuditError> {
+        let Some(dir) = &self.policy.export_dir else {
+            return Ok(());
+        };
+        while let Some(cp) = self.unexported.first() {
+            export(dir, cp)?;
+            self.unexported.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Rows appended (by any process) since the last checkpoint stored in the log.
+    pub fn uncheckpointed(&self) -> Result<u64, AuditError> {
+        let (count, _) = head(&self.conn)?;
+        let last: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(count) FROM checkpoints", [], |r| r.get(0))?;
+        Ok(count.saturating_sub(last.unwrap_or(0) as u64))
     }
 
     /// The device key's public half.
@@ -290,17 +343,32 @@ pub(crate) fn checkpoints(conn: &Connection) -> Result<Vec<Checkpoint>, AuditErr
     Ok(out)
 }
 
-/// Writes `checkpoint-<count>.json` into `dir` through a temporary name, so a reader never sees
-/// half a file.
+/// Writes `checkpoint-<count>-<at>.json` into `dir`, append-only: a new file each time, never
+/// one written over (an existing file is evidence; on a share that allows creating but not
+/// replacing files, this is all the writer needs). Written through a temporary name and linked
+/// into place, so a reader never sees half a file.
 fn export(dir: &Path, cp: &Checkpoint) -> Result<(), CheckpointError> {
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |source| CheckpointError::Io { path, source }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = format!("checkpoint-{:010}.json", cp.count);
+    let name = format!("checkpoint-{:010}-{}.json", cp.count, cp.at);
+    let path = dir.join(&name);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return if existing == cp.to_json() {
+            Ok(())
+        } else {
+            Err(CheckpointError::BadFile(format!(
+                "{}: a different checkpoint is already there (not replaced)",
+                path.display()
+            )))
+        };
+    }
     let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, cp.to_json()).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, dir.join(&name)).map_err(io(&tmp))?;
-    Ok(())
+    // A hard link fails if the name exists: no checkpoint is ever replaced.
+    let linked = std::fs::hard_link(&tmp, &path).map_err(io(&path));
+    let _ = std::fs::remove_file(&tmp);
+    linked
 }

@@ -19,14 +19,18 @@ pub struct Report {
     pub stored_checkpoints: usize,
     /// Exported checkpoints given to [`verify`], all verified.
     pub exported_checkpoints: usize,
+    /// Rows after the last exported checkpoint: not yet anchored off the device, so cutting
+    /// them off or rewriting them could not be detected (every row, with no exported
+    /// checkpoint).
+    pub unanchored: u64,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "audit log intact: {} rows, {} stored and {} exported checkpoints verified",
-            self.rows, self.stored_checkpoints, self.exported_checkpoints
+            "audit log intact: {} rows, {} stored and {} exported checkpoints verified; {} rows after the last exported checkpoint",
+            self.rows, self.stored_checkpoints, self.exported_checkpoints, self.unanchored
         )
     }
 }
@@ -94,10 +98,11 @@ pub enum VerifyError {
 
 /// Verifies the log at `path`: every row's hash and link, then every stored checkpoint and each
 /// of `exported` (those copied off the device are what a rewrite of the whole file cannot
-/// match). With `device_key`, checkpoints must be signed by that key.
+/// match), each signed by `device_key` — the public key recorded when the device was set up,
+/// never one read from beside the log (whoever can rewrite the log can replace that too).
 pub fn verify(
     path: &Path,
-    device_key: Option<&[u8; 32]>,
+    device_key: &[u8; 32],
     exported: &[Checkpoint],
 ) -> Result<Report, VerifyError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -122,7 +127,7 @@ pub fn verify(
     let stored = store::checkpoints(&conn)?;
     let n = rows.len() as u64;
     for cp in stored.iter().chain(exported) {
-        if !cp.verifies(device_key) {
+        if !cp.verifies(Some(device_key)) {
             return Err(Tamper::BadCheckpoint { count: cp.count }.into());
         }
         if cp.count > n {
@@ -140,10 +145,12 @@ pub fn verify(
             return Err(Tamper::CheckpointMismatch { count: cp.count }.into());
         }
     }
+    let anchored = exported.iter().map(|c| c.count).max().unwrap_or(0);
     Ok(Report {
         rows: n,
         head: prev,
         stored_checkpoints: stored.len(),
         exported_checkpoints: exported.len(),
+        unanchored: n - anchored,
     })
 }

@@ -85,16 +85,25 @@ fn an_intact_log_verifies_with_its_checkpoints() {
             .unwrap()
             .is_empty()
     );
-    let report = verify(&path, Some(&key().public()), &cps).unwrap();
+    let report = verify(&path, &key().public(), &cps).unwrap();
     assert!(report.to_string().starts_with("audit log intact: 10 rows"));
     assert_eq!(
         (
             report.rows,
             report.stored_checkpoints,
-            report.exported_checkpoints
+            report.exported_checkpoints,
+            report.unanchored
         ),
-        (10, 2, 2)
+        (10, 2, 2, 2)
     );
+    assert!(
+        report
+            .to_string()
+            .ends_with("2 rows after the last exported checkpoint"),
+        "{report}"
+    );
+    // Without the exported copies nothing is anchored.
+    assert_eq!(verify(&path, &key().public(), &[]).unwrap().unanchored, 10);
     let log = AuditLog::open(&path, key(), CheckpointPolicy::default()).unwrap();
     let card: Vec<u64> = log
         .rows_for_card("0000000000000001")
@@ -106,9 +115,41 @@ fn an_intact_log_verifies_with_its_checkpoints() {
     // Another device's key does not vouch for these checkpoints.
     let other = DeviceKey::from_bytes(&[1; 32]).public();
     assert_eq!(
-        tamper_of(verify(&path, Some(&other), &cps)),
+        tamper_of(verify(&path, &other, &cps)),
         Tamper::BadCheckpoint { count: 4 }
     );
+}
+
+#[test]
+fn checkpoints_are_exported_append_only_and_a_verifier_never_makes_a_key() {
+    let d = dir("appendonly");
+    let (path, cps) = log_with(&d, 5);
+    let mut log = AuditLog::open(
+        &path,
+        key(),
+        CheckpointPolicy {
+            every_events: 0,
+            every_secs: 0,
+            export_dir: Some(d.join("export")),
+        },
+    )
+    .unwrap();
+    assert_eq!(log.uncheckpointed().unwrap(), 1);
+    let cp = log.checkpoint(cps[0].at + 100).unwrap();
+    assert_eq!((cp.count, log.uncheckpointed().unwrap()), (5, 0));
+    // The same checkpoint again is fine; a different one under its name is refused, and the
+    // file there is left as it was.
+    let name = d
+        .join("export")
+        .join(format!("checkpoint-{:010}-{}.json", cp.count, cp.at));
+    assert_eq!(std::fs::read_to_string(&name).unwrap(), cp.to_json());
+    std::fs::write(&name, "evidence").unwrap();
+    assert!(log.checkpoint(cp.at).is_err());
+    assert_eq!(std::fs::read_to_string(&name).unwrap(), "evidence");
+    // Loading a key never creates one.
+    let missing = d.join("no-such.key");
+    assert!(DeviceKey::load(&missing).is_err());
+    assert!(!missing.exists());
 }
 
 #[test]
@@ -116,7 +157,12 @@ fn a_damaged_exported_checkpoint_is_an_error_not_skipped() {
     let d = dir("badexport");
     let (_, cps) = log_with(&d, 5);
     assert_eq!(cps.len(), 1);
-    std::fs::write(d.join("export/checkpoint-0000000004.json"), "{ \"count\": ").unwrap();
+    let file = std::fs::read_dir(d.join("export"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    std::fs::write(file, "{ \"count\": ").unwrap();
     assert!(helpcard_audit::read_exported(&d.join("export")).is_err());
 }
 
@@ -133,7 +179,7 @@ fn the_triggers_refuse_update_and_delete() {
         let err = c.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
-    assert!(verify(&path, None, &[]).is_ok());
+    assert!(verify(&path, &key().public(), &[]).is_ok());
 }
 
 #[test]
@@ -144,7 +190,7 @@ fn a_changed_row_is_named() {
         .execute("UPDATE events SET result = 'revoked' WHERE seq = 3", [])
         .unwrap();
     assert_eq!(
-        tamper_of(verify(&path, None, &[])),
+        tamper_of(verify(&path, &key().public(), &[])),
         Tamper::Changed { seq: 3 }
     );
 }
@@ -157,7 +203,7 @@ fn a_deleted_row_is_named() {
         .execute("DELETE FROM events WHERE seq = 2", [])
         .unwrap();
     assert_eq!(
-        tamper_of(verify(&path, None, &[])),
+        tamper_of(verify(&path, &key().public(), &[])),
         Tamper::Missing { seq: 2 }
     );
 }
@@ -175,7 +221,7 @@ fn reordered_rows_are_named() {
     )
     .unwrap();
     assert_eq!(
-        tamper_of(verify(&path, None, &[])),
+        tamper_of(verify(&path, &key().public(), &[])),
         Tamper::Changed { seq: 4 }
     );
 }
@@ -206,11 +252,11 @@ fn a_rewritten_chain_is_caught_by_an_exported_checkpoint() {
         prev = h;
     }
     assert!(
-        verify(&path, None, &[]).is_ok(),
+        verify(&path, &key().public(), &[]).is_ok(),
         "the chain alone cannot tell"
     );
     assert_eq!(
-        tamper_of(verify(&path, None, &cps)),
+        tamper_of(verify(&path, &key().public(), &cps)),
         Tamper::CheckpointMismatch { count: 4 }
     );
 }
@@ -223,7 +269,7 @@ fn deleted_last_rows_are_caught_by_an_exported_checkpoint() {
         .execute("DELETE FROM events WHERE seq > 6", [])
         .unwrap();
     assert_eq!(
-        tamper_of(verify(&path, None, &cps)),
+        tamper_of(verify(&path, &key().public(), &cps)),
         Tamper::Truncated { count: 8, rows: 6 }
     );
 }
@@ -276,7 +322,7 @@ fn a_writer_killed_mid_stream_loses_no_acknowledged_event() {
     assert!(acked >= 200, "the writer stopped early at {acked}");
     child.kill().unwrap(); // SIGKILL: no destructor, no flush
     child.wait().unwrap();
-    let report = verify(&path, Some(&key().public()), &[]).unwrap();
+    let report = verify(&path, &key().public(), &[]).unwrap();
     assert!(
         report.rows >= acked,
         "{} rows, {acked} acknowledged",

@@ -9,6 +9,7 @@
 //! # The lists: from the key service on a schedule ...
 //! lists_url = "https://keys.musashino.example"   # GET {lists_url}/lists/index.json
 //! refresh_minutes = 60                   # default 60
+//! # allow_http_lists = true              # a lab only: lists over plain http:// (refused otherwise)
 //! # ... or from files (give `trust`, and `revocations` if any, instead of `lists_url`)
 //! # trust = "lists/trust.cbor"
 //! # revocations = ["lists/musashino.cbor"]
@@ -65,6 +66,8 @@ pub struct Config {
     lists_url: Option<String>,
     #[serde(default = "sixty")]
     refresh_minutes: u64,
+    #[serde(default)]
+    allow_http_lists: bool,
     trust: Option<PathBuf>,
     #[serde(default)]
     revocations: Vec<PathBuf>,
@@ -178,8 +181,18 @@ impl Config {
             minutes("relock_minutes", self.relock_minutes)?,
         );
         let list_source = match (&self.lists_url, &self.trust) {
-            (Some(url), None) if url.starts_with("https://") || url.starts_with("http://") => {
+            // Lists are signed, but over plain HTTP anyone on the way can withhold a new one
+            // (a lost card stays unrevoked here) or learn what the kiosk asks for.
+            (Some(url), None)
+                if url.starts_with("https://")
+                    || (self.allow_http_lists && url.starts_with("http://")) =>
+            {
                 ListSource::Url(url.clone())
+            }
+            (Some(url), None) if url.starts_with("http://") => {
+                return Err(format!(
+                    "lists_url = {url:?}: plain http:// is refused (use https://; allow_http_lists = true is for a lab)"
+                ));
             }
             (Some(url), None) => {
                 return Err(format!("lists_url = {url:?}: expected an https:// URL"));
@@ -393,6 +406,11 @@ mod tests {
                 swap("language", "language = \"ja\"", "language = \"fr\""),
             ),
             ("lists_url", swap("lists_url", "https://keys", "ftp://keys")),
+            // Plain HTTP is refused unless a lab says otherwise.
+            (
+                "plain http://",
+                swap("lists_url", "https://keys", "http://keys"),
+            ),
             (
                 "thorough_per_second",
                 swap(

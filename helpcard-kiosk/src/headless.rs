@@ -36,6 +36,7 @@ pub fn run(kiosk: Kiosk) -> Result<(), String> {
             true
         });
     }
+    crate::shift::relock_timer(shared.clone(), std::time::Duration::from_secs(1));
     let captured = capture::spawn(opener, options.watchdog);
     let mut result = Ok(());
     pipeline::run(&shared, captured, options.thorough_every, |update| {

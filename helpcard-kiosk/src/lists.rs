@@ -214,9 +214,16 @@ pub struct State {
 const FLOORS: &str = "revocation-floors.json";
 
 impl State {
-    /// The state in `dir` (created if missing).
+    /// The state in `dir` (created if missing; owner-only).
     pub fn open(dir: &Path) -> Result<State, String> {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let failed = |e: std::io::Error| format!("{}: {e}", dir.display());
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(failed)?;
+        }
         Ok(State {
             dir: dir.to_path_buf(),
         })
@@ -261,7 +268,13 @@ impl State {
     fn write(&self, file: &str, bytes: &[u8]) -> Result<(), String> {
         let path = self.dir.join(file);
         let tmp = self.dir.join(format!(".{file}.tmp"));
-        std::fs::write(&tmp, bytes)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(&tmp)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
             .and_then(|()| std::fs::rename(&tmp, &path))
             .map_err(|e| format!("{}: {e}", path.display()))
     }

@@ -171,3 +171,51 @@ fn lists_from_the_key_service_are_checked_kept_and_remembered() {
     let err = gone.fetch().err().unwrap();
     assert!(err.contains("127.0.0.1:9/lists/index.json"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_state_and_the_audit_log_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tmp("modes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let state = State::open(&dir).unwrap();
+    state.save_floors(&HashMap::new()).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join(FLOORS)), 0o600);
+    let set =
+        helpcard_core::demo::DemoSet::new(crate::now(), &mut StreamRng::from_seed(3)).unwrap();
+    let scanner = crate::demo::scanner(set, &dir.join("data"), "modes").unwrap();
+    drop(scanner);
+    assert_eq!(mode(&dir.join("data/kiosk-audit.sqlite")), 0o600);
+    assert_eq!(mode(&dir.join("data/kiosk-device.key")), 0o600);
+}
+
+#[test]
+fn a_remembered_revoked_before_time_holds_when_no_list_could_be_loaded() {
+    // A kiosk restarted without network and without a saved list still refuses a card issued
+    // before the issuer's remembered "revoked before" time, even with its shift unlocked.
+    let now = crate::now();
+    let set = helpcard_core::demo::DemoSet::new(now, &mut StreamRng::from_seed(4)).unwrap();
+    let card = set
+        .cards
+        .iter()
+        .find(|c| c.name == "01-deaf-adult")
+        .unwrap();
+    let text =
+        helpcard_core::qrtext::encode(helpcard_core::qrtext::DEFAULT_PREFIX, &card.bytes).unwrap();
+    let dir = tmp("floor");
+    let mut scanner = crate::demo::scanner(set, &dir, "floor").unwrap();
+    scanner.revocations = Revocations::with_floors(HashMap::from([(
+        "musashino".to_owned(),
+        RevocationFloor {
+            counter: 9,
+            revoked_before: Some(now.0 + 1),
+        },
+    )]));
+    assert!(scanner.shift.is_unlocked());
+    let scanned = scanner.process(text, now).unwrap().unwrap();
+    assert_eq!(scanned.event.status, "revoked");
+    assert_eq!(scanned.event.private, crate::scan::PrivateState::Refused);
+}

@@ -5,7 +5,8 @@
 //! helpcard-kiosk --demo --headless                  the same as JSON lines, then exits
 //! helpcard-kiosk --config kiosk.toml                a configured kiosk (see `config.rs`)
 //! helpcard-kiosk --config kiosk.toml --headless     one JSON line per event
-//! helpcard-kiosk verify-audit FILE                  exit 0 intact, 2 naming the first bad row
+//! helpcard-kiosk verify-audit FILE --checkpoint-key K   exit 0 intact, 2 naming the first bad row
+//! helpcard-kiosk audit-key DEVICE_KEY_FILE          the key to record for verify-audit
 //! ```
 
 use std::path::PathBuf;
@@ -57,21 +58,48 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Verify an audit log: the chain, and the checkpoints in DIR if given.
+    /// Verify an audit log: the chain, and the checkpoints in DIR if given, against the
+    /// checkpoint key recorded when the kiosk was set up.
     VerifyAudit {
         /// The audit database.
         file: PathBuf,
+        /// The checkpoint public key (64 hex digits, as `audit-key` printed it at setup).
+        #[arg(long)]
+        checkpoint_key: String,
         /// Exported checkpoints to check it against.
         #[arg(long)]
         checkpoints: Option<PathBuf>,
+    },
+    /// Print the public key of a device key file, to record off the kiosk at setup (never
+    /// creates a key).
+    AuditKey {
+        /// The device key file (`device_key` in the configuration).
+        device_key: PathBuf,
     },
 }
 
 fn main() -> ExitCode {
     helpcard_qr::hide_engine_panic_messages();
     let cli = Cli::parse();
-    if let Some(Command::VerifyAudit { file, checkpoints }) = cli.command {
-        return verify_audit(&file, checkpoints.as_deref());
+    match cli.command {
+        Some(Command::VerifyAudit {
+            file,
+            checkpoint_key,
+            checkpoints,
+        }) => return verify_audit(&file, &checkpoint_key, checkpoints.as_deref()),
+        Some(Command::AuditKey { device_key }) => {
+            return match helpcard_audit::DeviceKey::load(&device_key) {
+                Ok(k) => {
+                    println!("{}", hex::encode(k.public()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("helpcard-kiosk: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        None => {}
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,7 +151,18 @@ fn run(cli: Cli) -> Result<(), String> {
     )
 }
 
-fn verify_audit(file: &std::path::Path, checkpoints: Option<&std::path::Path>) -> ExitCode {
+fn verify_audit(
+    file: &std::path::Path,
+    key: &str,
+    checkpoints: Option<&std::path::Path>,
+) -> ExitCode {
+    let Some(key) = hex::decode(key.trim())
+        .ok()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+    else {
+        eprintln!("helpcard-kiosk: --checkpoint-key {key}: not 64 hex digits");
+        return ExitCode::from(1);
+    };
     let exported = match checkpoints.map(helpcard_audit::read_exported).transpose() {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => {
@@ -131,7 +170,7 @@ fn verify_audit(file: &std::path::Path, checkpoints: Option<&std::path::Path>) -
             return ExitCode::from(2);
         }
     };
-    match helpcard_audit::verify(file, None, &exported) {
+    match helpcard_audit::verify(file, &key, &exported) {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS

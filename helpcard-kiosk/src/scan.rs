@@ -135,15 +135,28 @@ impl Scanner {
         }
     }
 
-    /// A frame without a card: only the shift lock's clock moves.
+    /// A frame without a card (re-locking an idle shift is the timer's: `shift::relock_timer`).
     pub fn process_nothing(&mut self) -> Result<Option<Scanned>, ScanError> {
-        self.shift.relock_if_idle(Instant::now());
         Ok(None)
+    }
+
+    /// An audit row about the kiosk itself (no card): the shift unlocked or locked.
+    pub fn record(&mut self, kind: &str, result: &str, detail: &str) -> Result<(), ScanError> {
+        self.audit.append(&Event {
+            at: crate::now().0,
+            kind: kind.into(),
+            actor: self.kiosk_id.clone(),
+            card_id: None,
+            issuer: None,
+            result: result.into(),
+            detail: detail.into(),
+        })?;
+        Ok(())
     }
 
     /// Processes a card's QR text (from either reader path): `None` if it is the card just
     /// processed. Every card processed is an audit row before it is returned. A card counts
-    /// as activity for the shift lock, which is checked first.
+    /// as activity for the shift lock, which is checked first (the timer may not have run yet).
     pub fn process(&mut self, text: String, now: UnixTime) -> Result<Option<Scanned>, ScanError> {
         let seen_at = Instant::now();
         self.shift.relock_if_idle(seen_at);

@@ -1,11 +1,25 @@
 //! The shift lock: the responder key is unlocked with its passphrase at the start of a shift
 //! and locks again after a time with no one using the kiosk. While locked the kiosk still
 //! verifies cards and shows their public part.
+//!
+//! Unlocking runs Argon2id (about a second), so it happens in three steps: [`Shift::attempt`]
+//! (with the scanner held for a moment: is a try allowed now?), [`Shift::open_key`] (the slow
+//! part, with nothing held, so scanning goes on), [`Shift::finish`] (held again: the key
+//! installed, or the failure counted). After [`FREE_TRIES`] wrong passphrases in a row each
+//! try waits longer than the last (30 s, doubling, at most 15 minutes): someone at the kiosk
+//! cannot guess passphrases at the speed of Argon2id. Re-locking when idle runs on a timer
+//! ([`relock_timer`]), not on camera frames: a kiosk whose camera is unplugged still locks.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use helpcard_core::card::ResponderKeys;
 use helpcard_core::keys::{KeyError, ResponderKey};
+
+use crate::pipeline::Shared;
+
+/// Wrong passphrases allowed in a row before tries are spaced out.
+pub const FREE_TRIES: u32 = 3;
 
 /// The responder key's state on this kiosk.
 pub struct Shift {
@@ -14,6 +28,9 @@ pub struct Shift {
     keys: Option<ResponderKeys>,
     relock_after: Duration,
     last_activity: Instant,
+    /// Wrong passphrases in a row, and when the last one was given.
+    failures: u32,
+    failed_at: Option<Instant>,
 }
 
 /// Why a shift could not be unlocked.
@@ -25,6 +42,21 @@ pub enum UnlockError {
     /// A wrong passphrase, or a damaged key file.
     #[error("{0}")]
     Key(#[from] KeyError),
+    /// Too many wrong passphrases: the next try is allowed after this long.
+    #[error("too many wrong passphrases: try again in {} s (パスフレーズの誤りが続いたため、{} 秒後にもう一度)", .0.as_secs(), .0.as_secs())]
+    TooSoon(Duration),
+}
+
+impl UnlockError {
+    /// The code in audit rows.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UnlockError::NoKeyFile => "no_key_file",
+            UnlockError::Key(KeyError::PassphraseRequired) => "passphrase_required",
+            UnlockError::Key(_) => "wrong_passphrase",
+            UnlockError::TooSoon(_) => "too_soon",
+        }
+    }
 }
 
 impl Shift {
@@ -35,6 +67,8 @@ impl Shift {
             keys: None,
             relock_after,
             last_activity: Instant::now(),
+            failures: 0,
+            failed_at: None,
         }
     }
 
@@ -50,14 +84,61 @@ impl Shift {
         }
     }
 
-    /// Unlocks the key file with `passphrase` (`None` for a demo key stored without one); the
-    /// keys stay in memory until the shift locks.
+    /// How long a try must still wait at `now` (zero when one is allowed).
+    pub fn wait(&self, now: Instant) -> Duration {
+        let Some(at) = self.failed_at.filter(|_| self.failures >= FREE_TRIES) else {
+            return Duration::ZERO;
+        };
+        let backoff = Duration::from_secs(30)
+            .saturating_mul(1 << (self.failures - FREE_TRIES).min(5))
+            .min(Duration::from_secs(15 * 60));
+        (at + backoff).saturating_duration_since(now)
+    }
+
+    /// The first step of unlocking: the key file, if a try is allowed at `now`.
+    pub fn attempt(&self, now: Instant) -> Result<String, UnlockError> {
+        let file = self.key_file.clone().ok_or(UnlockError::NoKeyFile)?;
+        match self.wait(now) {
+            Duration::ZERO => Ok(file),
+            wait => Err(UnlockError::TooSoon(wait)),
+        }
+    }
+
+    /// The slow step: the key out of its file with `passphrase` (Argon2id). Holds nothing.
+    pub fn open_key(file: &str, passphrase: Option<&str>) -> Result<ResponderKey, KeyError> {
+        ResponderKey::from_file(file, passphrase)
+    }
+
+    /// The last step: the key installed until the shift locks, or the failure counted.
+    pub fn finish(
+        &mut self,
+        opened: Result<ResponderKey, KeyError>,
+        now: Instant,
+    ) -> Result<(), UnlockError> {
+        match opened {
+            Ok(key) => {
+                self.keys = Some(ResponderKeys::new(vec![key]));
+                self.last_activity = now;
+                self.failures = 0;
+                self.failed_at = None;
+                Ok(())
+            }
+            // Asking for a passphrase is not a wrong one.
+            Err(KeyError::PassphraseRequired) => Err(KeyError::PassphraseRequired.into()),
+            Err(e) => {
+                self.failures += 1;
+                self.failed_at = Some(now);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The three steps at once, holding the shift throughout (at start, and in tests); the
+    /// screen uses [`unlock`] so that scanning goes on meanwhile.
     pub fn unlock(&mut self, passphrase: Option<&str>) -> Result<(), UnlockError> {
-        let file = self.key_file.as_deref().ok_or(UnlockError::NoKeyFile)?;
-        let key = ResponderKey::from_file(file, passphrase)?;
-        self.keys = Some(ResponderKeys::new(vec![key]));
-        self.last_activity = Instant::now();
-        Ok(())
+        let file = self.attempt(Instant::now())?;
+        let opened = Shift::open_key(&file, passphrase);
+        self.finish(opened, Instant::now())
     }
 
     /// Locks now: the keys are dropped (and zeroized).
@@ -93,6 +174,52 @@ impl Shift {
     /// True if a key file is configured (the screen offers to unlock).
     pub fn can_unlock(&self) -> bool {
         self.key_file.is_some()
+    }
+}
+
+/// Unlocks the shared scanner's shift with `passphrase` while the scanner keeps scanning: it
+/// is held only to check the back-off and to install the key. Every try is an audit row
+/// (`shift_unlock`, granted or refused with the reason); an audit failure is returned as the
+/// scanner's own error would be.
+pub fn unlock(shared: &Shared, passphrase: &str) -> Result<(), String> {
+    let file = shared.scanner().shift.attempt(Instant::now());
+    let result = match file {
+        Ok(file) => {
+            let opened = Shift::open_key(&file, Some(passphrase));
+            shared.scanner().shift.finish(opened, Instant::now())
+        }
+        Err(e) => Err(e),
+    };
+    let (outcome, detail) = match &result {
+        Ok(()) => ("granted", String::new()),
+        Err(e) => ("refused", e.code().to_owned()),
+    };
+    shared
+        .scanner()
+        .record("shift_unlock", outcome, &detail)
+        .map_err(|e| e.to_string())?;
+    result.map_err(|e| e.to_string())
+}
+
+/// Re-locks the shared scanner's idle shift every `tick`, camera frames or none (an audit row
+/// `shift_lock` each time); the thread ends with the process.
+pub fn relock_timer(shared: Arc<Shared>, tick: Duration) {
+    let run = move || {
+        loop {
+            std::thread::sleep(tick);
+            let mut scanner = shared.scanner();
+            if scanner.shift.relock_if_idle(Instant::now())
+                && let Err(e) = scanner.record("shift_lock", "idle", "")
+            {
+                eprintln!("helpcard-kiosk: audit: {e}");
+            }
+        }
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("shift re-lock".into())
+        .spawn(run)
+    {
+        eprintln!("helpcard-kiosk: cannot start the shift re-lock timer: {e}");
     }
 }
 
@@ -147,5 +274,126 @@ mod tests {
             none.unlock(Some("x")),
             Err(UnlockError::NoKeyFile)
         ));
+    }
+
+    #[test]
+    fn wrong_passphrases_are_spaced_out_and_a_right_one_resets_the_count() {
+        let mut rng = StreamRng::from_seed(8);
+        let key = ResponderKey::generate(&mut rng);
+        let cost = KdfCost {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let file = key
+            .to_file(Protection::PassphraseWithCost("right", cost), &mut rng)
+            .unwrap();
+        let mut shift = Shift::locked(Some(file), Duration::from_secs(600));
+        let t0 = Instant::now();
+        for i in 0..FREE_TRIES {
+            let f = shift.attempt(t0).unwrap();
+            let opened = Shift::open_key(&f, Some("wrong"));
+            assert!(shift.finish(opened, t0).is_err(), "try {i}");
+        }
+        // Now even the right passphrase waits 30 s, then 60 s after another wrong one.
+        assert!(matches!(
+            shift.attempt(t0 + Duration::from_secs(29)),
+            Err(UnlockError::TooSoon(w)) if w == Duration::from_secs(1)
+        ));
+        let later = t0 + Duration::from_secs(30);
+        let f = shift.attempt(later).unwrap();
+        assert!(
+            shift
+                .finish(Shift::open_key(&f, Some("wrong")), later)
+                .is_err()
+        );
+        assert_eq!(shift.wait(later), Duration::from_secs(60));
+        assert_eq!(shift.attempt(later).unwrap_err().code(), "too_soon");
+        let much_later = later + Duration::from_secs(60);
+        let f = shift.attempt(much_later).unwrap();
+        shift
+            .finish(Shift::open_key(&f, Some("right")), much_later)
+            .unwrap();
+        assert!(shift.is_unlocked());
+        assert_eq!(shift.wait(much_later), Duration::ZERO);
+    }
+
+    #[test]
+    fn an_idle_shift_locks_on_the_timer_with_no_camera_frames() {
+        let set =
+            helpcard_core::demo::DemoSet::new(crate::now(), &mut StreamRng::from_seed(5)).unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("helpcard-kiosk-relock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut scanner = crate::demo::scanner(set, &dir, "relock").unwrap();
+        let keys = scanner.shift.keys.take().unwrap();
+        scanner.shift = Shift::unlocked(keys, None, Duration::from_millis(300));
+        let shared = Shared::new(scanner);
+        relock_timer(shared.clone(), Duration::from_millis(50));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while shared.scanner().shift.is_unlocked() {
+            assert!(Instant::now() < deadline, "the shift stayed unlocked");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let rows = shared.scanner().audit.rows().unwrap();
+        assert!(
+            rows.iter()
+                .any(|r| r.event.kind == "shift_lock" && r.event.result == "idle")
+        );
+    }
+
+    #[test]
+    fn unlocking_from_the_screen_is_audited_and_does_not_hold_the_scanner() {
+        let mut rng = StreamRng::from_seed(6);
+        let key = ResponderKey::generate(&mut rng);
+        let file = key
+            .to_file(
+                Protection::PassphraseWithCost(
+                    "right",
+                    KdfCost {
+                        m_kib: 64 * 1024,
+                        t: 3,
+                        p: 1,
+                    },
+                ),
+                &mut rng,
+            )
+            .unwrap();
+        let set =
+            helpcard_core::demo::DemoSet::new(crate::now(), &mut StreamRng::from_seed(7)).unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("helpcard-kiosk-unlock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut scanner = crate::demo::scanner(set, &dir, "unlock").unwrap();
+        scanner.shift = Shift::locked(Some(file), Duration::from_secs(600));
+        let shared = Shared::new(scanner);
+        // While Argon2id runs (64 MiB, 3 passes), the scanner can be taken for frames.
+        let worker = {
+            let shared = shared.clone();
+            std::thread::spawn(move || unlock(&shared, "wrong"))
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        let mut taken_while_unlocking = 0;
+        while !worker.is_finished() {
+            drop(shared.scanner());
+            taken_while_unlocking += 1;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(worker.join().unwrap().is_err());
+        assert!(taken_while_unlocking > 3, "{taken_while_unlocking}");
+        unlock(&shared, "right").unwrap();
+        let rows = shared.scanner().audit.rows().unwrap();
+        let unlocks: Vec<(String, String)> = rows
+            .iter()
+            .filter(|r| r.event.kind == "shift_unlock")
+            .map(|r| (r.event.result.clone(), r.event.detail.clone()))
+            .collect();
+        assert_eq!(
+            unlocks,
+            [
+                ("refused".to_owned(), "wrong_passphrase".to_owned()),
+                ("granted".to_owned(), String::new())
+            ]
+        );
     }
 }

@@ -119,6 +119,9 @@ fn a_stalling_failing_and_missing_camera_is_reopened_without_losing_an_audit_row
         ]
     );
     drop(shared);
-    let report = helpcard_audit::verify(&dir.join("kiosk-audit.sqlite"), None, &[]).unwrap();
+    let key = helpcard_audit::DeviceKey::load(&dir.join("kiosk-device.key"))
+        .unwrap()
+        .public();
+    let report = helpcard_audit::verify(&dir.join("kiosk-audit.sqlite"), &key, &[]).unwrap();
     assert_eq!(report.rows, 3, "{report}");
 }

@@ -93,8 +93,44 @@ fn the_demo_gives_every_verdict_once_and_an_audit_that_catches_tampering() {
 
     let audit = data.join("kiosk-audit.sqlite");
     let checkpoints = data.join("checkpoints");
-    let verify =
-        |args: &[&str]| kiosk(&[&["verify-audit", audit.to_str().unwrap()], args].concat());
+    // The key recorded at setup; `audit-key` reads it and never makes one.
+    let key = kiosk(&["audit-key", data.join("kiosk-device.key").to_str().unwrap()]);
+    assert!(key.status.success());
+    let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
+    assert_eq!(key.len(), 64);
+    let missing = data.join("none.key");
+    assert_eq!(
+        kiosk(&["audit-key", missing.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert!(!missing.exists());
+    let verify = |args: &[&str]| {
+        kiosk(
+            &[
+                &[
+                    "verify-audit",
+                    audit.to_str().unwrap(),
+                    "--checkpoint-key",
+                    key.as_str(),
+                ],
+                args,
+            ]
+            .concat(),
+        )
+    };
+    // Another device's key does not vouch for this log's checkpoints.
+    let other = "11".repeat(32);
+    let forged = kiosk(&[
+        "verify-audit",
+        audit.to_str().unwrap(),
+        "--checkpoint-key",
+        &other,
+        "--checkpoints",
+        checkpoints.to_str().unwrap(),
+    ]);
+    assert_eq!(forged.status.code(), Some(2));
     let ok = verify(&["--checkpoints", checkpoints.to_str().unwrap()]);
     assert!(
         ok.status.success(),

@@ -17,7 +17,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let s = common::Server::start("bench", &["--rate-limit", "100000000"]).pooled();
+    let s = common::Server::start(
+        "bench",
+        &["--rate-limit", "100000000", "--sign-in-rate", "100000"],
+    )
+    .pooled();
     let mut key = s.register(&s.invite);
     let cookies: Vec<String> = (0..sessions)
         .map(|_| s.sign_in(&mut key, "demo-responder"))

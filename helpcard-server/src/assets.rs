@@ -9,16 +9,21 @@
 //! much (Brotli at quality 11 with a 16 MiB window takes the page's WASM module 13 % below gzip -9;
 //! about a second of start-up).
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use crate::app::header_items;
+use crate::app::App;
+use crate::http::{ApiError, header_items};
 
 /// A content coding the service can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +146,67 @@ impl Asset {
         };
         (headers, body).into_response()
     }
+}
+
+/// `GET /S/PATH`: a file of the web scanner (`index.html` for a directory).
+pub(crate) async fn asset(
+    State(app): State<Arc<App>>,
+    UrlPath(path): UrlPath<String>,
+    request: HeaderMap,
+) -> Response {
+    let key = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path
+    };
+    match app.www.get(&key) {
+        Some(a) => a.response(&request),
+        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response(),
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("json" | "webmanifest") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The web scanner's files under `dir`, by path relative to it; a placeholder page when the
+/// directory is missing (the scanner is built by `helpcard-wasm/build.sh`).
+pub fn load(dir: Option<&Path>) -> Result<HashMap<String, Asset>, String> {
+    let mut out = HashMap::new();
+    let Some(dir) = dir.filter(|d| d.is_dir()) else {
+        out.insert(
+            "index.html".to_owned(),
+            Asset::new(
+                include_bytes!("placeholder.html").to_vec(),
+                "text/html; charset=utf-8",
+            ),
+        );
+        return Ok(out);
+    };
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let key = rel.to_string_lossy().replace('\\', "/");
+                out.insert(key, Asset::new(bytes, content_type(&path)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a file of this media type is worth compressing (images other than SVG already are).

@@ -4,19 +4,25 @@
 //!
 //! Exit codes: 0 success; 1 usage, file or start-up error; 2 the audit log is damaged.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use helpcard_audit::CheckpointPolicy;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{ResponderKey, Role, VerifyingKey};
-use helpcard_core::trust::{Revocations, TrustStore};
-use helpcard_server::app::{self, App, Config, Lists};
+use helpcard_server::app::{App, Config, Parts};
+use helpcard_server::groups::Groups;
+use helpcard_server::http::now;
 use helpcard_server::keys::{FileKeys, KeyHolder};
+use helpcard_server::limits::Rate;
+use helpcard_server::lists::{ListFiles, Lists};
 use helpcard_server::setup::{self, DataDir};
-use helpcard_server::store::Store;
+use helpcard_server::store::{InviteError, Store};
+use helpcard_server::{assets, routes, serve};
 use zeroize::Zeroizing;
 
 /// helpcard key service (ヘルプカード 鍵サービス).
@@ -60,6 +66,10 @@ struct Serve {
     /// Responder group key files (private; unlocked at start).
     #[arg(long = "responder-key")]
     responder_keys: Vec<PathBuf>,
+    /// Which responder keys a group of people may use: GROUP=KEY_ID[,KEY_ID…], once per
+    /// group. Required when several keys are held.
+    #[arg(long = "group")]
+    groups: Vec<String>,
     /// A file holding the key files' passphrase (else HELPCARD_PASSPHRASE, else asked).
     #[arg(long)]
     passphrase_file: Option<PathBuf>,
@@ -69,9 +79,13 @@ struct Serve {
     /// Signed trust list (also served at /lists/trust.cbor).
     #[arg(long)]
     trust: Option<PathBuf>,
-    /// Signed revocation lists (served at /lists/revocations/ISSUER.cbor).
+    /// Signed revocation lists, or directories of them (`*.cbor`), served at
+    /// /lists/revocations/ISSUER.cbor. A card whose issuer has no current list is refused.
     #[arg(long)]
     revocations: Vec<PathBuf>,
+    /// Seconds between two readings of the list files (also read again on SIGHUP).
+    #[arg(long, default_value_t = 60)]
+    lists_reload_secs: u64,
     /// The web scanner's static files, served under /S/ (built by helpcard-wasm/build.sh).
     #[arg(long, default_value = "helpcard-wasm/www")]
     www: PathBuf,
@@ -81,6 +95,34 @@ struct Serve {
     /// Minutes without a request after which a session ends.
     #[arg(long, default_value_t = 15)]
     idle_minutes: u64,
+    /// Hours after sign-in after which a session ends, however busy.
+    #[arg(long, default_value_t = 12.0)]
+    session_hours: f64,
+    /// Seconds a client has to send a request's headers, and again its body.
+    #[arg(long, default_value_t = 10)]
+    request_secs: u64,
+    /// Sign-in and registration requests per client address and minute (the whole service
+    /// takes 20 times as many).
+    #[arg(long, default_value_t = 30)]
+    sign_in_rate: u32,
+    /// A reverse proxy in front of the service: its X-Forwarded-For names the client
+    /// (repeat for several).
+    #[arg(long = "proxy")]
+    proxies: Vec<IpAddr>,
+    /// Connections served at once (the next wait until one closes).
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+    /// Where audit checkpoints are exported: a place this host cannot rewrite (a mount of
+    /// another machine's append-only share). Default: DATA/checkpoints, which does not
+    /// survive someone with write access to the data directory.
+    #[arg(long)]
+    audit_anchor: Option<PathBuf>,
+    /// Seconds between two audit checkpoints while rows are being added.
+    #[arg(long, default_value_t = 60)]
+    checkpoint_secs: u64,
+    /// Rows between two audit checkpoints.
+    #[arg(long, default_value_t = 100)]
+    checkpoint_rows: u64,
     #[command(flatten)]
     data: DataArg,
 }
@@ -89,15 +131,22 @@ struct Serve {
 enum Command {
     /// Create a one-time invite (valid 24 h) for a person to register a passkey.
     Invite {
-        /// The person's name (unique; a second invite adds a passkey).
+        /// The person's name (unique; an invite for someone already registered adds a passkey).
         #[arg(long)]
         name: String,
-        /// Their responder group.
+        /// Their responder group (an existing person's group cannot change this way).
         #[arg(long)]
         group: String,
         /// The origin to put in the link.
         #[arg(long, default_value = "http://localhost:8080")]
         origin: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Withdraw every unused invite for a name.
+    WithdrawInvite {
+        /// The person's name.
+        name: String,
         #[command(flatten)]
         data: DataArg,
     },
@@ -120,8 +169,21 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify the chain and every checkpoint (exit 0 intact, 2 naming the first bad row).
+    /// Verify the chain against the exported checkpoints and the pinned checkpoint key (exit 0
+    /// intact, 2 naming the first bad row).
     Verify {
+        /// The checkpoint public key recorded when the service was set up (64 hex digits, or a
+        /// file holding them; `helpcard-server audit key` prints it).
+        #[arg(long)]
+        checkpoint_key: Option<String>,
+        /// Where the checkpoints were exported (default: DATA/checkpoints).
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Print the checkpoint public key, to record somewhere this host cannot change.
+    Key {
         #[command(flatten)]
         data: DataArg,
     },
@@ -147,18 +209,13 @@ fn open_store(data: &DataArg) -> Result<(DataDir, Store), String> {
     Ok((dir, store))
 }
 
-fn audit_event(
-    dir: &DataDir,
-    kind: &str,
-    actor: &str,
-    result: &str,
-    detail: &str,
-) -> Result<(), String> {
-    dir.open_audit()?
+fn audit_event(dir: &DataDir, kind: &str, result: &str, detail: &str) -> Result<(), String> {
+    // The running service checkpoints this row with its own (its timer counts every row).
+    dir.open_audit(CheckpointPolicy::none())?
         .append(&helpcard_audit::Event {
-            at: app::now(),
+            at: now(),
             kind: kind.into(),
-            actor: actor.into(),
+            actor: "admin".into(),
             card_id: None,
             issuer: None,
             result: result.into(),
@@ -179,18 +236,30 @@ fn main() -> ExitCode {
             data,
         }) => open_store(&data).and_then(|(dir, store)| {
             let code = store
-                .create_invite(&name, &group, app::now())
-                .map_err(|e| e.to_string())?;
-            audit_event(
-                &dir,
-                "invite",
-                "admin",
-                "granted",
-                &format!("{name} ({group})"),
-            )?;
-            println!("invite for {name} ({group}), valid 24 h:");
+                .create_invite(&name, &group, now())
+                .map_err(|e| match e {
+                    InviteError::OtherGroup(held) => format!(
+                        "{name} is already in group {held}: a person's group does not change with an invite (revoke-person, then invite a new name)"
+                    ),
+                    e => e.to_string(),
+                })?;
+            audit_event(&dir, "invite", "granted", &format!("{name} ({group})"))?;
+            // The code is given apart from the page's address: a code in a URL would stay in
+            // the browser's history.
+            println!("invite for {name} ({group}), valid 24 h, to be used once:");
             println!("  code: {code}");
-            println!("  link: {origin}/S/#invite={code}");
+            println!("  page: {origin}/S/#register (enter the code there / この画面でコードを入力)");
+            Ok(())
+        }),
+        Some(Command::WithdrawInvite { name, data }) => open_store(&data).and_then(|(dir, store)| {
+            let n = store
+                .withdraw_invites(&name, now())
+                .map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Err(format!("{name}: no unused invite"));
+            }
+            audit_event(&dir, "withdraw_invite", "granted", &name)?;
+            println!("{name}: {n} unused invite(s) withdrawn");
             Ok(())
         }),
         Some(Command::People { data }) => open_store(&data).and_then(|(_, store)| {
@@ -211,19 +280,29 @@ fn main() -> ExitCode {
         }),
         Some(Command::RevokePerson { name, data }) => open_store(&data).and_then(|(dir, store)| {
             if !store
-                .revoke_person(&name, app::now())
+                .revoke_person(&name, now())
                 .map_err(|e| e.to_string())?
             {
                 return Err(format!("{name}: no such person"));
             }
-            audit_event(&dir, "revoke_person", "admin", "granted", &name)?;
+            audit_event(&dir, "revoke_person", "granted", &name)?;
             println!("{name}: access and sessions ended");
             Ok(())
         }),
-        Some(Command::Audit(AuditCommand::Verify { data })) => return audit_verify(&data),
+        Some(Command::Audit(AuditCommand::Verify {
+            checkpoint_key,
+            anchor,
+            data,
+        })) => return audit_verify(&data, checkpoint_key.as_deref(), anchor),
+        Some(Command::Audit(AuditCommand::Key { data })) => {
+            let dir = DataDir(data.data);
+            helpcard_audit::DeviceKey::load(&dir.device_key())
+                .map(|k| println!("{}", hex::encode(k.public())))
+                .map_err(|e| e.to_string())
+        }
         Some(Command::Audit(AuditCommand::Card { card_id, data })) => {
             let dir = DataDir(data.data);
-            dir.open_audit().and_then(|log| {
+            dir.open_audit(CheckpointPolicy::none()).and_then(|log| {
                 let rows = log
                     .rows_for_card(&card_id.to_ascii_lowercase())
                     .map_err(|e| e.to_string())?;
@@ -247,20 +326,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn audit_verify(data: &DataArg) -> ExitCode {
+/// The pinned checkpoint key: 64 hex digits, or a file holding them.
+fn pinned_key(given: &str) -> Result<[u8; 32], String> {
+    let text = if Path::new(given).is_file() {
+        std::fs::read_to_string(given).map_err(|e| format!("{given}: {e}"))?
+    } else {
+        given.to_owned()
+    };
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("--checkpoint-key {given}: not 64 hex digits or a file of them"))
+}
+
+fn audit_verify(data: &DataArg, key: Option<&str>, anchor: Option<PathBuf>) -> ExitCode {
     let dir = DataDir(data.data.clone());
-    let exported = match helpcard_audit::read_exported(&dir.checkpoints()) {
+    let Some(key) = key else {
+        return fail(
+            "--checkpoint-key is required: the checkpoint public key recorded when the service was set up (it printed it at start; `helpcard-server audit key` prints it). A key read from the data directory proves nothing about a log in the same directory.",
+        );
+    };
+    let key = match pinned_key(key) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    let anchor = anchor.unwrap_or_else(|| dir.checkpoints());
+    let exported = match helpcard_audit::read_exported(&anchor) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("helpcard-server: audit log damaged: {e}");
             return ExitCode::from(2);
         }
     };
-    let key = match helpcard_audit::DeviceKey::load_or_create(&dir.device_key()) {
-        Ok(k) => k.public(),
-        Err(e) => return fail(e),
-    };
-    match helpcard_audit::verify(&dir.audit(), Some(&key), &exported) {
+    match helpcard_audit::verify(&dir.audit(), &key, &exported) {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS
@@ -287,39 +385,18 @@ fn passphrase(file: Option<&PathBuf>) -> Result<Zeroizing<String>, String> {
         .map_err(|e| format!("no passphrase (use --passphrase-file): {e}"))
 }
 
-/// Keys, lists and the trust store from files (not `--demo`).
-fn from_files(s: &Serve) -> Result<(FileKeys, TrustStore, Revocations, Lists), String> {
+/// Keys and list files from the command line (not `--demo`).
+fn from_files(s: &Serve, dir: &DataDir) -> Result<(FileKeys, ListFiles), String> {
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let (Some(root), Some(trust_path)) = (&s.root, &s.trust) else {
+    let (Some(root), Some(trust)) = (&s.root, &s.trust) else {
         return Err("--root and --trust are required (or --demo)".into());
     };
     if s.responder_keys.is_empty() {
         return Err("at least one --responder-key is required (or --demo)".into());
     }
-    let root_text = String::from_utf8_lossy(&read(root)?).into_owned();
-    let root = VerifyingKey::from_file(&root_text, Role::Root)
+    let root_file = String::from_utf8_lossy(&read(root)?).into_owned();
+    let root_key = VerifyingKey::from_file(&root_file, Role::Root)
         .map_err(|e| format!("{}: {e}", root.display()))?;
-    let now = UnixTime(app::now());
-    let trust_bytes = read(trust_path)?;
-    let mut trust = TrustStore::new(vec![root]);
-    trust
-        .load(&trust_bytes, now)
-        .map_err(|e| format!("{}: {e}", trust_path.display()))?;
-    let mut revocations = Revocations::new();
-    let mut lists = Lists {
-        root: root_text,
-        trust: trust_bytes,
-        ..Lists::default()
-    };
-    for p in &s.revocations {
-        let bytes = read(p)?;
-        let issuer = revocations
-            .load(&bytes, &trust, now)
-            .map_err(|e| format!("{}: {e}", p.display()))?
-            .issuer
-            .clone();
-        lists.revocations.insert(issuer, bytes);
-    }
     let mut pass = None;
     let mut keys = Vec::new();
     for p in &s.responder_keys {
@@ -336,7 +413,43 @@ fn from_files(s: &Serve) -> Result<(FileKeys, TrustStore, Revocations, Lists), S
         .map_err(|e| format!("{}: {e}", p.display()))?;
         keys.push(key);
     }
-    Ok((FileKeys::new(keys), trust, revocations, lists))
+    let files = ListFiles {
+        root: root_key,
+        root_file,
+        trust: trust.clone(),
+        revocations: s.revocations.clone(),
+        state: dir.list_state(),
+    };
+    Ok((FileKeys::new(keys), files))
+}
+
+/// Runs `every` seconds until the process ends.
+fn every(seconds: u64, mut task: impl FnMut() + Send + 'static) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(seconds.max(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            task();
+        }
+    });
+}
+
+/// Prints what an operator should act on about the lists, when it changed since the last
+/// report (a reading every minute would otherwise repeat the same lines all day).
+fn report_lists(app: &App, last: &std::sync::Mutex<Vec<String>>) {
+    let lines = app.lists.health(now()).warnings();
+    let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+    if *last != lines {
+        for line in &lines {
+            eprintln!("helpcard-server: lists: {line}");
+        }
+        if lines.is_empty() {
+            eprintln!("helpcard-server: lists: every list current");
+        }
+        *last = lines;
+    }
 }
 
 fn serve(s: Serve) -> Result<(), String> {
@@ -356,16 +469,24 @@ fn serve(s: Serve) -> Result<(), String> {
         let dir = DataDir(s.data.data.clone());
         dir.create()
             .map_err(|e| format!("{}: {e}", dir.0.display()))?;
-        let (keys, trust, revocations, lists, demo_cards) = if s.demo {
+        let (keys, files, demo_cards) = if s.demo {
             let d = setup::demo(&dir, &origin)?;
-            (d.keys, d.trust, d.revocations, d.lists, d.cards)
+            (d.keys, d.files, d.cards)
         } else {
-            let (k, t, r, l) = from_files(&s)?;
-            (k, t, r, l, Vec::new())
+            let (k, f) = from_files(&s, &dir)?;
+            (k, f, Vec::new())
         };
+        let lists = Lists::open(files, now())?;
+        let groups = Groups::parse(&s.groups, &keys.key_ids())?;
         let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
-        let audit = dir.open_audit()?;
-        let www = setup::load_www(Some(&s.www))?;
+        let audit = dir.open_audit(CheckpointPolicy {
+            every_events: s.checkpoint_rows,
+            // Time is the timer's (below), which also covers rows an administrator added.
+            every_secs: 0,
+            export_dir: Some(s.audit_anchor.clone().unwrap_or_else(|| dir.checkpoints())),
+        })?;
+        let checkpoint_key = hex::encode(audit.device_key());
+        let www = assets::load(Some(&s.www))?;
         let www_line = format!(
             "web scanner: {} files, {} kB, {} kB as Brotli",
             www.len(),
@@ -373,49 +494,112 @@ fn serve(s: Serve) -> Result<(), String> {
             www.values().map(|a| a.transfer_size("br")).sum::<usize>() / 1000
         );
         let kids: Vec<String> = keys.key_ids().iter().map(|k| k.to_hex()).collect();
+        let per_minute = f64::from(s.sign_in_rate.max(1));
         let config = Config {
             origin: origin.clone(),
             rate_per_hour: s.rate_limit,
             idle_secs: s.idle_minutes * 60,
+            session_secs: (s.session_hours * 3600.0).ceil().max(1.0) as u64,
+            groups,
+            per_address: Rate {
+                per_second: per_minute / 60.0,
+                burst: per_minute,
+            },
+            global: Rate {
+                per_second: 20.0 * per_minute / 60.0,
+                burst: 20.0 * per_minute,
+            },
+            proxies: s.proxies.clone(),
+            request_secs: s.request_secs.max(1),
         };
         let demo_invite = if s.demo {
             let code = store
-                .create_invite("demo-responder", "demo", app::now())
+                .create_invite("demo-responder", "demo", now())
                 .map_err(|e| e.to_string())?;
             Some(code)
         } else {
             None
         };
-        let app = Arc::new(App::new(
+        let app = Arc::new(App::new(Parts {
             config,
             store,
-            setup::webauthn(&origin)?,
-            Box::new(keys),
-            trust,
-            revocations,
+            webauthn: setup::webauthn(&origin)?,
+            keys: Box::new(keys),
             lists,
             audit,
             www,
-        ));
+        }));
         println!(
             "helpcard-server listening on http://{} (origin {origin})",
             listener.local_addr().map_err(|e| e.to_string())?
         );
         println!("responder keys: {}", kids.join(", "));
+        println!("groups: {}", app.config.groups.describe());
+        println!("audit checkpoint key: {checkpoint_key} (record it off this host; audit verify needs it)");
+        if s.audit_anchor.is_none() && !s.demo {
+            eprintln!(
+                "helpcard-server: audit checkpoints are exported into the data directory; give --audit-anchor a place this host cannot rewrite"
+            );
+        }
         println!("{www_line}");
+        let reported = Arc::new(std::sync::Mutex::new(Vec::new()));
+        report_lists(&app, &reported);
         for (name, url, verdict) in &demo_cards {
             println!("demo card {name} ({verdict}): {url}");
         }
         if let Some(code) = demo_invite {
             println!("demo invite: {code}");
-            println!("demo invite link: {origin}/S/#invite={code}");
+            println!("demo invite page: {origin}/S/#register");
         }
         println!("ready");
-        axum::serve(listener, app::router(app))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
+
+        // The lists on a schedule and on SIGHUP; refusals and checkpoints on a schedule.
+        let reload = {
+            let app = app.clone();
+            move || {
+                app.lists.reload(now());
+                report_lists(&app, &reported);
+            }
+        };
+        every(s.lists_reload_secs, reload.clone());
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(async move {
+            while hangup.recv().await.is_some() {
+                reload();
+                eprintln!("helpcard-server: lists read again (SIGHUP)");
+            }
+        });
+        let background = app.clone();
+        every(60, move || {
+            if let Err(e) = background.flush_refusals() {
+                eprintln!("helpcard-server: audit: {}", e.code());
+            }
+        });
+        let background = app.clone();
+        every(s.checkpoint_secs, move || {
+            if let Err(e) = background.checkpoint_if_new_rows() {
+                eprintln!("helpcard-server: audit checkpoint: {}", e.code());
+            }
+        });
+
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .map_err(|e| e.to_string())?;
+        let stop = async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        };
+        let limits = serve::Limits {
+            max_connections: s.max_connections,
+            header_secs: s.request_secs.max(1),
+        };
+        serve::serve(listener, routes::router(app.clone()), limits, stop).await;
+        // What was counted but not written, and a last checkpoint.
+        app.flush_refusals().map_err(|e| e.code().to_owned())?;
+        app.checkpoint_if_new_rows().map_err(|e| e.code().to_owned())?;
+        Ok(())
     })
 }

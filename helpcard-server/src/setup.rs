@@ -1,21 +1,18 @@
-//! Start-up: the data directory, the audit log, the web scanner's files, the WebAuthn relying
-//! party, and the demo world.
+//! Start-up: the data directory, the audit log, the WebAuthn relying party, and the demo world.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
+use helpcard_core::keys::Role;
 use helpcard_core::qrtext;
-use helpcard_core::trust::{Revocations, TrustStore};
 use rand_core::OsRng;
 use webauthn_rs::prelude::Url;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
-use crate::app::Lists;
-use crate::assets::Asset;
 use crate::keys::FileKeys;
+use crate::lists::ListFiles;
 
 /// Where the service keeps its state.
 #[derive(Clone, Debug)]
@@ -34,9 +31,13 @@ impl DataDir {
     pub fn device_key(&self) -> PathBuf {
         self.0.join("audit-device.key")
     }
-    /// Where checkpoints are exported (back this up off the machine).
+    /// Where checkpoints are exported unless `--audit-anchor` says elsewhere.
     pub fn checkpoints(&self) -> PathBuf {
         self.0.join("checkpoints")
+    }
+    /// The highest list sequence and counters accepted (a list older than these is refused).
+    pub fn list_state(&self) -> PathBuf {
+        self.0.join("lists-state.json")
     }
 
     /// Creates the directory (owner-only on Unix).
@@ -50,19 +51,11 @@ impl DataDir {
         Ok(())
     }
 
-    /// The audit log, checkpointed every 100 events or hour into [`DataDir::checkpoints`].
-    pub fn open_audit(&self) -> Result<AuditLog, String> {
+    /// The audit log, checkpointed as `policy` says, its device key created on first use.
+    pub fn open_audit(&self, policy: CheckpointPolicy) -> Result<AuditLog, String> {
         let key = DeviceKey::load_or_create(&self.device_key()).map_err(|e| e.to_string())?;
-        AuditLog::open(
-            &self.audit(),
-            key,
-            CheckpointPolicy {
-                every_events: 100,
-                every_secs: 3600,
-                export_dir: Some(self.checkpoints()),
-            },
-        )
-        .map_err(|e| format!("{}: {e}", self.audit().display()))
+        AuditLog::open(&self.audit(), key, policy)
+            .map_err(|e| format!("{}: {e}", self.audit().display()))
     }
 }
 
@@ -78,58 +71,10 @@ pub fn webauthn(origin: &str) -> Result<Webauthn, String> {
         .map_err(|e| format!("--origin {origin}: {e}"))
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("json" | "webmanifest") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        _ => "application/octet-stream",
-    }
-}
-
-/// The web scanner's files under `dir`, by path relative to it; a placeholder page when the
-/// directory is missing (the scanner is built by `helpcard-wasm/build.sh`).
-pub fn load_www(dir: Option<&Path>) -> Result<HashMap<String, Asset>, String> {
-    let mut out = HashMap::new();
-    let Some(dir) = dir.filter(|d| d.is_dir()) else {
-        out.insert(
-            "index.html".to_owned(),
-            Asset::new(
-                include_bytes!("placeholder.html").to_vec(),
-                "text/html; charset=utf-8",
-            ),
-        );
-        return Ok(out);
-    };
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(dir) {
-                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let key = rel.to_string_lossy().replace('\\', "/");
-                out.insert(key, Asset::new(bytes, content_type(&path)));
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// What `--demo` starts with.
 pub struct Demo {
-    /// The trust store (demo root pinned).
-    pub trust: TrustStore,
-    /// The demo issuer's revocation list, loaded.
-    pub revocations: Revocations,
-    /// The lists to publish.
-    pub lists: Lists,
+    /// The demo lists, written as files (the service reads them as it reads an office's).
+    pub files: ListFiles,
     /// The demo responder key.
     pub keys: FileKeys,
     /// (name, URL with the card in its fragment, the verdict a scanner gives it).
@@ -137,11 +82,10 @@ pub struct Demo {
 }
 
 /// A fresh demo world at `now`: keys, lists and cards whose URLs point at `origin`'s scanner.
-/// Also writes `demo-cards.json` and the demo root public key into `data`.
+/// Writes the lists (`lists/`), `demo-cards.json` and the demo root public key into `data`.
 pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
-    let now = UnixTime(crate::app::now());
+    let now = UnixTime(crate::http::now());
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
-    let (trust, revocations) = set.lists(now).map_err(|e| e.to_string())?;
     // Upper case so the QR encoder can use its compact alphanumeric mode for the prefix.
     let prefix = format!("{}/S/", origin.to_ascii_uppercase());
     let mut cards = Vec::new();
@@ -158,6 +102,9 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         .collect();
     let write = |name: &str, bytes: &[u8]| {
         let path = data.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
     };
     write(
@@ -166,29 +113,24 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
             .unwrap_or_default()
             .as_bytes(),
     )?;
-    write(
-        "demo-root.public.json",
-        set.world
-            .root
-            .verifying_key()
-            .to_file(helpcard_core::keys::Role::Root)
-            .as_bytes(),
-    )?;
-    let lists = Lists {
-        root: set
-            .world
-            .root
-            .verifying_key()
-            .to_file(helpcard_core::keys::Role::Root),
-        trust: set.world.trust_list_bytes.clone(),
-        revocations: HashMap::from([("musashino".to_owned(), set.revocation_list.clone())]),
-    };
-    let keys = FileKeys::new(vec![set.world.responder]);
+    let root_file = set.world.root.verifying_key().to_file(Role::Root);
+    write("demo-root.public.json", root_file.as_bytes())?;
+    write("lists/trust.cbor", &set.world.trust_list_bytes)?;
+    write("lists/revocations/musashino.cbor", &set.revocation_list)?;
+    // Fresh keys every start: what an earlier demo's lists left behind does not apply.
+    let state = data.list_state();
+    if state.exists() {
+        std::fs::remove_file(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+    }
     Ok(Demo {
-        trust,
-        revocations,
-        lists,
-        keys,
+        files: ListFiles {
+            root: set.world.root.verifying_key(),
+            root_file,
+            trust: data.0.join("lists/trust.cbor"),
+            revocations: vec![data.0.join("lists/revocations")],
+            state,
+        },
+        keys: FileKeys::new(vec![set.world.responder]),
         cards,
     })
 }

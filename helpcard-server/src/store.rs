@@ -12,6 +12,7 @@ use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{Passkey, Uuid};
+use zeroize::Zeroize;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS people (
@@ -43,6 +44,15 @@ CREATE TABLE IF NOT EXISTS sessions (
     created    INTEGER NOT NULL,
     last_seen  INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS allowance (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    at        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allowance_person ON allowance (person_id, at);
+CREATE TABLE IF NOT EXISTS secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
 ";
 
 /// How long an invite is valid.
@@ -58,6 +68,19 @@ pub enum StoreError {
     /// A stored passkey does not parse (edited by hand).
     #[error("a stored passkey is damaged: {0}")]
     Passkey(String),
+}
+
+/// Why an invite was not created.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InviteError {
+    /// The database refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The name belongs to someone in another group (held here): an invite adds a passkey, it
+    /// does not move a person.
+    #[error("already in group {0}")]
+    OtherGroup(String),
 }
 
 /// A responder.
@@ -106,6 +129,41 @@ fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
+/// Crockford's base32 alphabet: no I, L, O or U, so a code read aloud or typed is not misread.
+const BASE32: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// An invite code: 80 random bits as 16 base32 characters in groups of four
+/// (`K7QF-3MZD-WX2P-9TRA`), short enough to read out or type from a letter. It is given to the
+/// person apart from any link: a code in a URL stays in the browser's history.
+pub fn invite_code() -> String {
+    let mut b = [0u8; 10];
+    OsRng.fill_bytes(&mut b);
+    let bits = b.iter().fold(0u128, |acc, &x| acc << 8 | u128::from(x));
+    let chars: Vec<u8> = (0..16)
+        .rev()
+        .map(|i| BASE32[(bits >> (5 * i) & 31) as usize])
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// An invite code as typed, in the one form that is stored: upper case, without separators,
+/// with the letters base32 leaves out read as the digits they look like.
+fn normal_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | 'ー' | '－'))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
 /// 32 random bytes as 64 hex digits.
 pub fn random_token() -> String {
     let mut b = [0u8; 32];
@@ -152,14 +210,47 @@ impl Store {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A one-time invite for `name` in `group`, valid [`INVITE_SECS`]; returns the code.
-    pub fn create_invite(&self, name: &str, group: &str, now: u64) -> Result<String, StoreError> {
-        let code = random_token();
-        self.conn().execute(
+    /// A one-time invite for `name` in `group`, valid [`INVITE_SECS`]; returns the code. Refused
+    /// when `name` is a person (or has a pending invite) in another group.
+    pub fn create_invite(&self, name: &str, group: &str, now: u64) -> Result<String, InviteError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT grp FROM people WHERE name = ?1
+                 UNION ALL SELECT grp FROM invites WHERE name = ?1 AND used_at IS NULL AND expires > ?2
+                 LIMIT 1",
+                params![name, now as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        if let Some(held) = held.filter(|g| g != group) {
+            return Err(InviteError::OtherGroup(held));
+        }
+        let code = invite_code();
+        tx.execute(
             "INSERT INTO invites (code_hash, name, grp, expires) VALUES (?1, ?2, ?3, ?4)",
-            params![hash(&code), name, group, (now + INVITE_SECS) as i64],
-        )?;
+            params![
+                hash(&normal_code(&code)),
+                name,
+                group,
+                (now + INVITE_SECS) as i64
+            ],
+        )
+        .map_err(StoreError::from)?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(code)
+    }
+
+    /// Withdraws every unused invite for `name`; returns how many.
+    pub fn withdraw_invites(&self, name: &str, now: u64) -> Result<usize, StoreError> {
+        Ok(self.conn().execute(
+            "DELETE FROM invites WHERE name = ?1 AND used_at IS NULL AND expires > ?2",
+            params![name, now as i64],
+        )?)
     }
 
     /// The (name, group) of an unused, unexpired invite.
@@ -168,7 +259,7 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT name, grp FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
-                params![hash(code), now as i64],
+                params![hash(&normal_code(code)), now as i64],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
@@ -196,7 +287,7 @@ impl Store {
         let invite: Option<(String, String)> = tx
             .query_row(
                 "SELECT name, grp FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
-                params![hash(code), now as i64],
+                params![hash(&normal_code(code)), now as i64],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
@@ -205,7 +296,7 @@ impl Store {
         };
         tx.execute(
             "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1",
-            params![hash(code), now as i64],
+            params![hash(&normal_code(code)), now as i64],
         )?;
         tx.execute(
             "INSERT INTO people (uuid, name, grp, active, created) VALUES (?1, ?2, ?3, 1, ?4)
@@ -265,25 +356,38 @@ impl Store {
         Ok(token)
     }
 
-    /// The session's person, checked on every request: idle longer than `idle` seconds ends
-    /// the session, and a revoked person has no access whatever the session.
-    pub fn session(&self, token: &str, now: u64, idle: u64) -> Result<SessionState, StoreError> {
+    /// The session's person, checked on every request: idle longer than `idle` seconds, or
+    /// older than `lifetime`, ends the session; a revoked person has no access whatever the
+    /// session.
+    pub fn session(
+        &self,
+        token: &str,
+        now: u64,
+        idle: u64,
+        lifetime: u64,
+    ) -> Result<SessionState, StoreError> {
         let conn = self.conn();
         let found = conn
             .query_row(
-                "SELECT p.id, p.uuid, p.name, p.grp, p.active, s.last_seen FROM sessions s
+                "SELECT p.id, p.uuid, p.name, p.grp, p.active, s.last_seen, s.created FROM sessions s
                  JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?1",
                 [hash(token)],
-                |r| Ok((person_row(r)?, r.get::<_, i64>(5)? as u64)),
+                |r| {
+                    Ok((
+                        person_row(r)?,
+                        r.get::<_, i64>(5)? as u64,
+                        r.get::<_, i64>(6)? as u64,
+                    ))
+                },
             )
             .optional()?;
-        let Some((person, last_seen)) = found else {
+        let Some((person, last_seen, created)) = found else {
             return Ok(SessionState::None);
         };
         if !person.active {
             return Ok(SessionState::Revoked(person));
         }
-        if now > last_seen + idle {
+        if now > last_seen + idle || now >= created + lifetime {
             conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash(token)])?;
             return Ok(SessionState::None);
         }
@@ -296,6 +400,55 @@ impl Store {
             )?;
         }
         Ok(SessionState::Active(person))
+    }
+
+    /// Counts one unwrap against `person`'s hourly allowance of `per_hour`; false (nothing
+    /// counted) when it is used up. Kept in the database, so a restart does not reset it.
+    pub fn take_allowance(
+        &self,
+        person: &Person,
+        now: u64,
+        per_hour: usize,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let hour_ago = now.saturating_sub(3600) as i64;
+        tx.execute(
+            "DELETE FROM allowance WHERE person_id = ?1 AND at <= ?2",
+            params![person.id, hour_ago],
+        )?;
+        let used: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM allowance WHERE person_id = ?1",
+            [person.id],
+            |r| r.get(0),
+        )?;
+        if used as usize >= per_hour {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO allowance (person_id, at) VALUES (?1, ?2)",
+            params![person.id, now as i64],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// A secret of the service's named `name`: 32 random bytes made on first use and kept
+    /// (the decoy sign-in's key).
+    pub fn secret(&self, name: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreError> {
+        let conn = self.conn();
+        let mut fresh = [0u8; 32];
+        OsRng.fill_bytes(&mut fresh);
+        conn.execute(
+            "INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![name, fresh.as_slice()],
+        )?;
+        fresh.zeroize();
+        Ok(zeroize::Zeroizing::new(conn.query_row(
+            "SELECT value FROM secrets WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?))
     }
 
     /// Ends a session.
@@ -336,3 +489,6 @@ impl Store {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests;

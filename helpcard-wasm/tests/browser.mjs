@@ -44,7 +44,7 @@ const startServer = async (dir, listen, dataDir) => {
     let m;
     if ((m = line.match(/^helpcard-server listening on http:\/\/(\S+) \(origin (.+)\)$/))) [printed.listen, printed.origin] = [m[1], m[2]];
     else if ((m = line.match(/^demo card (\S+) \((\w+)\): (.+)$/))) printed.cards[m[1]] = { verdict: m[2], url: m[3] };
-    else if ((m = line.match(/^demo invite: (\w+)$/))) printed.invite = m[1];
+    else if ((m = line.match(/^demo invite: (\S+)$/))) printed.invite = m[1];
     else if (line === "ready") break;
   }
   return printed;
@@ -99,7 +99,8 @@ function grayPng(png) {
   return { side: width, pixels };
 }
 
-const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-chromium-")), {
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-chromium-"));
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: "/usr/bin/chromium",
   headless: true,
   locale: "ja-JP",
@@ -178,7 +179,13 @@ try {
   const cdp = await browser.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", { options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true } });
-  await open(`${origin}/S/#invite=${invite}`);
+  // The invite code is typed into the page (as printed: any case, with or without dashes); it
+  // never travels in a URL.
+  await open(`${origin}/S/#register`);
+  check("(b) #register opens the invite form", await page.$eval("#register", (d) => d.open));
+  await page.fill("#invite-code", invite.toLowerCase());
+  await page.evaluate(() => { document.querySelector("#status").textContent = ""; });
+  await page.click("#register-button");
   await page.waitForFunction(() => document.querySelector("#status").textContent.length > 0, null, { timeout: 10000 });
   const registered = await page.textContent("#status");
   check("(b) passkey registered", /パスキーを登録しました|Passkey registered/.test(registered), registered);
@@ -186,14 +193,25 @@ try {
   await page.click("#signin-button");
   await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0, null, { timeout: 10000 });
   check("(b) signed in", (await page.textContent("#who")).includes("demo-responder"), await page.textContent("#who"));
+  // A card arriving in a link shows its public part and asks before the private part is
+  // fetched (any web page could send a responder's browser to such a link).
+  let unwraps = 0;
+  const countUnwraps = (r) => { if (r.url().endsWith("/api/unwrap")) unwraps += 1; };
+  page.on("request", countUnwraps);
   await open(cards["02-autism-teen"].url.replace("/S/#", "/S/?idle=3#"));
+  await page.waitForSelector("#open-private:not([hidden])", { timeout: 10000 });
+  check("(b) a card from a link is not opened unasked", unwraps === 0 && (await attr("#private", "state")) !== "shown", `${unwraps} unwraps`);
+  await page.click("#open-private");
   await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
+  check("(b) opened once on the button", unwraps === 1, `${unwraps} unwraps`);
+  page.off("request", countUnwraps);
   const sections = await page.textContent("#sections");
   check("(b) private part shown", sections.includes("佐藤 健太") && sections.includes("連絡先"), sections.slice(0, 80));
   await shot("responder");
   await page.waitForSelector('#private:not([data-state="shown"])', { timeout: 8000 });
   check("(b) hidden after idle", !(await page.textContent("#sections")).includes("佐藤"));
   await open(cards["04-wheelchair-medcare"].url);
+  await page.click("#open-private");
   await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
   await page.evaluate(() => {
     Object.defineProperty(document, "hidden", { value: true, configurable: true });
@@ -240,7 +258,8 @@ try {
   // (c) a revoked person is refused.
   execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
   await open(cards["03-epilepsy-child"].url);
-  await page.waitForFunction(() => document.querySelector("#private-note").textContent.length > 0, null, { timeout: 10000 });
+  await page.click("#open-private");
+  await page.waitForFunction(() => /withdrawn|開けません/.test(document.querySelector("#private-note").textContent), null, { timeout: 10000 });
   check("(c) revoked person refused", (await page.textContent("#private-note")).includes("withdrawn") || (await page.textContent("#private-note")).includes("開けません"), await page.textContent("#private-note"));
 
   // (d) offline after the first visit.
@@ -291,6 +310,17 @@ try {
 } finally {
   await browser.close();
   service.child.kill();
+}
+// (f) What the browser's history database keeps (Chromium's own file, read after it closed):
+// the card addresses as opened (recorded before any script runs; the README says so), never
+// an invite code, which the page only ever takes typed in.
+try {
+  const urls = execFileSync("python3", ["-c", "import sqlite3,sys; print('\\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('select url from urls')))", path.join(profile, "Default", "History")]).toString();
+  const code = invite.replace(/-/g, "");
+  check("(f) no invite code in the browser's history", !urls.toUpperCase().replace(/-/g, "").includes(code), urls);
+  check("(f) the history holds the card address as opened (documented)", urls.includes(cards["02-autism-teen"].url.split("#")[1]));
+} catch (e) {
+  failures.push(String(e.stack ?? e));
 }
 console.log(`browser: ${passed} passed, ${failures.length} failed`);
 process.exit(failures.length ? 1 : 0);

@@ -2,9 +2,10 @@
 // decryption, the words shown — happens in the WASM module (../src/lib.rs); this file moves
 // bytes between it and the camera, the DOM, storage, WebAuthn and the key service.
 //
-// Passers-by arrive from a phone camera with the card in the URL fragment: the page verifies
-// it offline and shows the public part, then removes the fragment from the address bar and
-// history. Responders sign in with a passkey; the key service returns the content key of one
+// Passers-by arrive from a phone camera with the card in the URL fragment (fragment.js takes it
+// out of the address bar first): the page verifies it offline and shows the public part.
+// Responders sign in with a passkey and open a card's private part with a button (at once only
+// for a card they scan with this page's camera); the key service returns the content key of one
 // card at a time; the private part is shown for at most IDLE seconds without a touch, hidden
 // whenever the page is hidden, and never stored.
 import init, { Scanner } from "./pkg/helpcard_view.js";
@@ -20,18 +21,24 @@ const WORDS = {
         signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "非公開情報を見るには、応答者としてサインインしてください。",
         offline: "非公開情報を開くにはネットワークが必要です。", hidden: "非公開情報を隠しました。もう一度読み取ると表示します。",
         lists: "失効リストを読み込めませんでした: ", registered: "パスキーを登録しました。サインインしてください。",
+        openPrivate: "非公開情報を開く", askOpen: "非公開情報を開くには、下のボタンを押してください。開いた記録が残ります。",
+        register: "招待コードで登録（はじめての方）", code: "招待コード", registerButton: "パスキーを登録",
         facts: { issuer_name: "発行者", card_id: "カード番号", valid_until: "有効期限" }, refused: "開けませんでした: " },
   "easy-ja": { title: "ヘルプカード", help: "おねがい", private: "ひみつの じょうほう", hide: "かくす",
         responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
         signedIn: (n) => `${n} さんで はいって います`, needSignin: "ひみつの じょうほうは たすける ひとだけ みられます。",
         offline: "ひみつの じょうほうには インターネットが ひつようです。", hidden: "ひみつの じょうほうを かくしました。",
         lists: "リストを よめませんでした: ", registered: "パスキーを とうろく しました。",
+        openPrivate: "ひみつの じょうほうを ひらく", askOpen: "ひみつの じょうほうを みるときは、したの ボタンを おして ください。ひらいた ことは きろく されます。",
+        register: "しょうたい コードで とうろく（はじめての ひと）", code: "しょうたい コード", registerButton: "パスキーを とうろく",
         facts: { issuer_name: "つくった ところ", card_id: "カードの ばんごう", valid_until: "つかえる きかん" }, refused: "ひらけませんでした: " },
   en: { title: "Help card", help: "Please", private: "Private part (responders only)", hide: "Hide",
         responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the private part.",
         offline: "Opening the private part needs the network.", hidden: "The private part was hidden. Scan again to show it.",
         lists: "A revocation list could not be loaded: ", registered: "Passkey registered. Please sign in.",
+        openPrivate: "Open the private part", askOpen: "To open the private part, press the button below. The opening is recorded.",
+        register: "Register with an invite code (first time)", code: "Invite code", registerButton: "Register a passkey",
         facts: { issuer_name: "Issuer", card_id: "Card id", valid_until: "Valid until" }, refused: "Could not open: " },
 };
 
@@ -106,10 +113,15 @@ function render() {
   text("responder-title", w().responder);
   text("name-label", w().name);
   text("signin-button", w().signin);
+  text("register-title", w().register);
+  text("invite-code-label", w().code);
+  text("register-button", w().registerButton);
+  text("open-private", w().openPrivate);
   text("scan", w().scan);
   text("torch", w().torch);
   text("who", state.person ? w().signedIn(state.person) : "");
   $("signin").hidden = Boolean(state.person);
+  $("register").hidden = Boolean(state.person);
   if (!v) return;
   $("card").hidden = false;
   $("verdict").dataset.verdict = v.verdict;
@@ -131,6 +143,10 @@ function renderPrivate() {
   const sections = v?.private_sections ?? [];
   $("private").hidden = !(v && v.status === "ok" && v.private !== null && v.private !== undefined);
   $("hide").hidden = sections.length === 0;
+  // A signed-in responder opens a locked part by choice: a card arriving in a link (which any
+  // web page can make a responder's browser follow) never has its private part fetched unasked.
+  const canOpen = v?.status === "ok" && v.private === "locked" && Boolean(state.person) && navigator.onLine;
+  $("open-private").hidden = !canOpen;
   $("private").dataset.state = sections.length ? "shown" : typeof v?.private === "string" ? v.private : "unavailable";
   $("sections").replaceChildren(...sections.map((s) => {
     const div = document.createElement("div");
@@ -142,14 +158,17 @@ function renderPrivate() {
   if (sections.length) text("private-note", "");
   else if (!navigator.onLine) text("private-note", w().offline);
   else if (!state.person) text("private-note", w().needSignin);
+  else if (canOpen) text("private-note", w().askOpen);
 }
 
-async function showCard(cardText) {
+/// Shows a card. Its private part is fetched at once only for a card the responder scanned with
+/// this page's camera; a card from a link waits for the responder's button.
+async function showCard(cardText, { scanned = false } = {}) {
   state.text = cardText;
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
   say(state.view.headline);
-  if (state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
+  if (scanned && state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
     await openPrivate();
   }
 }
@@ -211,7 +230,7 @@ async function signIn(name) {
   state.person = me.name;
   render();
   say(w().signedIn(me.name));
-  if (state.view?.private === "locked") await openPrivate();
+  renderPrivate();
 }
 
 async function whoAmI() {
@@ -248,7 +267,7 @@ async function scan() {
     busy = false;
     if (data.text && stream.active) {
       stop();
-      await showCard(data.text);
+      await showCard(data.text, { scanned: true });
     }
   };
   const tick = () => {
@@ -278,6 +297,11 @@ async function boot() {
     });
   }
   $("signin").addEventListener("submit", (e) => { e.preventDefault(); signIn($("name").value).catch((err) => say(w().refused + err.message)); });
+  $("register-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    register($("invite-code").value).then(() => { $("invite-code").value = ""; $("register").open = false; }, (err) => say(w().refused + err.message));
+  });
+  $("open-private").addEventListener("click", () => openPrivate());
   $("scan").addEventListener("click", () => scan().catch((err) => say(err.message)));
   $("hide").addEventListener("click", hidePrivate);
   document.addEventListener("visibilitychange", () => { if (document.hidden) hidePrivate(); });
@@ -286,20 +310,24 @@ async function boot() {
   await loadLists();
   await whoAmI();
   render();
-  await fromFragment();
+  // The fragment fragment.js took out of the address bar before this module ran.
+  await fromFragment(self.helpcardFragment ?? "");
   // A second card opened in the same tab changes only the fragment: no reload.
-  window.addEventListener("hashchange", () => fromFragment().catch((e) => say(String(e.message ?? e))));
+  window.addEventListener("hashchange", () => {
+    const fragment = location.hash.slice(1);
+    history.replaceState(null, "", location.pathname + location.search);
+    fromFragment(fragment).catch((e) => say(String(e.message ?? e)));
+  });
   document.body.dataset.ready = "true";
 }
 
-/// The card (or an invite) in the fragment: read it, then take it out of the address bar and of
-/// history, so the page leaves no copy of the code behind.
-async function fromFragment() {
-  const fragment = location.hash.slice(1);
+/// A card from a link (`#` and its digits), or `#register` (the invite form opened): invite
+/// codes never travel in a URL, which browsers keep in their history.
+async function fromFragment(fragment) {
   if (!fragment) return;
-  history.replaceState(null, "", location.pathname + location.search);
-  if (fragment.startsWith("invite=")) {
-    await register(fragment.slice("invite=".length)).catch((e) => say(w().refused + e.message));
+  if (fragment === "register") {
+    $("register").open = true;
+    $("invite-code").focus();
   } else if (/^[0-9]+$/.test(fragment)) {
     await showCard(`${location.origin}${location.pathname}#${fragment}`);
   }

@@ -8,7 +8,7 @@
 // browser checks the worker's imported scripts then) and runs it from the next visit.
 importScripts("pkg/version.js");
 const CACHE = `helpcard-${self.HELPCARD_BUILD}`;
-const APP = ["./", "index.html", "style.css", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
+const APP = ["./", "index.html", "style.css", "fragment.js", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));
@@ -20,10 +20,15 @@ self.addEventListener("fetch", (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== "GET" || url.pathname.startsWith("/api/")) return;
   if (url.pathname.startsWith("/lists/")) {
+    // Only a list the service gave is kept: an error answer (a 404 or 503 while the service is
+    // being restarted) must not replace the last good list offline.
     e.respondWith(fetch(e.request).then((r) => {
-      const copy = r.clone();
-      caches.open(CACHE).then((c) => c.put(e.request, copy));
-      return r;
+      if (r.ok) {
+        const copy = r.clone();
+        caches.open(CACHE).then((c) => c.put(e.request, copy));
+        return r;
+      }
+      return caches.match(e.request).then((hit) => hit || r);
     }).catch(() => caches.match(e.request)));
     return;
   }

@@ -122,6 +122,7 @@ impl App {
                 tx.send(Message::Lists(s.problems)).is_ok()
             });
         }
+        crate::shift::relock_timer(shared.clone(), Duration::from_secs(1));
         let captured = capture::spawn(opener, options.watchdog);
         let (tx, worker_shared) = (sender.clone(), shared.clone());
         let spawned = std::thread::Builder::new()
@@ -197,11 +198,8 @@ impl App {
                 let spawned = std::thread::Builder::new()
                     .name("shift unlock".into())
                     .spawn(move || {
-                        let result = shared.scanner().shift.unlock(Some(&passphrase));
-                        let _ = tx.send(Message::Shift(
-                            result.is_ok(),
-                            result.err().map(|e| e.to_string()),
-                        ));
+                        let result = crate::shift::unlock(&shared, &passphrase);
+                        let _ = tx.send(Message::Shift(result.is_ok(), result.err()));
                     });
                 if let Err(e) = spawned {
                     self.screen.shift(false, Some(e.to_string()));

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
-/// A `helpcard-server --demo` process on a free loopback port.
+/// A `helpcard-server` process on a free loopback port.
 pub struct Server {
     pub child: Child,
     pub base: String,
@@ -19,30 +19,58 @@ pub struct Server {
     /// (name, url, verdict)
     pub cards: Vec<(String, String, String)>,
     pub invite: String,
+    /// The audit log's checkpoint public key, as the server printed it at start.
+    pub checkpoint_key: String,
+    /// The arguments it was started with (for a restart).
+    args: Vec<String>,
     agent: ureq::Agent,
 }
 
 impl Server {
+    /// `helpcard-server --demo` with `extra` arguments, in a fresh data directory.
     pub fn start(name: &str, extra: &[&str]) -> Server {
+        let mut args: Vec<String> = vec!["--demo".into()];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        Server::with_args(name, args)
+    }
+
+    /// `helpcard-server ARGS` (no demo), in a fresh data directory.
+    pub fn with_args(name: &str, args: Vec<String>) -> Server {
         let data =
             std::env::temp_dir().join(format!("helpcard-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
+        Server::launch(data, args)
+    }
+
+    /// Stops the process (SIGTERM, as an operator would) and starts it again on the same data.
+    pub fn restart(mut self) -> Server {
+        self.stop();
+        let (data, args) = (self.data.clone(), self.args.clone());
+        Server::launch(data, args)
+    }
+
+    fn launch(data: PathBuf, args: Vec<String>) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpcard-server"))
-            .args(["--demo", "--listen", "127.0.0.1:0", "--data"])
+            .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(&data)
             // The placeholder page unless a test serves its own files.
-            .args(if extra.contains(&"--www") {
+            .args(if args.iter().any(|a| a == "--www") {
                 &[][..]
             } else {
                 &["--www", "/nonexistent"][..]
             })
-            .args(extra)
+            .args(&args)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut base, mut origin, mut invite, mut cards) =
-            (String::new(), String::new(), String::new(), Vec::new());
+        let (mut base, mut origin, mut invite, mut cards, mut checkpoint_key) = (
+            String::new(),
+            String::new(),
+            String::new(),
+            Vec::new(),
+            String::new(),
+        );
         for line in lines.by_ref() {
             let line = line.unwrap();
             if let Some(rest) = line.strip_prefix("helpcard-server listening on ") {
@@ -55,11 +83,15 @@ impl Server {
                 cards.push((name.to_owned(), url.to_owned(), verdict.to_owned()));
             } else if let Some(code) = line.strip_prefix("demo invite: ") {
                 invite = code.to_owned();
+            } else if let Some(key) = line.strip_prefix("audit checkpoint key: ") {
+                checkpoint_key = key.split(' ').next().unwrap().to_owned();
             } else if line == "ready" {
                 break;
             }
         }
         assert!(!base.is_empty(), "the server did not start");
+        // Keep reading what it prints, so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         // A fresh connection per request: the server closes a connection after a refusal it
         // answered without reading the body, and a pooled connection may then be found closed
         // when the next request is sent ("peer disconnected"). The benchmark opts back in.
@@ -75,8 +107,52 @@ impl Server {
             data,
             cards,
             invite,
+            checkpoint_key,
+            args,
             agent,
         }
+    }
+
+    /// SIGTERM, then waits: the service writes what it counted and a last checkpoint.
+    pub fn stop(&mut self) {
+        let status = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "the service did not stop cleanly: {exit}");
+    }
+
+    /// Sends a signal (`-HUP`) to the service.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// `audit verify` with the pinned checkpoint key (and `extra` arguments).
+    pub fn verify_audit(&self, extra: &[&str]) -> std::process::Output {
+        let mut args = vec!["audit", "verify", "--checkpoint-key", &self.checkpoint_key];
+        args.extend_from_slice(extra);
+        self.admin(&args)
+    }
+
+    /// The audit rows (the chain verified first against the pinned key).
+    pub fn audit_rows(&self) -> Vec<helpcard_audit::Row> {
+        let key: [u8; 32] = hex::decode(&self.checkpoint_key)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let path = self.data.join("audit.sqlite");
+        helpcard_audit::verify(&path, &key, &[]).unwrap();
+        let device = helpcard_audit::DeviceKey::load(&self.data.join("audit-device.key")).unwrap();
+        helpcard_audit::AuditLog::open(&path, device, helpcard_audit::CheckpointPolicy::none())
+            .unwrap()
+            .rows()
+            .unwrap()
     }
 
     /// Reuse connections (keep-alive), as a browser does: for the load benchmark.
@@ -182,7 +258,11 @@ impl Server {
         assert_eq!(status, 200, "{done}");
         let cookie = cookie.unwrap();
         assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            cookie.starts_with("__Host-hc_session=")
+                && ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"]
+                    .iter()
+                    .all(|a| cookie.contains(a))
+                && !cookie.contains("Domain"),
             "{cookie}"
         );
         cookie.split(';').next().unwrap().to_owned()
@@ -224,4 +304,117 @@ impl Drop for Server {
 
 pub fn url(s: &str) -> webauthn_rs::prelude::Url {
     webauthn_rs::prelude::Url::parse(s).unwrap()
+}
+
+/// An issuing office's files for a service started without `--demo`: a root key, a trust
+/// list, the issuer's revocation list in a directory the service reads, and responder key
+/// files; with the keys in hand to issue cards and publish new lists while the service runs.
+pub struct Office {
+    pub dir: PathBuf,
+    pub set: helpcard_core::demo::DemoSet,
+    /// More responder keys (beyond the demo set's), as files.
+    pub extra_responders: Vec<helpcard_core::keys::ResponderKey>,
+    counter: u64,
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+impl Office {
+    pub fn new(name: &str, extra_responders: usize) -> Office {
+        use helpcard_core::keys::{Protection, ResponderKey, Role};
+        let dir =
+            std::env::temp_dir().join(format!("helpcard-office-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("revocations")).unwrap();
+        let now = helpcard_core::date::UnixTime(unix_now());
+        let set = helpcard_core::demo::DemoSet::new(now, &mut rand_core::OsRng).unwrap();
+        let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+        write(
+            "root.pub.json",
+            set.world
+                .root
+                .verifying_key()
+                .to_file(Role::Root)
+                .as_bytes(),
+        );
+        write("trust.cbor", &set.world.trust_list_bytes);
+        write("revocations/musashino.cbor", &set.revocation_list);
+        let extra: Vec<ResponderKey> = (0..extra_responders)
+            .map(|_| ResponderKey::generate(&mut rand_core::OsRng))
+            .collect();
+        for (i, key) in std::iter::once(&set.world.responder)
+            .chain(&extra)
+            .enumerate()
+        {
+            let file = key
+                .to_file(Protection::InsecurePlaintext, &mut rand_core::OsRng)
+                .unwrap();
+            write(&format!("responder-{i}.key.json"), file.as_bytes());
+        }
+        Office {
+            dir,
+            set,
+            extra_responders: extra,
+            counter: 1,
+        }
+    }
+
+    /// The service's arguments for these files.
+    pub fn args(&self) -> Vec<String> {
+        let p = |name: &str| self.dir.join(name).display().to_string();
+        let mut args = vec![
+            "--root".into(),
+            p("root.pub.json"),
+            "--trust".into(),
+            p("trust.cbor"),
+            "--revocations".into(),
+            p("revocations"),
+        ];
+        for i in 0..=self.extra_responders.len() {
+            args.push("--responder-key".into());
+            args.push(p(&format!("responder-{i}.key.json")));
+        }
+        args
+    }
+
+    /// A demo card's QR text.
+    pub fn card(&self, name: &str) -> String {
+        let card = self.set.cards.iter().find(|c| c.name == name).unwrap();
+        helpcard_core::qrtext::encode("HTTPS://HELPCARD.EXAMPLE/S/", &card.bytes).unwrap()
+    }
+
+    pub fn card_id(&self, name: &str) -> helpcard_core::trust::CardId {
+        let text = self.card(name);
+        helpcard_core::card::claimed_id(&helpcard_core::qrtext::decode(&text).unwrap())
+            .unwrap()
+            .0
+    }
+
+    /// Signs and writes the next revocation list (into `file` of the directory the service
+    /// reads), revoking `revoked`, due for update `next_update_secs` from now.
+    pub fn publish(
+        &mut self,
+        file: &str,
+        revoked: Vec<helpcard_core::trust::CardId>,
+        next_update_secs: u64,
+    ) -> Vec<u8> {
+        self.counter += 1;
+        let now = unix_now();
+        let list = helpcard_core::trust::RevocationList {
+            issuer: "musashino".into(),
+            counter: self.counter,
+            issued_at: helpcard_core::date::UnixTime(now),
+            next_update: helpcard_core::date::UnixTime(now + next_update_secs),
+            revoked,
+            revoked_before: None,
+        }
+        .sign(&self.set.world.issuer);
+        std::fs::write(self.dir.join("revocations").join(file), &list).unwrap();
+        list
+    }
 }

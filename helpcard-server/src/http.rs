@@ -1,0 +1,128 @@
+//! What every route shares: the service's clock, typed refusals, JSON request bodies,
+//! list-valued request headers and the security headers.
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Seconds since the Unix epoch (the service's one clock).
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A refusal: HTTP status and a stable code, with words for people.
+#[derive(Debug)]
+pub struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: &'static str,
+    message: String,
+    extra: Option<Value>,
+}
+
+impl ApiError {
+    /// A refusal with `status`, a stable `code` and a sentence for the operator's log.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            extra: None,
+        }
+    }
+
+    /// The same refusal with more fields in its JSON body (`verdict`, `issuer`).
+    pub fn with(mut self, extra: Value) -> ApiError {
+        self.extra = Some(extra);
+        self
+    }
+
+    /// A failure of the service itself: the details go to the operator's log (standard
+    /// error), not to the client.
+    pub fn internal(what: impl std::fmt::Display) -> ApiError {
+        eprintln!("helpcard-server: internal error: {what}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the service failed; the operator has the details",
+        )
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if let (Some(Value::Object(extra)), Value::Object(map)) = (self.extra, &mut body) {
+            map.extend(extra);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// A JSON request body of type `T`, or `400 bad_request`.
+pub fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("the request body is not what this endpoint takes: {e}"),
+        )
+    })
+}
+
+/// The items of a list-valued request header (every occurrence, split at `separator`, trimmed).
+pub fn header_items(
+    headers: &HeaderMap,
+    name: header::HeaderName,
+    separator: char,
+) -> impl Iterator<Item = &str> {
+    headers
+        .get_all(name)
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(move |v| v.split(separator))
+        .map(str::trim)
+}
+
+/// The headers every response carries; HSTS (RFC 6797) when the service is reached over HTTPS,
+/// and `no-store` on every API answer (sessions, content keys: nothing for a cache to keep).
+pub fn secure(h: &mut HeaderMap, https: bool, api: bool) {
+    let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; media-src 'self' blob:; \
+         worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'",
+    );
+    set(h, "referrer-policy", "no-referrer");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(self), microphone=(), geolocation=()",
+    );
+    set(h, "cross-origin-opener-policy", "same-origin");
+    if https {
+        set(
+            h,
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    if api {
+        set(h, "cache-control", "no-store");
+    }
+}

@@ -1,0 +1,210 @@
+//! The routes and the guard in front of them.
+//!
+//! Every response carries the security headers. Every POST must come from the service's own
+//! origin (no cross-site request can sign in or unwrap), has its body read within the
+//! configured seconds and at most [`MAX_BODY`] bytes, and answers a refusal with a typed JSON error
+//! (`{"error": code, "message": ...}`). POSTs that come without a session (sign-in,
+//! registration) are rate-limited per client address and in all. Nothing a card says is ever
+//! logged or stored: the audit log gets times, card ids, people and results.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::app::App;
+use crate::http::{ApiError, now, secure};
+use crate::{passkeys, unwrap};
+
+/// Largest request body: a card is under 3 kB of QR text; a WebAuthn response under 4 kB.
+pub const MAX_BODY: usize = 16 * 1024;
+
+/// The router with every route and the guard.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(|| async { axum::response::Redirect::to("/S/") }))
+        .route("/healthz", get(healthz))
+        .route("/lists/index.json", get(list_index))
+        .route("/lists/root.pub.json", get(root_key))
+        .route("/lists/trust.cbor", get(trust_list))
+        .route("/lists/revocations/{file}", get(revocation_list))
+        .route("/S", get(|| async { axum::response::Redirect::to("/S/") }))
+        .route(
+            "/S/",
+            get(|state, request| crate::assets::asset(state, Path(String::new()), request)),
+        )
+        .route("/S/{*path}", get(crate::assets::asset))
+        .route("/api/register/start", post(passkeys::register_start))
+        .route("/api/register/finish", post(passkeys::register_finish))
+        .route("/api/signin/start", post(passkeys::signin_start))
+        .route("/api/signin/finish", post(passkeys::signin_finish))
+        .route("/api/signout", post(passkeys::signout))
+        .route("/api/me", get(passkeys::me))
+        .route("/api/unwrap", post(unwrap::unwrap))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+/// The process's start, for the rate limiter's clock.
+fn seconds() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
+}
+
+/// Security headers on every response; POSTs checked and their bodies read here.
+async fn guard(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = if request.method() == Method::POST {
+        match admit(&app, peer, request).await {
+            Ok(request) => next.run(request).await,
+            Err(refusal) => {
+                app.refusals.count(refusal.code());
+                refusal.into_response()
+            }
+        }
+    } else {
+        next.run(request).await
+    };
+    secure(
+        response.headers_mut(),
+        app.config.origin.starts_with("https://"),
+        api,
+    );
+    response
+}
+
+/// A POST let through, its body read; or the refusal.
+async fn admit(
+    app: &App,
+    peer: SocketAddr,
+    request: axum::extract::Request,
+) -> Result<axum::extract::Request, ApiError> {
+    let headers = request.headers();
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let session_bound = matches!(request.uri().path(), "/api/unwrap" | "/api/signout");
+    if header(header::ORIGIN) != Some(app.config.origin.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bad_origin",
+            "requests must come from the service's own pages",
+        ));
+    }
+    // Sign-in and registration come without a session: limited per address and in all.
+    if !session_bound && !app.buckets.allow(app.client(peer.ip(), headers), seconds()) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "slow_down",
+            "too many requests from this address: wait a minute",
+        ));
+    }
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("requests are at most {MAX_BODY} bytes"),
+        )
+    };
+    let length = header(header::CONTENT_LENGTH).and_then(|l| l.parse::<usize>().ok());
+    if length.is_some_and(|l| l > MAX_BODY) {
+        return Err(too_large());
+    }
+    // The body whole, within the time (a client sending a byte a minute holds no connection
+    // for long) and the size (a chunked body has no length to check beforehand).
+    let (parts, body) = request.into_parts();
+    let secs = app.config.request_secs;
+    let read = tokio::time::timeout(
+        Duration::from_secs(secs),
+        axum::body::to_bytes(body, MAX_BODY),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "too_slow",
+            format!("the request body did not arrive within {secs} seconds"),
+        )
+    })?
+    .map_err(|_| too_large())?;
+    Ok(axum::extract::Request::from_parts(parts, Body::from(read)))
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    let keys: Vec<String> = app.keys.key_ids().iter().map(|k| k.to_hex()).collect();
+    let lists = app.lists.health(now());
+    axum::Json(json!({
+        "status": lists.status(),
+        "responder_keys": keys,
+        "lists": lists,
+    }))
+    .into_response()
+}
+
+fn cbor(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/cbor"),
+            // Scanners re-fetch lists often; a short public cache spares the service.
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// What the web scanner loads: the root it pins, the trust list, every revocation list held.
+async fn list_index(State(app): State<Arc<App>>) -> Response {
+    let held = app.lists.held();
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        axum::Json(json!({
+            "root": "/lists/root.pub.json",
+            "trust": "/lists/trust.cbor",
+            "revocations": held
+                .revocation_bytes
+                .keys()
+                .map(|i| format!("/lists/revocations/{i}.cbor"))
+                .collect::<Vec<_>>(),
+        })),
+    )
+        .into_response()
+}
+
+async fn root_key(State(app): State<Arc<App>>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        app.lists.held().root_file.clone(),
+    )
+        .into_response()
+}
+
+async fn trust_list(State(app): State<Arc<App>>) -> Response {
+    cbor(app.lists.held().trust_bytes.clone())
+}
+
+async fn revocation_list(State(app): State<Arc<App>>, Path(file): Path<String>) -> Response {
+    let held = app.lists.held();
+    match file
+        .strip_suffix(".cbor")
+        .and_then(|issuer| held.revocation_bytes.get(issuer))
+    {
+        Some(bytes) => cbor(bytes.clone()),
+        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such list").into_response(),
+    }
+}
