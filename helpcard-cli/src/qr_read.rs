@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use helpcard_qr::{self as qr, Effort};
 
-/// Escapes the decoded text so one code is exactly one line.
+/// Escapes the decoded text so one code is exactly one line, and a foreign code's text cannot
+/// drive the terminal: `\\`, `\t`, `\r`, `\n`, and every other control or text-direction
+/// character as `\u{…}`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -14,6 +16,9 @@ pub fn escape(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
+            c if helpcard_core::profile::unsafe_for_display(c) => {
+                out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -29,10 +34,7 @@ fn read_one(path: &Path) -> Result<Vec<String>, String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let codes =
         qr::read(&luma, Effort::Thorough).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(codes
-        .into_iter()
-        .map(|c| escape(&String::from_utf8_lossy(&c)))
-        .collect())
+    Ok(codes.into_iter().map(|c| escape(&c)).collect())
 }
 
 pub fn run(images: &[PathBuf]) -> Result<(), String> {
@@ -76,5 +78,6 @@ mod tests {
     fn escapes_control_characters() {
         assert_eq!(escape("a\\b\tc\r\nd"), "a\\\\b\\tc\\r\\nd");
         assert_eq!(escape("ヘルプ"), "ヘルプ");
+        assert_eq!(escape("\u{1b}[2J\u{202e}"), "\\u{001b}[2J\\u{202e}");
     }
 }

@@ -100,3 +100,39 @@ fn a_written_code_reads_back_and_bad_arguments_are_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/dir/x.png"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A Japanese code as most are made: Shift_JIS bytes in a byte segment, no ECI. `qr read`
+/// prints its Japanese (it printed "Google ���o�C��" when the reader returned bytes).
+#[test]
+fn a_shift_jis_code_prints_as_japanese() {
+    let dir = std::env::temp_dir().join(format!("helpcard-qr-sjis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(4));
+    bits.push_byte_data(b"Google \x83\x82\x83o\x83C\x83\x8b\r\nhttp://google.jp")
+        .unwrap();
+    bits.push_terminator(qrcode::EcLevel::M).unwrap();
+    let code = qrcode::QrCode::with_bits(bits, qrcode::EcLevel::M).unwrap();
+    let symbol = qr::Symbol {
+        version: 4,
+        ec_level: EcLevel::M,
+        width: code.width(),
+        modules: code
+            .to_colors()
+            .iter()
+            .map(|c| *c == qrcode::Color::Dark)
+            .collect(),
+    };
+    let png = dir.join("japanese.png");
+    std::fs::write(&png, symbol.to_png(4, None)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpcard"))
+        .args(["qr", "read"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{}\tGoogle モバイル\\r\\nhttp://google.jp\n", png.display())
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,9 +5,11 @@
 //!   level that still fits it);
 //! - [`Symbol`] rendering: a grayscale matrix, PNG (feature `png`) and SVG at true size, each with
 //!   the quiet zone ISO/IEC 18004 requires;
-//! - [`read`](fn@read): every code in a grayscale image: our own grid reader, built for codes
-//!   at the edge of a camera's reach, then engines chosen by benchmark (features `rxing` and
-//!   `rqrr`), each call panic-isolated; [`find_card_text`] picks the help-card code among them;
+//! - [`read`](fn@read): every code in a grayscale image, as text: our own grid reader, built for
+//!   codes at the edge of a camera's reach, then engines chosen by benchmark (features `rxing`
+//!   and `rqrr`), each call panic-isolated, every engine's characters decided by one rule
+//!   (`charset`: Japanese codes' Shift_JIS reads as Japanese); [`find_card_text`] picks the
+//!   help-card code among them;
 //! - [`size::SizeReport`]: where an issued card's bytes go and which version each level needs.
 //!
 //! The format crate, `helpcard-core`, knows the QR *text* (`helpcard_core::qrtext`); this crate
@@ -27,6 +29,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod charset;
 #[cfg(feature = "image-files")]
 mod file;
 mod grid;

@@ -183,10 +183,11 @@ const THOROUGH: &[Pass] = &[
 const MAX_RESAMPLED: f32 = 4_000_000.0;
 
 /// Reads the QR codes in the image — every one with [`Effort::Thorough`], the first found with
-/// [`Effort::Fast`] — and returns each payload's bytes (the decoded text's UTF-8 bytes; for
-/// help-card codes, an ASCII prefix and digits, exactly the raw payload). Duplicates found by
+/// [`Effort::Fast`] — and returns each one's text, its byte segments' characters decided by one
+/// rule whichever engine read it (`charset`: the ECI's set; else UTF-8, Shift_JIS, ISO-8859-1).
+/// A help card's text is ASCII (a prefix and digits), exactly its payload. Duplicates found by
 /// several passes are reported once.
-pub fn read(image: &LumaImage<'_>, effort: Effort) -> Result<Vec<Vec<u8>>, ReadError> {
+pub fn read(image: &LumaImage<'_>, effort: Effort) -> Result<Vec<String>, ReadError> {
     read_with(
         image,
         match effort {
@@ -198,7 +199,7 @@ pub fn read(image: &LumaImage<'_>, effort: Effort) -> Result<Vec<Vec<u8>>, ReadE
 
 /// [`read`] with an explicit list of passes (for the benchmark's lever measurements).
 #[doc(hidden)]
-pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>, ReadError> {
+pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<String>, ReadError> {
     let image = LumaImage::new(image.width, image.height, image.pixels)?;
     for pass in passes {
         let found = isolated(|| run(&image, *pass));
@@ -209,7 +210,7 @@ pub fn read_with(image: &LumaImage<'_>, passes: &[Pass]) -> Result<Vec<Vec<u8>>,
     Ok(Vec::new())
 }
 
-fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<Vec<u8>> {
+fn run(image: &LumaImage<'_>, pass: Pass) -> Vec<String> {
     match pass {
         Pass::Grid(first) => crate::grid::read(image.width, image.height, image.pixels, first),
         #[cfg(feature = "rxing")]
@@ -245,8 +246,8 @@ fn too_large_to_resample(image: &LumaImage<'_>, factor: f32) -> bool {
 #[cfg(any(feature = "rxing", feature = "rqrr"))]
 fn with_pixels(
     (w, h, px): (usize, usize, Vec<u8>),
-    f: impl FnOnce(&LumaImage<'_>) -> Vec<Vec<u8>>,
-) -> Vec<Vec<u8>> {
+    f: impl FnOnce(&LumaImage<'_>) -> Vec<String>,
+) -> Vec<String> {
     match LumaImage::new(w, h, &px) {
         Ok(img) => f(&img),
         Err(_) => Vec::new(),
@@ -331,7 +332,7 @@ fn local_mean(image: &LumaImage<'_>, r: usize) -> (usize, usize, Vec<u8>) {
     (w, h, out)
 }
 
-fn dedup(codes: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+fn dedup(codes: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
     codes
         .into_iter()
@@ -339,7 +340,7 @@ fn dedup(codes: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn isolated(f: impl FnOnce() -> Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+fn isolated(f: impl FnOnce() -> Vec<String>) -> Vec<String> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_default()
 }
 
@@ -354,7 +355,7 @@ fn hints(try_harder: bool) -> DecodeHints {
 }
 
 #[cfg(feature = "rxing")]
-fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<u8>> {
+fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<String> {
     let Some(source) = luma_source(image) else {
         return Vec::new();
     };
@@ -369,7 +370,7 @@ fn rxing_pass(image: &LumaImage<'_>, try_harder: bool, global: bool) -> Vec<Vec<
 }
 
 #[cfg(feature = "rxing")]
-fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> Vec<Vec<u8>> {
+fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> Vec<String> {
     let Some(source) = luma_source(image) else {
         return Vec::new();
     };
@@ -383,7 +384,9 @@ fn rxing_cpp_pass(image: &LumaImage<'_>, try_harder: bool, first_only: bool) -> 
     } else {
         reader.decode_multiple_with_hints(&mut bitmap, &h)
     };
-    found.map(|r| payloads(&r)).unwrap_or_default()
+    found
+        .map(|r| r.iter().map(|r| rxing_text(r, true)).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "rxing")]
@@ -392,34 +395,61 @@ fn luma_source<'a>(image: &LumaImage<'a>) -> Option<Luma8Source<'a>> {
     Luma8Source::new_with_slice(image.pixels, image.width as u32, image.height as u32).ok()
 }
 
+/// An rxing result's text, its characters decided by `charset` like every engine's. With an
+/// ECI (the symbology identifier's modifier is even: ]Q2, ]Q4, ]Q6) rxing decoded each segment
+/// in the set it names, and its text stands. Without one: the Java port's result carries the
+/// corrected data codewords, which our own segment parser reads (its version follows from their
+/// number at the result's error-correction level); the zxing-cpp port's carries the payload
+/// bytes, and where its text is its own guess of them (not Kanji or Hanzi among them) our rule
+/// decides instead.
 #[cfg(feature = "rxing")]
-fn payloads(results: &[rxing::RXingResult]) -> Vec<Vec<u8>> {
-    results
-        .iter()
-        .map(|r| r.getText().as_bytes().to_vec())
-        .collect()
+fn rxing_text(r: &rxing::RXingResult, cpp_port: bool) -> String {
+    use rxing::{RXingResultMetadataType as Key, RXingResultMetadataValue as Value};
+    let metadata = r.getRXingResultMetadata();
+    let with_eci = matches!(
+        metadata.get(&Key::SYMBOLOGY_IDENTIFIER),
+        Some(Value::SymbologyIdentifier(id)) if id.ends_with(['2', '4', '6'])
+    );
+    let (text, raw) = (r.getText(), r.getRawBytes());
+    if with_eci {
+        return text.to_owned();
+    }
+    if cpp_port {
+        return if crate::charset::is_a_guess_of(text, raw) {
+            crate::charset::guess(raw)
+        } else {
+            text.to_owned()
+        };
+    }
+    let level = match metadata.get(&Key::ERROR_CORRECTION_LEVEL) {
+        Some(Value::ErrorCorrectionLevel(l)) => l.clone(),
+        _ => return text.to_owned(),
+    };
+    crate::grid::text_of_codewords(raw, &level).unwrap_or_else(|| text.to_owned())
 }
 
 #[cfg(feature = "rxing")]
 fn decode_bitmap<B: rxing::Binarizer>(
     bitmap: &mut BinaryBitmap<B>,
     h: &DecodeHints,
-) -> Vec<Vec<u8>> {
+) -> Vec<String> {
     let mut multi = rxing::multi::qrcode::QRCodeMultiReader::new();
-    let mut out = multi
+    let mut out: Vec<String> = multi
         .decode_multiple_with_hints(bitmap, h)
-        .map(|r| payloads(&r))
+        .map(|r| r.iter().map(|r| rxing_text(r, false)).collect())
         .unwrap_or_default();
     if out.is_empty()
         && let Ok(r) = QRCodeReader.decode_with_hints(bitmap, h)
     {
-        out.push(r.getText().as_bytes().to_vec());
+        out.push(rxing_text(&r, false));
     }
     out
 }
 
+/// rqrr's payload bytes (it passes over ECI designators), their characters decided by
+/// `charset`: rqrr's own `decode` refuses any text that is not UTF-8.
 #[cfg(feature = "rqrr")]
-fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
+fn rqrr_pass(image: &LumaImage<'_>) -> Vec<String> {
     let mut prepared =
         rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
             image.pixels[y * image.width + x]
@@ -427,7 +457,11 @@ fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
     prepared
         .detect_grids()
         .into_iter()
-        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text.into_bytes()))
+        .filter_map(|grid| {
+            let mut bytes = Vec::new();
+            grid.decode_to(&mut bytes).ok()?;
+            Some(crate::charset::guess(&bytes))
+        })
         .collect()
 }
 
@@ -435,14 +469,10 @@ fn rqrr_pass(image: &LumaImage<'_>) -> Vec<Vec<u8>> {
 /// format (a prefix, `#`, digits; see [`qrtext`]), so that a poster's URL code or a shop's code
 /// beside the card is passed over. `None` when the image holds no such code.
 pub fn find_card_text(image: &LumaImage<'_>, effort: Effort) -> Result<Option<String>, ReadError> {
-    Ok(read(image, effort)?
-        .into_iter()
-        .filter_map(|code| String::from_utf8(code).ok())
-        .find(|text| {
-            qrtext::segments(text).is_some_and(|s| {
-                !s.digits.is_empty() && s.digits.bytes().all(|b| b.is_ascii_digit())
-            })
-        }))
+    Ok(read(image, effort)?.into_iter().find(|text| {
+        qrtext::segments(text)
+            .is_some_and(|s| !s.digits.is_empty() && s.digits.bytes().all(|b| b.is_ascii_digit()))
+    }))
 }
 
 /// The engines' internal assertions are caught by the reader (the image then simply has no

@@ -133,7 +133,7 @@ fn levers() {
                 qr::read_with(&LumaImage::new(*w, *h, px).expect("image"), passes)
                     .expect("read")
                     .iter()
-                    .any(|c| c == e.as_bytes())
+                    .any(|c| c == e)
             })
             .collect()
     };
@@ -189,7 +189,7 @@ fn photos() {
         let (w, h, px) = load_luma(path);
         let ours =
             qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Thorough).expect("read");
-        let ours_ok = ours.iter().any(|c| c.as_slice() == expected.as_bytes());
+        let ours_ok = ours.iter().any(|c| c == expected);
         let peer_ok = theirs
             .get(path)
             .is_some_and(|(t, _)| t.iter().any(|t| t == expected));
@@ -271,7 +271,7 @@ fn timing_table(
         let mark = |ok: bool| if ok { "✓" } else { "✗" };
         let (ours_ok, peer_ok) = match expected {
             Some(e) => (
-                ours_found.iter().any(|c| c == e.as_bytes()),
+                ours_found.iter().any(|c| c == e),
                 peer_texts.iter().any(|t| t == e),
             ),
             None => (ours_found.is_empty(), peer_texts.is_empty()),
@@ -321,7 +321,7 @@ fn cards() {
         let (w, h, px) = load_luma(path);
         let ours =
             qr::read(&LumaImage::new(w, h, &px).expect("image"), Effort::Thorough).expect("read");
-        let ours_ok = ours.iter().any(|c| c == expected.as_bytes());
+        let ours_ok = ours.iter().any(|c| c == expected);
         let peer_ok = theirs
             .get(path)
             .is_some_and(|(t, _)| t.iter().any(|t| t == expected));
@@ -446,8 +446,8 @@ fn range() {
         let thorough = qr::read(&image, Effort::Thorough).expect("read");
         *thorough_time.entry(camera.name).or_default() += start.elapsed().as_secs_f64();
         let entry = counts.entry(*point).or_default();
-        entry.0 += usize::from(fast.iter().any(|t| t == expected.as_bytes()));
-        entry.1 += usize::from(thorough.iter().any(|t| t == expected.as_bytes()));
+        entry.0 += usize::from(fast.iter().any(|t| t == expected));
+        entry.1 += usize::from(thorough.iter().any(|t| t == expected));
         entry.2 += usize::from(
             theirs
                 .get(path)

@@ -157,7 +157,7 @@ fn search(
 
 /// Reads the QR codes in a grey image: the first code's bytes (`first_only`, for live frames),
 /// or every code's, then looking for light-on-dark codes too if there was none.
-pub(crate) fn read(width: usize, height: usize, pixels: &[u8], first_only: bool) -> Vec<Vec<u8>> {
+pub(crate) fn read(width: usize, height: usize, pixels: &[u8], first_only: bool) -> Vec<String> {
     if width < 21 || height < 21 || pixels.len() != width * height {
         return Vec::new();
     }
@@ -172,12 +172,7 @@ pub(crate) fn read(width: usize, height: usize, pixels: &[u8], first_only: bool)
 /// Most symbol sizes tried for one finder triple.
 const MAX_SIDES: usize = 6;
 
-fn read_dark_on_light(
-    width: usize,
-    height: usize,
-    pixels: &[u8],
-    first_only: bool,
-) -> Vec<Vec<u8>> {
+fn read_dark_on_light(width: usize, height: usize, pixels: &[u8], first_only: bool) -> Vec<String> {
     let gray = Gray {
         width,
         height,
@@ -275,7 +270,7 @@ struct Symbol<'a> {
 }
 
 impl Symbol<'_> {
-    fn read(&self, [tl, tr, bl]: [Finder; 3]) -> Option<Vec<u8>> {
+    fn read(&self, [tl, tr, bl]: [Finder; 3]) -> Option<String> {
         let module = (tl.module + tr.module + bl.module) / 3.0;
         let spacing = (distance(tl.centre, tr.centre) + distance(tl.centre, bl.centre)) / 2.0;
         let estimate = spacing / module + 7.0;
@@ -431,7 +426,7 @@ impl Symbol<'_> {
     }
 
     /// Samples every module and decodes; a second time with blur from neighbours taken out.
-    fn decode(&self, map: &Transform, version: u8) -> Option<Vec<u8>> {
+    fn decode(&self, map: &Transform, version: u8) -> Option<String> {
         let side = layout::side(version);
         let mut grey = vec![0.0f64; side * side];
         let mut threshold = vec![0.0f64; side * side];
@@ -467,6 +462,24 @@ impl Symbol<'_> {
     }
 }
 
+/// The text of a symbol's corrected data codewords at error-correction level `level` (`L`,
+/// `M`, `Q`, `H`, or the format information's two bits as rxing's Java port gives them: 1, 0, 3,
+/// 2), as another engine hands them over: the version is the one whose symbols hold that many
+/// data codewords at that level (capacity grows with the version, so it is unique).
+#[cfg(feature = "rxing")]
+pub(crate) fn text_of_codewords(data: &[u8], level: &str) -> Option<String> {
+    let level = match level {
+        "L" | "1" => layout::Level::L,
+        "M" | "0" => layout::Level::M,
+        "Q" | "3" => layout::Level::Q,
+        "H" | "2" => layout::Level::H,
+        _ => return None,
+    };
+    let version =
+        (1..=40u8).find(|&v| layout::blocks(v, level).data.iter().sum::<usize>() == data.len())?;
+    segments::decode(data, version).map(|parts| crate::charset::text(&parts))
+}
+
 /// Module-space centres of the three finder patterns (top-left, top-right, bottom-left).
 fn finder_modules(side: usize) -> [Point; 3] {
     let far = side as f64 - 3.5;
@@ -480,7 +493,7 @@ fn finder_pairs(centres: [Point; 3], side: usize) -> Vec<(Point, Point)> {
 /// Decodes a matrix of modules as seen, or transposed: a mirrored symbol (printed through the
 /// paper, or seen in a mirror) has its finders where an upright one has them, with the top-right
 /// and bottom-left ones swapped.
-fn decode_either_way(dark: &[bool], version: u8, function: &[bool]) -> Option<Vec<u8>> {
+fn decode_either_way(dark: &[bool], version: u8, function: &[bool]) -> Option<String> {
     decode_modules(dark, version, function).or_else(|| {
         let side = layout::side(version);
         let transposed: Vec<bool> = (0..side * side)
@@ -492,7 +505,7 @@ fn decode_either_way(dark: &[bool], version: u8, function: &[bool]) -> Option<Ve
 
 /// Decodes a matrix of modules (true = dark; `function` marks the version's function
 /// patterns): format, unmasking, codewords, error correction, segments.
-fn decode_modules(dark: &[bool], version: u8, function: &[bool]) -> Option<Vec<u8>> {
+fn decode_modules(dark: &[bool], version: u8, function: &[bool]) -> Option<String> {
     let side = layout::side(version);
     let bit = |(r, c): (usize, usize)| u16::from(dark[r * side + c]);
     let mut copies = [0u16; 2];
@@ -535,7 +548,7 @@ fn decode_modules(dark: &[bool], version: u8, function: &[bool]) -> Option<Vec<u
         reed_solomon::correct(&mut block, blocks.ecc)?;
         data.extend_from_slice(&block[..len]);
     }
-    segments::decode(&data, version)
+    segments::decode(&data, version).map(|parts| crate::charset::text(&parts))
 }
 
 #[cfg(test)]
