@@ -30,20 +30,22 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod charset;
+mod encode;
 #[cfg(feature = "image-files")]
 mod file;
 mod grid;
+mod layout;
 mod read;
+mod reed_solomon;
 mod render;
 pub mod size;
 mod symbol;
 
 #[cfg(feature = "image-files")]
 pub use file::{ImageFileError, LumaFrame, decode_luma};
-pub use qrcode::EcLevel;
 pub use read::{
     Effort, LumaImage, MAX_PIXELS, MAX_SIDE, Pass, ReadError, find_card_text,
     hide_engine_panic_messages, read, read_with,
 };
 pub use render::QUIET_ZONE;
-pub use symbol::{QrError, Symbol, best_ec_level, card_symbol, min_version, symbol};
+pub use symbol::{EcLevel, QrError, Symbol, best_ec_level, card_symbol, min_version, symbol};

@@ -43,14 +43,20 @@ impl Symbol {
     pub fn to_png(&self, pixels_per_module: usize, dpi: Option<u32>) -> Vec<u8> {
         // 1-bit grayscale: an eighth of the bytes to compress, and exact black and white.
         let ppm = pixels_per_module.max(1);
-        let side = self.size_with_quiet_zone() * ppm;
+        let modules = self.size_with_quiet_zone();
+        let side = modules * ppm;
         let row_bytes = side.div_ceil(8);
         let mut packed = vec![0u8; row_bytes * side];
-        for y in 0..side {
+        // One pixel row per module row, repeated `ppm` times.
+        for (module_row, rows) in packed.chunks_mut(row_bytes * ppm).enumerate() {
+            let (first, rest) = rows.split_at_mut(row_bytes);
             for x in 0..side {
-                if !self.is_dark(x / ppm, y / ppm) {
-                    packed[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
+                if !self.is_dark(x / ppm, module_row) {
+                    first[x / 8] |= 0x80 >> (x % 8);
                 }
+            }
+            for copy in rest.chunks_mut(row_bytes) {
+                copy.copy_from_slice(first);
             }
         }
         let mut out = Vec::new();

@@ -4,6 +4,7 @@
 //! cargo bench -p helpcard-qr --bench qr            # all three tables
 //! cargo bench -p helpcard-qr --bench qr -- photos  # one table: photos | frames | cards
 //! cargo bench -p helpcard-qr --bench qr -- range   # the read-range sweep (not in the default run)
+//! cargo bench -p helpcard-qr --bench qr -- write   # writing card symbols, ours and the qrcode crate's
 //! ```
 //!
 //! The peer runs from a virtualenv under `target/bench-venv` (zxing-cpp pinned in
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use helpcard_qr::{self as qr, Effort, LumaImage};
+use helpcard_qr::{self as qr, EcLevel, Effort, LumaImage};
 
 mod synth;
 
@@ -507,6 +508,88 @@ fn range() {
     );
 }
 
+/// Writing the symbols of the reference profiles' cards: ours (`card_symbol`) against the
+/// `qrcode` crate's `QrCode::with_bits` for the same segments (what `card_symbol` called before
+/// it wrote its own), in one run, the same symbols.
+fn write() {
+    use helpcard_core::card::Validity;
+    use helpcard_core::date::UnixTime;
+    use helpcard_core::profile::Profile;
+    use helpcard_core::testing::{DEMO_EPOCH, DemoWorld, REFERENCE_PROFILES, StreamRng};
+    let world = DemoWorld::new(1);
+    let validity = Validity {
+        issued_at: DEMO_EPOCH,
+        expires_at: UnixTime(DEMO_EPOCH.0 + 86_400),
+    };
+    println!("\n## writing card symbols (one core)\n");
+    println!("| card | version | helpcard µs | qrcode µs | speed ratio |");
+    println!("|---|---:|---:|---:|---:|");
+    let (mut ours_total, mut theirs_total) = (0.0, 0.0);
+    for (name, toml) in REFERENCE_PROFILES {
+        let profile = Profile::from_toml(toml).expect("profile");
+        let card = world
+            .issue(&profile, validity, &mut StreamRng::from_seed(1))
+            .expect("issue");
+        let text =
+            helpcard_core::qrtext::encode(helpcard_core::qrtext::DEFAULT_PREFIX, &card.bytes)
+                .expect("text");
+        let symbol = qr::card_symbol(&text).expect("symbol");
+        let seg = helpcard_core::qrtext::segments(&text).expect("segments");
+        let level = match symbol.ec_level {
+            EcLevel::L => qrcode::EcLevel::L,
+            EcLevel::M => qrcode::EcLevel::M,
+            EcLevel::Q => qrcode::EcLevel::Q,
+            EcLevel::H => qrcode::EcLevel::H,
+        };
+        let theirs = || {
+            let mut b = qrcode::bits::Bits::new(qrcode::Version::Normal(i16::from(symbol.version)));
+            b.push_alphanumeric_data(seg.prefix.as_bytes())
+                .expect("prefix");
+            b.push_byte_data(seg.separator.as_bytes())
+                .expect("separator");
+            b.push_numeric_data(seg.digits.as_bytes()).expect("digits");
+            b.push_terminator(level).expect("fits");
+            qrcode::QrCode::with_bits(b, level).expect("symbol")
+        };
+        let same = theirs()
+            .to_colors()
+            .iter()
+            .map(|c| *c == qrcode::Color::Dark)
+            .eq(symbol.modules.iter().copied());
+        assert!(same, "{name}: the symbols differ");
+        let time = |f: &mut dyn FnMut(), n: usize| {
+            let start = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            start.elapsed().as_secs_f64() / n as f64
+        };
+        let ours = time(
+            &mut || drop(std::hint::black_box(qr::card_symbol(&text))),
+            200,
+        );
+        let theirs = time(&mut || drop(std::hint::black_box(theirs())), 50);
+        ours_total += ours;
+        theirs_total += theirs;
+        println!(
+            "| {name} | {} | {:.0} | {:.0} | {:.1}× |",
+            symbol.version,
+            ours * 1e6,
+            theirs * 1e6,
+            theirs / ours
+        );
+    }
+    println!(
+        "| **all** | | **{:.0}** | **{:.0}** | **{:.1}×** |",
+        ours_total * 1e6,
+        theirs_total * 1e6,
+        theirs_total / ours_total
+    );
+    println!(
+        "\nhelpcard: card_symbol (version and level chosen, data, error correction, eight masks scored); qrcode: with_bits at the same version and level. Same symbols, module for module."
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -519,6 +602,10 @@ fn main() {
     }
     if args.iter().any(|a| a == "range") {
         range();
+        return;
+    }
+    if args.iter().any(|a| a == "write") {
+        write();
         return;
     }
     if want("photos") {

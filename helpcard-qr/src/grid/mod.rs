@@ -18,9 +18,9 @@
 
 mod finder;
 mod geometry;
-mod layout;
-mod reed_solomon;
 mod segments;
+
+use crate::{layout, reed_solomon};
 
 use finder::{Binary, Finder};
 use geometry::{Point, Transform, distance, module_centre};
@@ -469,10 +469,10 @@ impl Symbol<'_> {
 #[cfg(feature = "rxing")]
 pub(crate) fn text_of_codewords(data: &[u8], level: &str) -> Option<String> {
     let level = match level {
-        "L" | "1" => layout::Level::L,
-        "M" | "0" => layout::Level::M,
-        "Q" | "3" => layout::Level::Q,
-        "H" | "2" => layout::Level::H,
+        "L" | "1" => layout::EcLevel::L,
+        "M" | "0" => layout::EcLevel::M,
+        "Q" | "3" => layout::EcLevel::Q,
+        "H" | "2" => layout::EcLevel::H,
         _ => return None,
     };
     let version =

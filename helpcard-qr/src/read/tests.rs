@@ -96,8 +96,8 @@ fn byte_segment_symbol(payload: &[u8], level: EcLevel) -> (usize, Vec<u8>) {
     let version = qrcode::Version::Normal(5);
     let mut bits = qrcode::bits::Bits::new(version);
     bits.push_byte_data(payload).unwrap();
-    bits.push_terminator(level).unwrap();
-    let code = qrcode::QrCode::with_bits(bits, level).unwrap();
+    bits.push_terminator(level.into()).unwrap();
+    let code = qrcode::QrCode::with_bits(bits, level.into()).unwrap();
     let symbol = crate::Symbol {
         version: 5,
         ec_level: level,

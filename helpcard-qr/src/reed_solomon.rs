@@ -1,5 +1,6 @@
-//! Reed–Solomon decoding over GF(2⁸) with the QR polynomial x⁸+x⁴+x³+x²+1 and generator roots
-//! α⁰…α^(n−1) (ISO/IEC 18004:2015 §7.5.2): Berlekamp–Massey, Chien search, Forney.
+//! Reed–Solomon over GF(2⁸) with the QR polynomial x⁸+x⁴+x³+x²+1 and generator roots α⁰…α^(n−1)
+//! (ISO/IEC 18004:2015 §7.5.2): the error-correction codewords a writer appends ([`encode`]), and
+//! correcting a block as read ([`correct`]: Berlekamp–Massey, Chien search, Forney).
 
 struct Field {
     exp: [u8; 512],
@@ -61,9 +62,44 @@ fn syndromes(block: &[u8], ecc: usize) -> Vec<u8> {
         .collect()
 }
 
+/// The generator polynomial of `ecc` codewords, Π (x − αⁱ) for i < `ecc`, highest degree first.
+pub(crate) fn generator(ecc: usize) -> Vec<u8> {
+    let mut generator = vec![1u8];
+    for i in 0..ecc {
+        let mut next = vec![0u8; generator.len() + 1];
+        for (j, &g) in generator.iter().enumerate() {
+            next[j] ^= g;
+            next[j + 1] ^= mul(g, alpha(i));
+        }
+        generator = next;
+    }
+    generator
+}
+
+/// Error-correction codewords of `data`: the remainder of data·x^ecc divided by `generator`
+/// (of degree ecc).
+pub(crate) fn encode(data: &[u8], generator: &[u8]) -> Vec<u8> {
+    let ecc = generator.len() - 1;
+    let mut rem = vec![0u8; ecc];
+    for &d in data {
+        let factor = d ^ rem[0];
+        rem.rotate_left(1);
+        rem[ecc - 1] = 0;
+        if factor != 0 {
+            let log = usize::from(FIELD.log[usize::from(factor)]);
+            for (r, &g) in rem.iter_mut().zip(&generator[1..]) {
+                if g != 0 {
+                    *r ^= FIELD.exp[log + usize::from(FIELD.log[usize::from(g)])];
+                }
+            }
+        }
+    }
+    rem
+}
+
 /// Corrects `block` (data then `ecc` error-correction codewords) in place; `None` when it has
 /// more errors than the code can correct (or the correction does not check out).
-pub(super) fn correct(block: &mut [u8], ecc: usize) -> Option<usize> {
+pub(crate) fn correct(block: &mut [u8], ecc: usize) -> Option<usize> {
     let n = block.len();
     if ecc == 0 || ecc > n || n > 255 {
         return None;
@@ -150,30 +186,6 @@ pub(super) fn correct(block: &mut [u8], ecc: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// Error-correction codewords of `data` (the remainder of data·x^ecc by the generator).
-    fn encode(data: &[u8], ecc: usize) -> Vec<u8> {
-        let mut generator = vec![1u8];
-        for i in 0..ecc {
-            // (x − α^i), highest degree first.
-            let mut next = vec![0u8; generator.len() + 1];
-            for (j, &g) in generator.iter().enumerate() {
-                next[j] ^= g;
-                next[j + 1] ^= mul(g, alpha(i));
-            }
-            generator = next;
-        }
-        let mut rem = vec![0u8; ecc];
-        for &d in data {
-            let factor = d ^ rem[0];
-            rem.rotate_left(1);
-            rem[ecc - 1] = 0;
-            for (r, &g) in rem.iter_mut().zip(&generator[1..]) {
-                *r ^= mul(g, factor);
-            }
-        }
-        rem
-    }
-
     #[test]
     fn corrects_up_to_half_the_ecc_codewords_and_refuses_more() {
         let mut seed = 7u32;
@@ -184,7 +196,7 @@ mod tests {
         for &(data_len, ecc) in &[(16usize, 10usize), (45, 28), (19, 7), (97, 30)] {
             let data: Vec<u8> = (0..data_len).map(|_| next() as u8).collect();
             let mut block = data.clone();
-            block.extend(encode(&data, ecc));
+            block.extend(encode(&data, &generator(ecc)));
             assert_eq!(correct(&mut block.clone(), ecc), Some(0));
             for errors in 1..=ecc / 2 {
                 let mut bad = block.clone();

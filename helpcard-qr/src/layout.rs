@@ -1,5 +1,6 @@
 //! Where everything sits in a QR symbol of a given version (ISO/IEC 18004:2015 §6 and Annex C,
 //! D, E): function patterns, format and version information, the codeword order, the blocks.
+//! Shared by the reader (`grid`) and the writer (`encode`).
 
 /// Error-correction codewords per block and number of blocks, by version (1–40) and level
 /// (L, M, Q, H), ISO/IEC 18004:2015 Table 9.
@@ -47,17 +48,17 @@ const BLOCKS: [[(u8, u8); 4]; 40] = [
 ];
 
 /// Modules per side of a version.
-pub(super) fn side(version: u8) -> usize {
+pub(crate) fn side(version: u8) -> usize {
     17 + 4 * usize::from(version)
 }
 
 /// The version of a side length, if it is one.
-pub(super) fn version_of_side(side: usize) -> Option<u8> {
+pub(crate) fn version_of_side(side: usize) -> Option<u8> {
     ((21..=177).contains(&side) && side % 4 == 1).then(|| ((side - 17) / 4) as u8)
 }
 
 /// Centres (row or column index) of the alignment patterns (Annex E).
-pub(super) fn alignment_positions(version: u8) -> Vec<usize> {
+pub(crate) fn alignment_positions(version: u8) -> Vec<usize> {
     if version == 1 {
         return Vec::new();
     }
@@ -72,7 +73,7 @@ pub(super) fn alignment_positions(version: u8) -> Vec<usize> {
 
 /// The centres of every alignment pattern (row, column), leaving out the three that would
 /// overlap a finder pattern.
-pub(super) fn alignment_centres(version: u8) -> Vec<(usize, usize)> {
+pub(crate) fn alignment_centres(version: u8) -> Vec<(usize, usize)> {
     let pos = alignment_positions(version);
     let last = pos.len().saturating_sub(1);
     let mut out = Vec::new();
@@ -88,35 +89,51 @@ pub(super) fn alignment_centres(version: u8) -> Vec<(usize, usize)> {
     out
 }
 
-/// Error-correction level in the order of the format information's two bits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Level {
+/// A QR error-correction level (ISO/IEC 18004:2015 §5.3.7): the share of codewords that can
+/// be restored, about 7, 15, 25 or 30 %. Ordered from least to most redundant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EcLevel {
+    /// About 7 %.
     L,
+    /// About 15 % (help cards use at least M).
     M,
+    /// About 25 %.
     Q,
+    /// About 30 %.
     H,
 }
 
-impl Level {
-    fn from_format_bits(bits: u16) -> Level {
+impl EcLevel {
+    fn from_format_bits(bits: u16) -> EcLevel {
         match bits & 3 {
-            1 => Level::L,
-            0 => Level::M,
-            3 => Level::Q,
-            _ => Level::H,
+            1 => EcLevel::L,
+            0 => EcLevel::M,
+            3 => EcLevel::Q,
+            _ => EcLevel::H,
+        }
+    }
+
+    /// The level's two bits in the format information (L 01, M 00, Q 11, H 10).
+    pub(crate) fn format_bits(self) -> u16 {
+        match self {
+            EcLevel::L => 1,
+            EcLevel::M => 0,
+            EcLevel::Q => 3,
+            EcLevel::H => 2,
         }
     }
 }
 
 /// The decoded format information: level and mask.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Format {
-    pub(super) level: Level,
-    pub(super) mask: u8,
+pub(crate) struct Format {
+    pub(crate) level: EcLevel,
+    pub(crate) mask: u8,
 }
 
-/// The 15-bit format code of 5 data bits: BCH(15,5) remainder, then XOR 0x5412 (§7.9).
-fn format_code(data: u16) -> u16 {
+/// The 15-bit format code of 5 data bits (level, mask): BCH(15,5) remainder, then XOR 0x5412
+/// (§7.9).
+pub(crate) fn format_code(data: u16) -> u16 {
     let mut rem = data;
     for _ in 0..10 {
         rem = (rem << 1) ^ ((rem >> 9) * 0x537);
@@ -125,7 +142,7 @@ fn format_code(data: u16) -> u16 {
 }
 
 /// The 18-bit version code: BCH(18,6) (§7.10).
-pub(super) fn version_code(version: u8) -> u32 {
+pub(crate) fn version_code(version: u8) -> u32 {
     let data = u32::from(version);
     let mut rem = data;
     for _ in 0..12 {
@@ -136,7 +153,7 @@ pub(super) fn version_code(version: u8) -> u32 {
 
 /// The format whose code is nearest the read bits, if within 3 bit errors (the code's
 /// minimum distance is 7). Both copies are given; the nearer decides.
-pub(super) fn decode_format(copies: [u16; 2]) -> Option<Format> {
+pub(crate) fn decode_format(copies: [u16; 2]) -> Option<Format> {
     let (distance, data) = (0u16..32)
         .flat_map(|data| {
             let code = format_code(data);
@@ -144,13 +161,13 @@ pub(super) fn decode_format(copies: [u16; 2]) -> Option<Format> {
         })
         .min()?;
     (distance <= 3).then(|| Format {
-        level: Level::from_format_bits(data >> 3),
+        level: EcLevel::from_format_bits(data >> 3),
         mask: (data & 7) as u8,
     })
 }
 
 /// The version whose code is nearest the read bits, if within 3 bit errors, and the distance.
-pub(super) fn decode_version(bits: u32) -> Option<(u8, u32)> {
+pub(crate) fn decode_version(bits: u32) -> Option<(u8, u32)> {
     (7u8..=40)
         .map(|v| ((bits ^ version_code(v)).count_ones(), v))
         .min()
@@ -159,7 +176,7 @@ pub(super) fn decode_version(bits: u32) -> Option<(u8, u32)> {
 }
 
 /// Module (row, column) of bit `i` (0 = least significant) of the two format copies.
-pub(super) fn format_positions(side: usize, i: usize) -> [(usize, usize); 2] {
+pub(crate) fn format_positions(side: usize, i: usize) -> [(usize, usize); 2] {
     let first = match i {
         0..=5 => (i, 8),
         6 => (7, 8),
@@ -176,13 +193,13 @@ pub(super) fn format_positions(side: usize, i: usize) -> [(usize, usize); 2] {
 }
 
 /// Module (row, column) of bit `i` of the two version copies (top right, bottom left).
-pub(super) fn version_positions(side: usize, i: usize) -> [(usize, usize); 2] {
+pub(crate) fn version_positions(side: usize, i: usize) -> [(usize, usize); 2] {
     let (a, b) = (side - 11 + i % 3, i / 3);
     [(b, a), (a, b)]
 }
 
 /// Whether the mask pattern inverts module (row, column) (§7.8.2).
-pub(super) fn masked(mask: u8, row: usize, col: usize) -> bool {
+pub(crate) fn masked(mask: u8, row: usize, col: usize) -> bool {
     let (x, y) = (col, row);
     match mask {
         0 => (x + y) % 2 == 0,
@@ -198,7 +215,7 @@ pub(super) fn masked(mask: u8, row: usize, col: usize) -> bool {
 
 /// Which modules are function patterns (finders with separators, timing, alignment, format
 /// and version areas, the dark module), row-major.
-pub(super) fn function_modules(version: u8) -> Vec<bool> {
+pub(crate) fn function_modules(version: u8) -> Vec<bool> {
     let n = side(version);
     let mut f = vec![false; n * n];
     let mut set = |r: usize, c: usize| f[r * n + c] = true;
@@ -240,11 +257,11 @@ pub(super) fn function_modules(version: u8) -> Vec<bool> {
 
 /// The codewords of a symbol as blocks: `(data codewords, error-correction codewords)` per
 /// block, in block order, and the count of all codewords.
-pub(super) struct Blocks {
-    pub(super) ecc: usize,
+pub(crate) struct Blocks {
+    pub(crate) ecc: usize,
     /// Data codewords of each block (short blocks first).
-    pub(super) data: Vec<usize>,
-    pub(super) total: usize,
+    pub(crate) data: Vec<usize>,
+    pub(crate) total: usize,
 }
 
 /// Codewords (whole bytes) in a symbol: data modules / 8 (§7.1, Table 1).
@@ -261,7 +278,7 @@ fn raw_codewords(version: u8) -> usize {
     modules / 8
 }
 
-pub(super) fn blocks(version: u8, level: Level) -> Blocks {
+pub(crate) fn blocks(version: u8, level: EcLevel) -> Blocks {
     let (ecc, count) = BLOCKS[usize::from(version) - 1][level as usize];
     let (ecc, count) = (usize::from(ecc), usize::from(count));
     let total = raw_codewords(version);
@@ -275,7 +292,7 @@ pub(super) fn blocks(version: u8, level: Level) -> Blocks {
 
 /// Splits the codewords as read in symbol order into blocks (data then error correction),
 /// undoing the interleaving of §7.6.
-pub(super) fn deinterleave(codewords: &[u8], layout: &Blocks) -> Vec<Vec<u8>> {
+pub(crate) fn deinterleave(codewords: &[u8], layout: &Blocks) -> Vec<Vec<u8>> {
     let mut blocks: Vec<Vec<u8>> = layout
         .data
         .iter()
@@ -313,7 +330,7 @@ mod tests {
         // Format code of level M, mask 0 (data 00000) is the mask pattern itself.
         assert_eq!(format_code(0), 0x5412);
         assert_eq!(version_code(7), 0x07C94);
-        let b = blocks(16, Level::M);
+        let b = blocks(16, EcLevel::M);
         assert_eq!(
             (b.ecc, b.data.len(), b.data.iter().sum::<usize>()),
             (28, 10, 733 - 280)
