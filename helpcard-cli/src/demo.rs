@@ -159,18 +159,17 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
             qr::find_card_text(&frame.image().map_err(|e| e.to_string())?, Effort::Thorough)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("{name}: the QR reader found no code"))?;
-        let bytes = qrtext::decode(&scanned).map_err(|e| e.to_string())?;
-        let public_view =
-            card::open(&bytes, &trust, now, None, None).map_err(|e| format!("{name}: {e}"))?;
+        let public_view = card::open_text(&scanned, &trust, now, None, None)
+            .map_err(|e| format!("{name}: {e}"))?;
         println!(
             "{}",
             lang.t("  [通りがかりの人が見る内容]", "  [what a passer-by sees]")
         );
         print!(
             "{}",
-            render::card_view(&CardView::opened(&public_view, lang.vocab()), lang)
+            render::card_view(&CardView::opened(&public_view, lang.vocab()))
         );
-        let responder_view = card::open(&bytes, &trust, now, Some(&keys), None)
+        let responder_view = card::open_text(&scanned, &trust, now, Some(&keys), None)
             .map_err(|e| format!("{name}: {e}"))?;
         println!(
             "{}",
@@ -178,7 +177,7 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         );
         print!(
             "{}",
-            render::card_view(&CardView::opened(&responder_view, lang.vocab()), lang)
+            render::card_view(&CardView::opened(&responder_view, lang.vocab()))
         );
         println!();
     }

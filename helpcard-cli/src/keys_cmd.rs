@@ -133,7 +133,7 @@ fn new(role: Role, out: &Path, insecure: bool, lang: Lang) -> Result<(), Fail> {
         None => Protection::InsecurePlaintext,
     };
     let mut rng = OsRng;
-    let key_err = |e: KeyError| Fail::general(e.to_string());
+    let key_err = |e: KeyError| Fail::general(e.message(lang.vocab()));
     let (private, public, kid) = match role {
         Role::Responder => {
             let k = ResponderKey::generate(&mut rng);
@@ -229,32 +229,17 @@ pub fn passphrase(lang: Lang, confirm: bool) -> Result<Zeroizing<String>, Fail> 
     Ok(first)
 }
 
+/// A key that could not be loaded, in the reader's words: exit 4 when a passphrase is wrong
+/// or missing.
 fn key_fail(path: &Path, e: KeyError, lang: Lang) -> Fail {
-    let (code, hint) = match e {
-        KeyError::WrongPassphrase => (
-            fail::KEY,
-            lang.t(
-                "パスフレーズが違います（またはファイルが改変されています）",
-                "wrong passphrase (or the file was altered)",
-            ),
-        ),
-        KeyError::PassphraseRequired => (
-            fail::KEY,
-            lang.t("パスフレーズが必要です", "a passphrase is needed"),
-        ),
-        KeyError::WrongRole { .. } | KeyError::WrongKind { .. } => (
-            fail::GENERAL,
-            lang.t(
-                "別の種類の鍵ファイルです",
-                "this is a different kind of key file",
-            ),
-        ),
-        _ => (
-            fail::GENERAL,
-            lang.t("鍵ファイルが読めません", "cannot read the key file"),
-        ),
+    let code = match e {
+        KeyError::WrongPassphrase | KeyError::PassphraseRequired => fail::KEY,
+        _ => fail::GENERAL,
     };
-    Fail::with_code(code, format!("{}: {hint} ({e})", path.display()))
+    Fail::with_code(
+        code,
+        format!("{}: {}", path.display(), e.message(lang.vocab())),
+    )
 }
 
 /// True when the key file holds its secret without a passphrase (demo and test keys).

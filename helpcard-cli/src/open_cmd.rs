@@ -8,15 +8,15 @@
 //! the card; "locked": no key given; an object; or {"error": code, "message"}). Added for
 //! screens: `verdict` (verified, verified_with_warning, expired, revoked, unknown_issuer,
 //! tampered, unreadable), `headline`, `advice`, `valid_until`, `notices` [{`code`, `message`}]
-//! and `private_sections` [{`id`, `title`, `items`: [{`label`, `value`}]}].
+//! `private_sections` [{`id`, `title`, `items`: [{`label`, `value`}]}], `private_state` (shown,
+//! locked, absent, unavailable, refused) and `labels` (the view's own words: `issuer`,
+//! `card_id`, `valid_until`, `help`, `message`, `private`, `private_locked`, ...).
 
 use std::path::PathBuf;
 
 use clap::Args;
 use helpcard_core::card::{self, ResponderKeys};
-use helpcard_core::error::OpenError;
 use helpcard_core::keys::Role;
-use helpcard_core::qrtext;
 use helpcard_core::trust::{Revocations, TrustStore};
 use helpcard_core::view::CardView;
 use helpcard_qr::{self as qr, Effort};
@@ -56,9 +56,10 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
     let mut trust = TrustStore::new(vec![root]);
     trust.load(&fail::read(&a.trust, lang)?, now).map_err(|e| {
         Fail::general(format!(
-            "{}: {} ({e})",
+            "{}: {} {}",
             a.trust.display(),
-            lang.t("信頼リストを使えません", "cannot use the trust list")
+            lang.t("信頼リストを使えません:", "cannot use the trust list:"),
+            e.message(lang.vocab())
         ))
     })?;
     let mut revocations = Revocations::new();
@@ -67,9 +68,10 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
             .load(&fail::read(r, lang)?, &trust, now)
             .map_err(|e| {
                 Fail::general(format!(
-                    "{}: {} ({e})",
+                    "{}: {} {}",
                     r.display(),
-                    lang.t("失効リストを使えません", "cannot use the revocation list")
+                    lang.t("失効リストを使えません:", "cannot use the revocation list:"),
+                    e.message(lang.vocab())
                 ))
             })?;
     }
@@ -108,17 +110,13 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
         }
         (None, None) => return Err(Fail::general("IMAGE or --text")),
     };
-    let result = qrtext::decode(&text)
-        .map_err(OpenError::from)
-        .and_then(|bytes| {
-            card::open(
-                &bytes,
-                &trust,
-                now,
-                keys.as_ref(),
-                (!a.revocations.is_empty()).then_some(&revocations),
-            )
-        });
+    let result = card::open_text(
+        &text,
+        &trust,
+        now,
+        keys.as_ref(),
+        (!a.revocations.is_empty()).then_some(&revocations),
+    );
     let view = CardView::new(&result, lang.vocab());
     if a.json {
         println!(
@@ -126,7 +124,7 @@ pub fn run(a: OpenArgs, lang: Lang) -> Result<(), Fail> {
             serde_json::to_string(&view).map_err(|e| Fail::general(e.to_string()))?
         );
     } else {
-        print!("{}", render::card_view(&view, lang));
+        print!("{}", render::card_view(&view));
     }
     match result {
         Ok(_) => Ok(()),

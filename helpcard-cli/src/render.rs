@@ -3,8 +3,6 @@
 use helpcard_core::profile::unsafe_for_display;
 use helpcard_core::view::{CardView, PrivateView};
 
-use crate::lang::Lang;
-
 /// `s` with every control character and text-direction mark written as `\u{…}`: card texts
 /// are signed by an issuer, not checked by this terminal, and an escape sequence in them must
 /// not move the cursor, recolour the screen or reverse a phone number.
@@ -32,8 +30,9 @@ pub fn cell(s: &str) -> String {
 }
 
 /// The verdict first, then the card's facts, the public part and, if it was opened, the
-/// private part in the view's sections.
-pub fn card_view(v: &CardView, lang: Lang) -> String {
+/// private part in the view's sections: every word from the view, in its language.
+pub fn card_view(v: &CardView) -> String {
+    let words = v.labels;
     let mut out = format!("  [{}] {}\n", v.headline, v.advice);
     let mut line = |label: &str, value: &str| {
         if !value.is_empty() {
@@ -41,30 +40,26 @@ pub fn card_view(v: &CardView, lang: Lang) -> String {
         }
     };
     if let Some(message) = &v.message {
-        line(lang.t("理由", "Reason"), message);
+        line(words.reason, message);
     }
     if let Some(card) = &v.card {
-        line(lang.t("発行者", "Issuer"), &card.issuer_name);
-        line(lang.t("カード番号", "Card id"), &card.card_id);
-        line(lang.t("有効期限", "Valid until"), &card.valid_until);
+        line(words.issuer, &card.issuer_name);
+        line(words.card_id, &card.card_id);
+        line(words.valid_until, &card.valid_until);
     }
     for notice in &v.notices {
-        line(lang.t("注意", "Warning"), &notice.message);
+        line(words.notice, &notice.message);
     }
     if let Some(public) = &v.public {
         let help: Vec<&str> = public.help.iter().map(|l| l.label.as_str()).collect();
-        line(lang.t("お願い", "Help needed"), &help.join(" / "));
-        line(lang.t("メッセージ", "Message"), &public.message);
+        line(words.help, &help.join(" / "));
+        line(words.message, &public.message);
     }
-    let private = lang.t("非公開情報", "Private part");
     match &v.private {
         None | Some(PrivateView::Shown(_)) => {}
-        Some(PrivateView::Absent) => line(private, lang.t("なし", "none")),
-        Some(PrivateView::Locked) => line(
-            private,
-            lang.t("🔒 応答者キーが必要です", "🔒 needs a responder key"),
-        ),
-        Some(PrivateView::Failed { message, .. }) => line(private, message),
+        Some(PrivateView::Absent) => line(words.private, words.private_absent),
+        Some(PrivateView::Locked) => line(words.private, &format!("🔒 {}", words.private_locked)),
+        Some(PrivateView::Failed { message, .. }) => line(words.private, message),
     }
     for section in &v.private_sections {
         out.push_str(&format!("  --- {} ---\n", section.title));

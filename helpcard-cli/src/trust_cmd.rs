@@ -87,8 +87,9 @@ pub fn run(cmd: TrustCommand, lang: Lang) -> Result<(), Fail> {
         TrustCommand::Show { list, root } => {
             let root = keys_cmd::load_verifying(&root, Role::Root, lang)?;
             let bytes = fail::read(&list, lang)?;
-            let l = TrustList::verify(&bytes, &[root])
-                .map_err(|e| Fail::general(format!("{}: {e}", list.display())))?;
+            let l = TrustList::verify(&bytes, &[root]).map_err(|e| {
+                Fail::general(format!("{}: {}", list.display(), e.message(lang.vocab())))
+            })?;
             println!(
                 "sequence={} issued_at={} next_update={}",
                 l.sequence,

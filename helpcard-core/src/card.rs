@@ -333,6 +333,21 @@ pub fn open(
     Ok(opened)
 }
 
+/// Verifies and opens a card from its QR text (`PREFIX#digits`, or a URL whose fragment holds
+/// them): [`qrtext::decode`](crate::qrtext::decode), then [`open`]. What every scanner does
+/// with a code it has read.
+#[inline]
+pub fn open_text(
+    text: &str,
+    trust: &TrustStore,
+    now: UnixTime,
+    responder_keys: Option<&ResponderKeys>,
+    revocations: Option<&Revocations>,
+) -> Result<Opened, OpenError> {
+    let bytes = crate::qrtext::decode(text)?;
+    open(&bytes, trust, now, responder_keys, revocations)
+}
+
 /// [`open`] up to the private part, which stays sealed.
 fn open_sealed(
     bytes: &[u8],
@@ -459,6 +474,15 @@ impl Opened {
                 self.private = PrivateOutcome::Failed(e.clone());
                 Err(e)
             }
+        }
+    }
+
+    /// Forgets a decrypted private part (wiped from memory as it is dropped): the card is as
+    /// it was before [`Opened::decrypt_with_content_key`], and a content key opens it again.
+    /// For a screen that hides the part when idle or put away.
+    pub fn seal(&mut self) {
+        if matches!(self.private, PrivateOutcome::Decrypted(_)) {
+            self.private = PrivateOutcome::Locked;
         }
     }
 

@@ -295,3 +295,31 @@ fn issue_refuses_bad_inputs() {
     );
     assert!(matches!(r, Err(IssueError::BadResponderKey)));
 }
+
+#[test]
+fn open_text_reads_the_qr_text_and_seal_forgets_only_the_private_part() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(now());
+    let p = profile(crate::testing::REFERENCE_PROFILES[0].0);
+    let card = issue_demo(&w, &p);
+    let text = crate::qrtext::encode(crate::qrtext::DEFAULT_PREFIX, &card.bytes).expect("text");
+    let mut opened = open_text(&text, &trust, now(), None, None).expect("opens");
+    assert_eq!(opened.card_id, card.card_id);
+    assert_eq!(opened.private, PrivateOutcome::Locked);
+    assert_eq!(
+        open_text("https://example.org/no-fragment", &trust, now(), None, None).err(),
+        Some(OpenError::QrText(
+            crate::qrtext::QrTextError::MissingFragment
+        ))
+    );
+
+    let keys = ResponderKeys::new(vec![clone_key(&w.responder)]);
+    let key = opened.content_key(&keys).expect("content key");
+    opened.decrypt_with_content_key(&key).expect("decrypts");
+    assert!(matches!(opened.private, PrivateOutcome::Decrypted(_)));
+    opened.seal();
+    assert_eq!(opened.private, PrivateOutcome::Locked);
+    assert_eq!(opened.public, p.public, "the public part stays");
+    opened.decrypt_with_content_key(&key).expect("opens again");
+    assert!(matches!(opened.private, PrivateOutcome::Decrypted(_)));
+}

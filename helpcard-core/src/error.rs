@@ -120,6 +120,49 @@ impl OpenError {
 }
 
 impl OpenError {
+    /// One error of each code, with placeholder details: what [`OpenError::from_code`] picks
+    /// from. (A QR text of an unknown version has the code `unknown_version`, as the card's.)
+    pub(crate) fn kinds() -> [OpenError; 26] {
+        let kid = KeyId([0; crate::keys::KEY_ID_LEN]);
+        [
+            OpenError::QrText(QrTextError::MissingFragment),
+            OpenError::QrText(QrTextError::NotDigits),
+            OpenError::QrText(QrTextError::BadDigitCount(0)),
+            OpenError::QrText(QrTextError::ChunkOutOfRange),
+            OpenError::QrText(QrTextError::BadPrefix),
+            OpenError::UnknownVersion(0),
+            OpenError::BadCbor,
+            OpenError::TrailingBytes,
+            OpenError::DuplicateKey,
+            OpenError::NonCanonical,
+            OpenError::BadStructure(""),
+            OpenError::UnsupportedAlgorithm(0),
+            OpenError::UnknownCriticalHeader,
+            OpenError::BadLength(""),
+            OpenError::UnknownIssuer(kid),
+            OpenError::IssuerKeyNotValid,
+            OpenError::BadSignature,
+            OpenError::NotYetValid(UnixTime(0)),
+            OpenError::Expired(UnixTime(0)),
+            OpenError::Revoked,
+            OpenError::NoMatchingResponderKey(kid),
+            OpenError::AllZeroSharedSecret,
+            OpenError::DecryptionFailed,
+            OpenError::BadText(""),
+            OpenError::BadProfile(""),
+            OpenError::NoPrivatePart,
+        ]
+    }
+
+    /// An error of this [`OpenError::code`], its details left out: for a client that received
+    /// only the code (from the key service, say) and wants its [`OpenError::message`], which
+    /// does not depend on them.
+    pub fn from_code(code: &str) -> Option<OpenError> {
+        OpenError::kinds().into_iter().find(|e| e.code() == code)
+    }
+}
+
+impl OpenError {
     /// What happened, in `lang`, for the person holding the scanner: the same facts as the
     /// English `Display` message, said in each language rather than translated word by word.
     pub fn message(&self, lang: Lang) -> String {

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::vocab::Lang;
+
 /// Length of a key id in bytes.
 ///
 /// Four bytes tell apart the few dozen keys a trust list holds (the trust list builder refuses
@@ -81,6 +83,17 @@ pub enum Role {
     Issuer,
     /// Decrypts private parts (a responder group: a facility, a team).
     Responder,
+}
+
+impl Role {
+    /// The role's name in `lang` (ルート, 発行者, 応答者).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Root => lang.pick("ルート", "root", "おおもと"),
+            Role::Issuer => lang.pick("発行者", "issuer", "カードを だす ところ"),
+            Role::Responder => lang.pick("応答者", "responder", "たすける ひと"),
+        }
+    }
 }
 
 impl fmt::Display for Role {
@@ -422,6 +435,88 @@ pub enum KeyError {
     /// The secret does not match the public key written in the file.
     #[error("the key file is inconsistent: its secret does not match its public key")]
     Inconsistent,
+}
+
+impl KeyError {
+    /// Stable code for audit rows and JSON: `key_malformed`, `key_unsupported_version`,
+    /// `key_wrong_role`, `key_wrong_kind`, `passphrase_required`, `wrong_passphrase`,
+    /// `key_inconsistent`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::Malformed(_) => "key_malformed",
+            KeyError::UnsupportedVersion(_) => "key_unsupported_version",
+            KeyError::WrongRole { .. } => "key_wrong_role",
+            KeyError::WrongKind { .. } => "key_wrong_kind",
+            KeyError::PassphraseRequired => "passphrase_required",
+            KeyError::WrongPassphrase => "wrong_passphrase",
+            KeyError::Inconsistent => "key_inconsistent",
+        }
+    }
+
+    /// What happened, in `lang`, for the person giving the key (office staff, a kiosk's shift
+    /// lead). English is the `Display` text; the parser's detail of a damaged file is there
+    /// only.
+    pub fn message(&self, lang: Lang) -> String {
+        let easy = lang == Lang::EasyJa;
+        let kind = |k: &str| match (k, easy) {
+            ("public", false) => "公開鍵",
+            ("public", true) => "みんなに みせる かぎ",
+            (_, false) => "秘密鍵",
+            (_, true) => "ひみつの かぎ",
+        };
+        let ja_easy = |ja: String, easy_words: String| if easy { easy_words } else { ja };
+        match self {
+            _ if lang == Lang::En => self.to_string(),
+            KeyError::Malformed(_) => ja_easy(
+                "helpcard の鍵ファイルではないか、壊れています。".into(),
+                "この ファイルは つかえる かぎでは ありません。".into(),
+            ),
+            KeyError::UnsupportedVersion(v) => ja_easy(
+                format!(
+                    "この helpcard では読めない新しい形式（{v}）の鍵ファイルです。helpcard を更新してください。"
+                ),
+                format!(
+                    "あたらしい かたち（{v}）の かぎです。helpcard を あたらしく して ください。"
+                ),
+            ),
+            KeyError::WrongRole { expected, found } => ja_easy(
+                format!(
+                    "{}の鍵ファイルです。ここには{}の鍵が必要です。",
+                    found.name(lang),
+                    expected.name(lang)
+                ),
+                format!(
+                    "{}の かぎです。ここでは {}の かぎを つかいます。",
+                    found.name(lang),
+                    expected.name(lang)
+                ),
+            ),
+            KeyError::WrongKind { expected, found } => ja_easy(
+                format!(
+                    "{}のファイルです。ここには{}が必要です。",
+                    kind(found),
+                    kind(expected)
+                ),
+                format!(
+                    "{}の ファイルです。ここでは {}を つかいます。",
+                    kind(found),
+                    kind(expected)
+                ),
+            ),
+            KeyError::PassphraseRequired => ja_easy(
+                "この鍵はパスフレーズで保護されています。パスフレーズを入力してください。".into(),
+                "あいことばを いれて ください。".into(),
+            ),
+            KeyError::WrongPassphrase => ja_easy(
+                "パスフレーズが違います（または鍵ファイルが書き換えられています）。".into(),
+                "あいことばが ちがいます。".into(),
+            ),
+            KeyError::Inconsistent => ja_easy(
+                "鍵ファイルの中身が食い違っています（秘密鍵と公開鍵が一致しません）。".into(),
+                "かぎの ファイルが こわれて います。".into(),
+            ),
+        }
+    }
 }
 
 const FILE_VERSION: u32 = 1;

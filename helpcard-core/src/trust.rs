@@ -22,6 +22,7 @@ use crate::cose::{self, Signed};
 use crate::date::UnixTime;
 use crate::error::OpenError;
 use crate::keys::{KeyId, ResponderPublicKey, SigningKey, VerifyingKey};
+use crate::vocab::Lang;
 
 /// Content type of a trust list.
 pub const TRUST_LIST_TYPE: &str = "helpcard-trust-list/1";
@@ -159,6 +160,53 @@ impl ListError {
             ListError::DuplicateKey(_) => "list_duplicate_key",
             ListError::SignerNotValid(_) => "list_signer_not_valid",
             ListError::Unbounded => "list_unbounded",
+        }
+    }
+}
+
+impl ListError {
+    /// What happened, in `lang`, for the person loading the list (a kiosk's operator, the
+    /// office, a scanner's status line).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ListError::Malformed(_) | ListError::DuplicateKey(_) | ListError::Unbounded => lang
+                .pick(
+                    "リストが壊れているか、正しい形ではありません。",
+                    "The list is damaged or not in the form an issuer writes.",
+                    "リストが こわれて います。",
+                )
+                .to_owned(),
+            ListError::WrongType(_) => lang
+                .pick(
+                    "別の種類のリストです（信頼リストと失効リストの取り違え）。",
+                    "This is a list of the other kind (a trust list and a revocation list mixed up).",
+                    "ちがう しゅるいの リストです。",
+                )
+                .to_owned(),
+            ListError::UnknownSigner(kid) | ListError::SignerNotValid(kid) => lang.pick(
+                format!("このリストに署名できない鍵（{kid}）で署名されています。"),
+                format!("The list is signed by key {kid}, which may not sign it."),
+                format!("しらない かぎ（{kid}）で つくられた リストです。"),
+            ),
+            ListError::Tampered => lang
+                .pick(
+                    "リストの署名が一致しません。書き換えられています。",
+                    "The list's signature does not match: it was altered.",
+                    "リストが かえられて います。つかわないで ください。",
+                )
+                .to_owned(),
+            ListError::Expired(_) => lang
+                .pick(
+                    "リストの更新予定日を過ぎています。発行窓口から最新のリストを入手してください。",
+                    "The list is past its update date. Get the current list from the issuing office.",
+                    "リストが ふるいです。あたらしい リストを もらって ください。",
+                )
+                .to_owned(),
+            ListError::Older { held, got } => lang.pick(
+                format!("このリスト（番号 {got}）は、すでにあるリスト（番号 {held}）より新しくありません。"),
+                format!("This list (number {got}) is not newer than the one already held (number {held})."),
+                format!("この リスト（{got}）は いまの リスト（{held}）より ふるいです。"),
+            ),
         }
     }
 }

@@ -11,7 +11,8 @@
 //! [`CardView`] serialises (serde) to the JSON that `helpcard open --json` prints: the fields
 //! documented there (`status`, `message`, `card_id`, `issuer`, `issuer_name`, `issued_at`,
 //! `expires_at`, `revoked`, `warnings`, `public`, `private`) keep their shape, and `verdict`,
-//! `headline`, `advice`, `notices` and `private_sections` are added for screens.
+//! `headline`, `advice`, `notices`, `private_sections`, `private_state` and `labels` (the
+//! view's own words, [`Labels`]) are added for screens.
 
 use serde::Serialize;
 
@@ -180,11 +181,7 @@ impl Verdict {
 }
 
 fn pick(lang: Lang, (ja, en, easy): (&'static str, &'static str, &'static str)) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::EasyJa => easy,
-        _ => ja,
-    }
+    lang.pick(ja, en, easy)
 }
 
 /// A date as a reader of `lang` writes it: 2029年11月28日, 2029-11-28, 2029ねん11がつ28にち.
@@ -322,6 +319,125 @@ impl std::fmt::Debug for Item {
     }
 }
 
+/// The view's own words: what every screen calls the parts of a card, in one wording per
+/// language. (The card's words are its texts and vocabulary labels; a screen's own controls,
+/// such as a sign-in button, are the screen's.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    /// The card's name: ヘルプカード.
+    pub title: &'static str,
+    /// The heading of the card's facts.
+    pub card: &'static str,
+    /// Who issued the card.
+    pub issuer: &'static str,
+    /// The card id.
+    pub card_id: &'static str,
+    /// The last day it is valid on.
+    pub valid_until: &'static str,
+    /// The help the holder asks for (the public part's list).
+    pub help: &'static str,
+    /// The holder's message (the public part's text).
+    pub message: &'static str,
+    /// The private part's heading.
+    pub private: &'static str,
+    /// The card has a private part this screen cannot open yet.
+    pub private_locked: &'static str,
+    /// The private part was shown and is hidden again.
+    pub private_hidden: &'static str,
+    /// The card has no private part.
+    pub private_absent: &'static str,
+    /// Why a card was refused.
+    pub reason: &'static str,
+    /// Something to know beside the card.
+    pub notice: &'static str,
+}
+
+impl Labels {
+    /// The words in `lang`.
+    pub fn of(lang: Lang) -> &'static Labels {
+        lang.pick(&LABELS_JA, &LABELS_EN, &LABELS_EASY)
+    }
+}
+
+const LABELS_JA: Labels = Labels {
+    title: "ヘルプカード",
+    card: "カード情報",
+    issuer: "発行者",
+    card_id: "カード番号",
+    valid_until: "有効期限",
+    help: "この人に必要な手助け",
+    message: "本人からのメッセージ",
+    private: "支援の詳細（応答者のみ）",
+    private_locked: "このカードには支援の詳細があります。登録された応答者だけが開けます。",
+    private_hidden: "支援の詳細は隠しました。もう一度読み取ると表示します。",
+    private_absent: "このカードに支援の詳細はありません。",
+    reason: "理由",
+    notice: "注意",
+};
+
+const LABELS_EN: Labels = Labels {
+    title: "Help card",
+    card: "Card",
+    issuer: "Issuer",
+    card_id: "Card id",
+    valid_until: "Valid until",
+    help: "Help this person needs",
+    message: "Message from the holder",
+    private: "Support details (responders only)",
+    private_locked: "This card has support details. Only registered responders can open them.",
+    private_hidden: "The support details are hidden. Scan the card again to show them.",
+    private_absent: "This card has no support details.",
+    reason: "Reason",
+    notice: "Note",
+};
+
+const LABELS_EASY: Labels = Labels {
+    title: "ヘルプカード",
+    card: "カードの こと",
+    issuer: "だした ところ",
+    card_id: "カードの ばんごう",
+    valid_until: "つかえる きげん",
+    help: "この ひとに ひつような てだすけ",
+    message: "ほんにんからの メッセージ",
+    private: "たすける ための くわしい こと",
+    private_locked: "くわしい ことが あります。たすける ひとだけ みられます。",
+    private_hidden: "くわしい ことは かくしました。もう いちど よみとって ください。",
+    private_absent: "くわしい ことは ありません。",
+    reason: "りゆう",
+    notice: "ちゅうい",
+};
+
+/// The private part's state in one word, for audit rows, events and CSS: `shown`, `locked`,
+/// `absent`, `unavailable` (could not be opened; the public part stands) or `refused` (the
+/// card itself was refused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivateState {
+    /// Decrypted and in the view.
+    Shown,
+    /// On the card; this screen has no key for it (or hid it again).
+    Locked,
+    /// Not on the card.
+    Absent,
+    /// On the card and could not be opened.
+    Unavailable,
+    /// The card was refused.
+    Refused,
+}
+
+impl PrivateState {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            PrivateState::Shown => "shown",
+            PrivateState::Locked => "locked",
+            PrivateState::Absent => "absent",
+            PrivateState::Unavailable => "unavailable",
+            PrivateState::Refused => "refused",
+        }
+    }
+}
+
 /// An opened (or refused) card, ready to lay out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CardView {
@@ -351,6 +467,10 @@ pub struct CardView {
     pub private: Option<PrivateView>,
     /// The decrypted private part, grouped (empty unless decrypted).
     pub private_sections: Vec<Section>,
+    /// The private part's state in one word.
+    pub private_state: PrivateState,
+    /// The view's own words, in its language.
+    pub labels: &'static Labels,
 }
 
 impl CardView {
@@ -377,6 +497,8 @@ impl CardView {
             public: None,
             private: None,
             private_sections: Vec::new(),
+            private_state: PrivateState::Refused,
+            labels: Labels::of(lang),
         }
     }
 
@@ -388,18 +510,21 @@ impl CardView {
         } else {
             Verdict::VerifiedWithWarning
         };
-        let (private, private_sections) = match &o.private {
-            PrivateOutcome::Absent => (PrivateView::Absent, Vec::new()),
-            PrivateOutcome::Locked => (PrivateView::Locked, Vec::new()),
-            PrivateOutcome::Decrypted(p) => {
-                (PrivateView::Shown(p.clone()), private_sections(p, lang))
-            }
+        let (private, private_sections, private_state) = match &o.private {
+            PrivateOutcome::Absent => (PrivateView::Absent, Vec::new(), PrivateState::Absent),
+            PrivateOutcome::Locked => (PrivateView::Locked, Vec::new(), PrivateState::Locked),
+            PrivateOutcome::Decrypted(p) => (
+                PrivateView::Shown(p.clone()),
+                private_sections(p, lang),
+                PrivateState::Shown,
+            ),
             PrivateOutcome::Failed(e) => (
                 PrivateView::Failed {
                     code: e.code(),
                     message: e.message(lang),
                 },
                 Vec::new(),
+                PrivateState::Unavailable,
             ),
         };
         CardView {
@@ -428,6 +553,8 @@ impl CardView {
             }),
             private: Some(private),
             private_sections,
+            private_state,
+            labels: Labels::of(lang),
         }
     }
 }

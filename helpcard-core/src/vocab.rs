@@ -82,6 +82,36 @@ pub enum Lang {
     EasyJa,
 }
 
+impl Lang {
+    /// Every language, Japanese first.
+    pub const ALL: [Lang; 3] = [Lang::Ja, Lang::En, Lang::EasyJa];
+
+    /// The language's code in configuration files, URLs and the WASM API: `ja`, `en`,
+    /// `easy-ja` (BCP 47 has no tag for やさしい日本語, which is Japanese; the page's `lang`
+    /// attribute says `ja` for it).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+            Lang::EasyJa => "easy-ja",
+        }
+    }
+
+    /// The language of a [`Lang::code`]; `None` for any other text.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The one of three words (or sentences) written for this language.
+    pub fn pick<T>(self, ja: T, en: T, easy: T) -> T {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+            Lang::EasyJa => easy,
+        }
+    }
+}
+
 /// One vocabulary entry.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Entry {

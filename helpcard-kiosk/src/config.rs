@@ -122,16 +122,6 @@ fn default_language() -> String {
     "ja".into()
 }
 
-/// `ja`, `en` or `easy-ja`.
-pub fn parse_lang(s: &str) -> Option<Lang> {
-    match s {
-        "ja" => Some(Lang::Ja),
-        "en" => Some(Lang::En),
-        "easy-ja" => Some(Lang::EasyJa),
-        _ => None,
-    }
-}
-
 /// How the passphrase of a configured responder key is had at start.
 pub enum Unlock {
     /// Asked now (HELPCARD_PASSPHRASE, else the terminal): the headless mode.
@@ -168,7 +158,7 @@ impl Config {
         let read = |what: &str, p: &Path| {
             std::fs::read(p).map_err(|e| format!("{what} = {}: {e}", p.display()))
         };
-        let lang = parse_lang(&self.language)
+        let lang = Lang::from_code(&self.language)
             .ok_or_else(|| format!("language = {:?}: expected ja, en or easy-ja", self.language))?;
         let minutes = |what: &str, m: u64| {
             (1..=24 * 60)

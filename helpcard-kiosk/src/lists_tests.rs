@@ -217,5 +217,8 @@ fn a_remembered_revoked_before_time_holds_when_no_list_could_be_loaded() {
     assert!(scanner.shift.is_unlocked());
     let scanned = scanner.process(text, now).unwrap().unwrap();
     assert_eq!(scanned.event.status, "revoked");
-    assert_eq!(scanned.event.private, crate::scan::PrivateState::Refused);
+    assert_eq!(
+        scanned.event.private,
+        helpcard_core::view::PrivateState::Refused
+    );
 }

@@ -113,7 +113,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     let lang = match cli.lang.as_deref() {
         None => helpcard_core::vocab::Lang::Ja,
-        Some(l) => config::parse_lang(l)
+        Some(l) => helpcard_core::vocab::Lang::from_code(l)
             .ok_or_else(|| format!("--lang {l}: expected ja, en or easy-ja"))?,
     };
     let mut kiosk: Kiosk = if cli.demo {

@@ -4,46 +4,16 @@
 use std::time::{Duration, Instant};
 
 use helpcard_audit::{AuditLog, Event};
-use helpcard_core::card::{self, Opened, PrivateOutcome};
+use helpcard_core::card::{self, Opened};
 use helpcard_core::date::UnixTime;
 use helpcard_core::error::OpenError;
-use helpcard_core::qrtext;
 use helpcard_core::trust::{Revocations, TrustStore};
-use helpcard_core::view::CardView;
+use helpcard_core::view::{CardView, PrivateState};
 use helpcard_core::vocab::Lang;
 use helpcard_qr::{Effort, LumaFrame};
 use serde::Serialize;
 
 use crate::shift::Shift;
-
-/// What became of a card's private part on this kiosk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrivateState {
-    /// Decrypted and shown.
-    Shown,
-    /// The kiosk is locked (no shift unlocked the responder key).
-    Locked,
-    /// The card has none.
-    Absent,
-    /// It could not be opened (another responder group, damaged).
-    Unavailable,
-    /// The card was refused: nothing is shown.
-    Refused,
-}
-
-impl PrivateState {
-    /// The state's code (as in the JSON events).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrivateState::Shown => "shown",
-            PrivateState::Locked => "locked",
-            PrivateState::Absent => "absent",
-            PrivateState::Unavailable => "unavailable",
-            PrivateState::Refused => "refused",
-        }
-    }
-}
 
 /// One card seen.
 #[derive(Clone, Debug, Serialize)]
@@ -169,26 +139,13 @@ impl Scanner {
         }
         self.last = Some((text.clone(), seen_at));
         self.shift.touch(seen_at);
-        let opened = qrtext::decode(&text)
-            .map_err(OpenError::from)
-            .and_then(|b| {
-                card::open(
-                    &b,
-                    &self.trust,
-                    now,
-                    self.shift.keys(),
-                    Some(&self.revocations),
-                )
-            });
-        let private = match &opened {
-            Err(_) => PrivateState::Refused,
-            Ok(o) => match o.private {
-                PrivateOutcome::Decrypted(_) => PrivateState::Shown,
-                PrivateOutcome::Locked => PrivateState::Locked,
-                PrivateOutcome::Absent => PrivateState::Absent,
-                PrivateOutcome::Failed(_) => PrivateState::Unavailable,
-            },
-        };
+        let opened = card::open_text(
+            &text,
+            &self.trust,
+            now,
+            self.shift.keys(),
+            Some(&self.revocations),
+        );
         let card = opened
             .as_ref()
             .ok()
@@ -201,14 +158,18 @@ impl Scanner {
             card_id: card.as_ref().map(|c| c.0.clone()),
             issuer: card.as_ref().map(|c| c.1.clone()),
             result: view.verdict.code().into(),
-            detail: format!("status={} private={}", view.status, private.as_str()),
+            detail: format!(
+                "status={} private={}",
+                view.status,
+                view.private_state.code()
+            ),
         })?;
         Ok(Some(Scanned {
             event: CardEvent {
                 event: "card",
                 status: view.verdict.code(),
                 card_id: card.map(|c| c.0),
-                private,
+                private: view.private_state,
                 headline: view.headline,
             },
             opened,

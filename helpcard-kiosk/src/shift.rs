@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use helpcard_core::card::ResponderKeys;
 use helpcard_core::keys::{KeyError, ResponderKey};
+use helpcard_core::vocab::Lang;
 
 use crate::pipeline::Shared;
 
@@ -37,14 +38,18 @@ pub struct Shift {
 #[derive(Debug, thiserror::Error)]
 pub enum UnlockError {
     /// The kiosk has no responder key configured: it shows public parts only.
-    #[error("no responder key is configured (応答者の鍵が設定されていません)")]
+    #[error("no responder key is configured")]
     NoKeyFile,
     /// A wrong passphrase, or a damaged key file.
     #[error("{0}")]
     Key(#[from] KeyError),
     /// Too many wrong passphrases: the next try is allowed after this long.
-    #[error("too many wrong passphrases: try again in {} s (パスフレーズの誤りが続いたため、{} 秒後にもう一度)", .0.as_secs(), .0.as_secs())]
+    #[error("too many wrong passphrases: try again in {} s", .0.as_secs())]
     TooSoon(Duration),
+    /// The try could not be made or recorded (the audit log, a thread): the detail is for the
+    /// administrator's log.
+    #[error("the unlock could not be done: {0}")]
+    System(String),
 }
 
 impl UnlockError {
@@ -55,6 +60,36 @@ impl UnlockError {
             UnlockError::Key(KeyError::PassphraseRequired) => "passphrase_required",
             UnlockError::Key(_) => "wrong_passphrase",
             UnlockError::TooSoon(_) => "too_soon",
+            UnlockError::System(_) => "system",
+        }
+    }
+
+    /// What the screen says, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            UnlockError::NoKeyFile => lang
+                .pick(
+                    "応答者の鍵が設定されていません。",
+                    "No responder key is configured.",
+                    "かぎが ありません。",
+                )
+                .to_owned(),
+            UnlockError::Key(e) => e.message(lang),
+            UnlockError::TooSoon(wait) => {
+                let s = wait.as_secs().max(1);
+                lang.pick(
+                    format!("パスフレーズの誤りが続いたため、{s} 秒後にもう一度試してください。"),
+                    format!("Too many wrong passphrases: try again in {s} s."),
+                    format!("{s}びょう まってから もう いちど して ください。"),
+                )
+            }
+            UnlockError::System(_) => lang
+                .pick(
+                    "解錠できませんでした（端末の問題）。管理者に連絡してください。",
+                    "The kiosk could not unlock (a fault of the kiosk). Call the administrator.",
+                    "かぎを あけられませんでした。せきにんしゃを よんで ください。",
+                )
+                .to_owned(),
         }
     }
 }
@@ -181,7 +216,7 @@ impl Shift {
 /// is held only to check the back-off and to install the key. Every try is an audit row
 /// (`shift_unlock`, granted or refused with the reason); an audit failure is returned as the
 /// scanner's own error would be.
-pub fn unlock(shared: &Shared, passphrase: &str) -> Result<(), String> {
+pub fn unlock(shared: &Shared, passphrase: &str) -> Result<(), UnlockError> {
     let file = shared.scanner().shift.attempt(Instant::now());
     let result = match file {
         Ok(file) => {
@@ -197,8 +232,8 @@ pub fn unlock(shared: &Shared, passphrase: &str) -> Result<(), String> {
     shared
         .scanner()
         .record("shift_unlock", outcome, &detail)
-        .map_err(|e| e.to_string())?;
-    result.map_err(|e| e.to_string())
+        .map_err(|e| UnlockError::System(e.to_string()))?;
+    result
 }
 
 /// Re-locks the shared scanner's idle shift every `tick`, camera frames or none (an audit row

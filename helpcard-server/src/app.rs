@@ -10,13 +10,14 @@ use helpcard_audit::{AuditLog, Event};
 use webauthn_rs::Webauthn;
 
 use crate::assets::Asset;
+use crate::ceremony::Ceremony;
 use crate::groups::Groups;
 use crate::http::{ApiError, header_items, now};
 use crate::keys::KeyHolder;
 use crate::limits::{Buckets, Pending, Rate, Tally};
 use crate::lists::Lists;
-use crate::passkeys::Ceremony;
 use crate::store::{Person, SessionState, Store};
+use helpcard_core::refusal::Refusal;
 
 /// The session cookie's name (`__Host-`: Secure, Path=/, no Domain; RFC 6265bis §4.1.3.2).
 pub const COOKIE: &str = "__Host-hc_session";
@@ -200,7 +201,7 @@ impl App {
                 }
                 Err(ApiError::new(
                     StatusCode::FORBIDDEN,
-                    "person_revoked",
+                    Refusal::PersonRevoked,
                     "your access to private parts has been withdrawn",
                 ))
             }
@@ -214,7 +215,7 @@ impl App {
                 }
                 Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
-                    "no_session",
+                    Refusal::NoSession,
                     "no session (never signed in, signed out, or idle too long): sign in with your passkey",
                 ))
             }
@@ -241,7 +242,7 @@ pub fn session_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     if tokens.next().is_some() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "two_sessions",
+            Refusal::TwoSessions,
             "the request carries two session cookies: sign out, then sign in again",
         ));
     }

@@ -12,18 +12,15 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use crate::app::App;
-use crate::http::{ApiError, header_items};
+use crate::http::header_items;
 
 /// A content coding the service can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,23 +142,6 @@ impl Asset {
             None => self.bytes.clone(),
         };
         (headers, body).into_response()
-    }
-}
-
-/// `GET /S/PATH`: a file of the web scanner (`index.html` for a directory).
-pub(crate) async fn asset(
-    State(app): State<Arc<App>>,
-    UrlPath(path): UrlPath<String>,
-    request: HeaderMap,
-) -> Response {
-    let key = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path
-    };
-    match app.www.get(&key) {
-        Some(a) => a.response(&request),
-        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response(),
     }
 }
 

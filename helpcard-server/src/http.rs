@@ -4,6 +4,9 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use helpcard_core::error::OpenError;
+use helpcard_core::refusal::Refusal;
+use helpcard_core::view::Verdict;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -14,7 +17,8 @@ pub fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// A refusal: HTTP status and a stable code, with words for people.
+/// A refusal: HTTP status and a stable code (a [`Refusal`], or a card's [`OpenError`] code),
+/// which clients say in their reader's language.
 #[derive(Debug)]
 pub struct ApiError {
     pub(crate) status: StatusCode,
@@ -24,13 +28,26 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// A refusal with `status`, a stable `code` and a sentence for the operator's log.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// A refusal with `status`, its stable code, and an English sentence for API clients and
+    /// the operator's log. Clients show people the refusal's own words in their language
+    /// ([`Refusal::message`]), never this sentence.
+    pub fn new(status: StatusCode, refusal: Refusal, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            code,
+            code: refusal.code(),
             message: message.into(),
             extra: None,
+        }
+    }
+
+    /// A refusal of the card itself: the card's code (a test-vector outcome) and its verdict;
+    /// clients say it with [`OpenError::message`] (`helpcard_core::refusal::words`).
+    pub fn card(status: StatusCode, e: &OpenError) -> ApiError {
+        ApiError {
+            status,
+            code: e.code(),
+            message: e.to_string(),
+            extra: Some(json!({ "verdict": Verdict::of_error(e).code() })),
         }
     }
 
@@ -46,7 +63,7 @@ impl ApiError {
         eprintln!("helpcard-server: internal error: {what}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Refusal::Internal,
             "the service failed; the operator has the details",
         )
     }
@@ -72,7 +89,7 @@ pub fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, ApiError> 
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "bad_request",
+            Refusal::BadRequest,
             format!("the request body is not what this endpoint takes: {e}"),
         )
     })

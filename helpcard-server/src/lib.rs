@@ -8,8 +8,9 @@
 //! fails closed when its lists are not current.
 //!
 //! Modules, data flowing down: [`serve`] (connections) → [`routes`] (the router and the guard
-//! in front of it) → the handlers: [`passkeys`] (ceremonies, sessions), [`unwrap`] (content
-//! keys), [`assets`] (the web scanner's files); over the service's state in [`app`], which holds
+//! in front of it, and the web scanner's files from [`assets`]) → the handlers: [`passkeys`]
+//! (ceremonies, sessions), [`unwrap`] (content keys); over the service's state in [`app`], which
+//! holds [`ceremony`] (passkey ceremonies under way),
 //! [`store`] (people, invites, passkeys, sessions, allowances), [`keys`] (where the group key
 //! lives), [`groups`] (which group may use which key), [`lists`] (trust and revocation lists,
 //! read while running) and [`limits`] (bounds on clients without a session). [`http`] has what
@@ -19,6 +20,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod ceremony;
 pub mod groups;
 pub mod http;
 pub mod keys;

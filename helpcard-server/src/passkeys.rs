@@ -13,45 +13,21 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use helpcard_core::refusal::Refusal;
 use serde::Deserialize;
 use serde_json::json;
 use webauthn_rs::fake::{FakePasskeyDistribution, WebauthnFakeCredentialGenerator};
-use webauthn_rs::prelude::{
-    PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
-    Uuid,
-};
+use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, Uuid};
 use webauthn_rs_proto::AllowCredentials;
 
 use crate::app::{App, COOKIE};
+use crate::ceremony::Ceremony;
 use crate::http::{ApiError, body, now};
-use crate::store::Person;
-
-/// An unfinished ceremony.
-pub enum Ceremony {
-    /// Registering a passkey with an invite.
-    Register {
-        /// The invite code.
-        code: String,
-        /// The person's WebAuthn user handle.
-        uuid: Uuid,
-        /// The relying party's state.
-        state: Box<PasskeyRegistration>,
-    },
-    /// Signing in.
-    SignIn {
-        /// Who.
-        person: Person,
-        /// The relying party's state.
-        state: Box<PasskeyAuthentication>,
-    },
-    /// A sign-in for a name that cannot sign in: it fails at the finish.
-    Decoy,
-}
 
 fn busy() -> ApiError {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
+        Refusal::Busy,
         "too many sign-ins are under way: try again in a minute",
     )
 }
@@ -59,7 +35,7 @@ fn busy() -> ApiError {
 fn ceremony_gone() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        "ceremony_unknown",
+        Refusal::CeremonyUnknown,
         "this sign-in or registration expired or was already used: start again",
     )
 }
@@ -122,7 +98,7 @@ pub(crate) async fn register_start(
             app.refusals.count("invite_invalid");
             ApiError::new(
                 StatusCode::GONE,
-                "invite_invalid",
+                Refusal::InviteInvalid,
                 "this invite is unknown, used, withdrawn or expired: ask for a new one",
             )
         })?;
@@ -176,7 +152,7 @@ pub(crate) async fn register_finish(
             app.refusals.count("passkey_refused");
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "passkey_refused",
+                Refusal::PasskeyRefused,
                 format!("the passkey could not be registered: {e}"),
             )
         })?;
@@ -187,7 +163,7 @@ pub(crate) async fn register_finish(
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::GONE,
-                "invite_invalid",
+                Refusal::InviteInvalid,
                 "this invite was used, withdrawn or expired meanwhile",
             )
         })?;
@@ -257,7 +233,7 @@ pub(crate) async fn signin_start(
 fn passkey_refused(detail: impl std::fmt::Display) -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "passkey_refused",
+        Refusal::PasskeyRefused,
         format!("the passkey did not verify: {detail}"),
     )
 }
@@ -295,7 +271,11 @@ pub(crate) async fn signin_finish(
         .map_err(ApiError::internal)?
         .filter(|p| p.active)
         .ok_or_else(|| {
-            ApiError::new(StatusCode::FORBIDDEN, "person_revoked", "access withdrawn")
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                Refusal::PersonRevoked,
+                "access withdrawn",
+            )
         })?;
     for mut key in app.store.passkeys(&person).map_err(ApiError::internal)? {
         if key.update_credential(&result).is_some() {

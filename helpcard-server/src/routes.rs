@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::http::{ApiError, now, secure};
 use crate::{passkeys, unwrap};
+use helpcard_core::refusal::Refusal;
 
 /// Largest request body: a card is under 3 kB of QR text; a WebAuthn response under 4 kB.
 pub const MAX_BODY: usize = 16 * 1024;
@@ -39,9 +40,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/S", get(|| async { axum::response::Redirect::to("/S/") }))
         .route(
             "/S/",
-            get(|state, request| crate::assets::asset(state, Path(String::new()), request)),
+            get(|state, request| asset(state, Path(String::new()), request)),
         )
-        .route("/S/{*path}", get(crate::assets::asset))
+        .route("/S/{*path}", get(asset))
         .route("/api/register/start", post(passkeys::register_start))
         .route("/api/register/finish", post(passkeys::register_finish))
         .route("/api/signin/start", post(passkeys::signin_start))
@@ -99,7 +100,7 @@ async fn admit(
     if header(header::ORIGIN) != Some(app.config.origin.as_str()) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "bad_origin",
+            Refusal::BadOrigin,
             "requests must come from the service's own pages",
         ));
     }
@@ -107,14 +108,14 @@ async fn admit(
     if !session_bound && !app.buckets.allow(app.client(peer.ip(), headers), seconds()) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "slow_down",
+            Refusal::SlowDown,
             "too many requests from this address: wait a minute",
         ));
     }
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+            Refusal::TooLarge,
             format!("requests are at most {MAX_BODY} bytes"),
         )
     };
@@ -134,7 +135,7 @@ async fn admit(
     .map_err(|_| {
         ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
-            "too_slow",
+            Refusal::TooSlow,
             format!("the request body did not arrive within {secs} seconds"),
         )
     })?
@@ -194,6 +195,25 @@ async fn root_key(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
+/// `GET /S/PATH`: a file of the web scanner (`index.html` for a directory).
+async fn asset(
+    State(app): State<Arc<App>>,
+    Path(path): Path<String>,
+    request: HeaderMap,
+) -> Response {
+    let key = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path
+    };
+    match app.www.get(&key) {
+        Some(a) => a.response(&request),
+        None => {
+            ApiError::new(StatusCode::NOT_FOUND, Refusal::NotFound, "no such file").into_response()
+        }
+    }
+}
+
 async fn trust_list(State(app): State<Arc<App>>) -> Response {
     cbor(app.lists.held().trust_bytes.clone())
 }
@@ -205,6 +225,8 @@ async fn revocation_list(State(app): State<Arc<App>>, Path(file): Path<String>) 
         .and_then(|issuer| held.revocation_bytes.get(issuer))
     {
         Some(bytes) => cbor(bytes.clone()),
-        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such list").into_response(),
+        None => {
+            ApiError::new(StatusCode::NOT_FOUND, Refusal::NotFound, "no such list").into_response()
+        }
     }
 }

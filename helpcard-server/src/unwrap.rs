@@ -24,6 +24,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::http::{ApiError, body, now};
 use crate::lists::Freshness;
+use helpcard_core::refusal::Refusal;
 
 #[derive(Deserialize)]
 struct UnwrapRequest {
@@ -66,7 +67,7 @@ pub(crate) async fn unwrap(
         return refuse(
             ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                Refusal::RateLimited,
                 format!(
                     "more than {} cards opened in the last hour: wait, or ask the issuing office",
                     app.config.rate_per_hour
@@ -87,14 +88,11 @@ pub(crate) async fn unwrap(
     let opened = match opened {
         Ok(o) => o,
         Err(e) => {
-            let verdict = Verdict::of_error(&e);
-            let status = match verdict {
+            let status = match Verdict::of_error(&e) {
                 Verdict::Expired | Verdict::Revoked => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let error = ApiError::new(status, e.code(), e.to_string())
-                .with(json!({ "verdict": verdict.code() }));
-            return refuse(error, named);
+            return refuse(ApiError::card(status, &e), named);
         }
     };
     let card_id = opened.card_id.to_hex();
@@ -105,7 +103,7 @@ pub(crate) async fn unwrap(
             return refuse(
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "no_current_list",
+                    Refusal::NoCurrentList,
                     format!(
                         "the service holds no revocation list for issuer {}: it cannot tell whether this card was revoked, so it gives out no key (the operator must publish the issuer's list)",
                         opened.issuer
@@ -119,7 +117,7 @@ pub(crate) async fn unwrap(
             return refuse(
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "list_out_of_date",
+                    Refusal::ListOutOfDate,
                     "the service's trust list or this issuer's revocation list is past its next update: it gives out no key until a current list is published",
                 )
                 .with(json!({ "issuer": opened.issuer })),
@@ -136,7 +134,7 @@ pub(crate) async fn unwrap(
         return refuse(
             ApiError::new(
                 StatusCode::FORBIDDEN,
-                "group_not_allowed",
+                Refusal::GroupNotAllowed,
                 format!(
                     "this card's private part is for responder key {}, which group {} may not use",
                     recipient.kid, person.group
@@ -151,7 +149,7 @@ pub(crate) async fn unwrap(
             return refuse(
                 ApiError::new(
                     StatusCode::FORBIDDEN,
-                    "other_group",
+                    Refusal::OtherGroup,
                     format!(
                         "this card's private part is for responder group {kid}, not this service's"
                     ),
@@ -160,10 +158,7 @@ pub(crate) async fn unwrap(
             );
         }
         Err(e) => {
-            return refuse(
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()),
-                card,
-            );
+            return refuse(ApiError::card(StatusCode::UNPROCESSABLE_ENTITY, &e), card);
         }
     };
     // Recorded before the key leaves: an opening that is not in the log does not happen.

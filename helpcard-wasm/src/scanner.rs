@@ -5,27 +5,32 @@ use helpcard_core::cose::ContentKey;
 use helpcard_core::date::UnixTime;
 use helpcard_core::error::OpenError;
 use helpcard_core::keys::{Role, VerifyingKey};
-use helpcard_core::qrtext;
 use helpcard_core::trust::{RevocationFloor, Revocations, TrustStore};
-use helpcard_core::view::CardView;
+use helpcard_core::view::{CardView, Labels};
 use helpcard_core::vocab::Lang;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+/// The language of a code (`ja`, `en`, `easy-ja`); Japanese for any other.
 fn lang(code: &str) -> Lang {
-    match code {
-        "en" => Lang::En,
-        "easy-ja" => Lang::EasyJa,
-        _ => Lang::Ja,
-    }
+    Lang::from_code(code).unwrap_or_default()
 }
 
 fn time(now_ms: f64) -> UnixTime {
     UnixTime((now_ms.max(0.0) / 1000.0) as u64)
 }
 
-fn view_json(result: &Result<Opened, OpenError>, code: &str) -> String {
-    serde_json::to_string(&CardView::new(result, lang(code))).unwrap_or_default()
+/// The view's own words (`helpcard_core::view::Labels`) in `lang`, as JSON: the page's headings
+/// before any card is open.
+#[wasm_bindgen]
+pub fn labels(lang: &str) -> String {
+    serde_json::to_string(Labels::of(self::lang(lang))).unwrap_or_default()
+}
+
+/// The words for a key service's refusal code (its answer's `error`) in `lang`.
+#[wasm_bindgen]
+pub fn refusal_words(code: &str, lang: &str) -> String {
+    helpcard_core::refusal::words(code, self::lang(lang))
 }
 
 /// A scanner's state in the page: what it trusts and the card it has open.
@@ -33,7 +38,8 @@ fn view_json(result: &Result<Opened, OpenError>, code: &str) -> String {
 pub struct Scanner {
     trust: TrustStore,
     revocations: Revocations,
-    opened: Option<Opened>,
+    /// The card it holds: opened, or refused (a language switch shows either again).
+    card: Option<Result<Opened, OpenError>>,
 }
 
 #[wasm_bindgen]
@@ -46,7 +52,7 @@ impl Scanner {
         Ok(Scanner {
             trust: TrustStore::new(vec![root]),
             revocations: Revocations::new(),
-            opened: None,
+            card: None,
         })
     }
 
@@ -63,7 +69,7 @@ impl Scanner {
         Ok(Scanner {
             trust: TrustStore::new(vec![root]),
             revocations: Revocations::new(),
-            opened: None,
+            card: None,
         })
     }
 
@@ -101,47 +107,58 @@ impl Scanner {
     /// Opens a card from its QR text (or a URL whose fragment holds it) as of `now_ms`:
     /// the card view as JSON, in `lang` (`ja`, `en`, `easy-ja`). The private part stays sealed
     /// until [`Scanner::decrypt`].
-    pub fn open(&mut self, text: &str, now_ms: f64, lang: &str) -> String {
-        let result = qrtext::decode(text)
-            .map_err(OpenError::from)
-            .and_then(|bytes| {
-                card::open(
-                    &bytes,
-                    &self.trust,
-                    time(now_ms),
-                    None,
-                    Some(&self.revocations),
-                )
-            });
-        let json = view_json(&result, lang);
-        self.opened = result.ok();
-        json
+    pub fn open(&mut self, text: &str, now_ms: f64, lang: &str) -> JsValue {
+        let result = card::open_text(
+            text,
+            &self.trust,
+            time(now_ms),
+            None,
+            Some(&self.revocations),
+        );
+        self.card = Some(result);
+        self.view(lang)
     }
 
     /// Decrypts the open card's private part with the 32-byte content key (hex) the key
     /// service returned: the card view with the private part, as JSON.
     pub fn decrypt(&mut self, content_key_hex: &str, lang: &str) -> Result<JsValue, JsError> {
-        let opened = self
-            .opened
-            .as_mut()
-            .ok_or_else(|| JsError::new("no card is open"))?;
+        let Some(Ok(opened)) = self.card.as_mut() else {
+            return Err(JsError::new("no card is open"));
+        };
         let key: [u8; 32] = hex::decode(content_key_hex)
             .ok()
             .and_then(|k| k.try_into().ok())
             .ok_or_else(|| JsError::new("the content key is not 32 bytes of hex"))?;
         let _ = opened.decrypt_with_content_key(&ContentKey::from_bytes(key));
-        // The JSON holds the private part: written into one buffer large enough for any card
-        // (no reallocation leaves a copy behind), copied into a JS string, then wiped.
+        Ok(self.view(lang))
+    }
+
+    /// The card it holds, as JSON, in `lang`: the same card again (its private part too, if it
+    /// was decrypted) for a language switch. `undefined` when no card is held.
+    pub fn view(&self, lang: &str) -> JsValue {
+        let Some(result) = self.card.as_ref() else {
+            return JsValue::UNDEFINED;
+        };
+        // The JSON may hold the private part: written into one buffer large enough for any
+        // card (no reallocation leaves a copy behind), copied into a JS string, then wiped.
         let mut json = Zeroizing::new(Vec::with_capacity(1 << 16));
-        serde_json::to_writer(&mut *json, &CardView::opened(opened, self::lang(lang)))
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        let text = std::str::from_utf8(&json).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(JsValue::from_str(text))
+        match serde_json::to_writer(&mut *json, &CardView::new(result, self::lang(lang))) {
+            Ok(()) => std::str::from_utf8(&json).map_or(JsValue::UNDEFINED, JsValue::from_str),
+            Err(_) => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Hides the decrypted private part (wiped): the card stays open, its private part locked
+    /// until it is decrypted again. Called when the page is hidden or idle.
+    pub fn seal(&mut self) {
+        if let Some(Ok(opened)) = self.card.as_mut() {
+            opened.seal();
+        }
     }
 
     /// Forgets the open card (its private part included): called when the page is hidden or
     /// idle.
     pub fn forget(&mut self) {
-        self.opened = None;
+        self.card = None;
     }
 }

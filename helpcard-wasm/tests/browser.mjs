@@ -207,6 +207,14 @@ try {
   page.off("request", countUnwraps);
   const sections = await page.textContent("#sections");
   check("(b) private part shown", sections.includes("佐藤 健太") && sections.includes("連絡先"), sections.slice(0, 80));
+  // A language switch shows the same card again: the decrypted private part stays, in the new
+  // language's words (the WASM view's, not the page's).
+  await page.click('[data-lang="en"]');
+  const english = await page.textContent("#sections");
+  check("(b) a language switch keeps the private part", (await attr("#private", "state")) === "shown" && english.includes("佐藤 健太") && english.includes("Contacts"), english.slice(0, 80));
+  check("(b) the private part's heading in English", (await page.textContent("#private-title")) === "Support details (responders only)", await page.textContent("#private-title"));
+  await page.click('[data-lang="ja"]');
+  check("(b) and back in Japanese", (await attr("#private", "state")) === "shown" && (await page.textContent("#sections")).includes("連絡先"));
   await shot("responder");
   await page.waitForSelector('#private:not([data-state="shown"])', { timeout: 8000 });
   check("(b) hidden after idle", !(await page.textContent("#sections")).includes("佐藤"));
@@ -259,8 +267,11 @@ try {
   execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
   await open(cards["03-epilepsy-child"].url);
   await page.click("#open-private");
-  await page.waitForFunction(() => /withdrawn|開けません/.test(document.querySelector("#private-note").textContent), null, { timeout: 10000 });
-  check("(c) revoked person refused", (await page.textContent("#private-note")).includes("withdrawn") || (await page.textContent("#private-note")).includes("開けません"), await page.textContent("#private-note"));
+  await page.waitForFunction(() => /withdrawn|取り消されました/.test(document.querySelector("#private-note").textContent), null, { timeout: 10000 });
+  // The refusal in the page's language only: the service sends its code, the page its words.
+  const refusal = await page.textContent("#private-note");
+  const inJapanese = await page.evaluate(() => document.documentElement.lang === "ja");
+  check("(c) revoked person refused, in one language", inJapanese ? refusal.includes("取り消されました") && !/[A-Za-z]/.test(refusal) : refusal.includes("withdrawn") && !/[\u3040-\u30ff\u4e00-\u9fff]/.test(refusal), refusal);
 
   // (d) offline after the first visit.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });

@@ -20,7 +20,7 @@ const pkg = (name) => fs.readFileSync(path.join(here, "..", "www", "pkg", name))
 view.initSync({ module: pkg("helpcard_view_bg.wasm") });
 plainReader.initSync({ module: pkg("helpcard_reader_bg.wasm") });
 simdReader.initSync({ module: pkg("helpcard_reader_simd_bg.wasm") });
-const { Scanner } = view;
+const { Scanner, labels, refusal_words } = view;
 
 let passed = 0;
 const failures = [];
@@ -73,9 +73,18 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
     const wantPrivate = typeof expect.private === "object" ? expect.private : v.issue.profile.private;
     ok = ok && same(sorted(opened.private), sorted(wantPrivate));
     ok = ok && opened.private_sections.length > 0;
+    // The card held, again in another language (a language switch), then sealed.
+    const again = JSON.parse(scanner.view("ja"));
+    ok = ok && again.private_state === "shown" && same(sorted(again.private), sorted(wantPrivate)) && again.labels.private === "支援の詳細（応答者のみ）";
+    scanner.seal();
+    ok = ok && JSON.parse(scanner.view("en")).private_state === "locked";
   }
   check(name, ok, `view differs: ${JSON.stringify(view).slice(0, 300)}`);
 }
+
+// The page's words for the key service's refusal codes and the view's labels, by language.
+check("refusal words", refusal_words("person_revoked", "ja") === "支援の詳細を開く権限は取り消されました。" && refusal_words("person_revoked", "en").includes("withdrawn") && refusal_words("revoked", "easy-ja").includes("つかえません"), refusal_words("person_revoked", "ja"));
+check("labels", JSON.parse(labels("easy-ja")).help === "この ひとに ひつような てだすけ" && JSON.parse(labels("fr")).title === "ヘルプカード");
 
 // Both reader builds (with and without SIMD) on a real card's code (3 pixels per module; 2-byte
 // big-endian width, then luma), then on the fuzz corpus: a trap (RuntimeError) would be a panic.

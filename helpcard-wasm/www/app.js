@@ -8,38 +8,44 @@
 // for a card they scan with this page's camera); the key service returns the content key of one
 // card at a time; the private part is shown for at most IDLE seconds without a touch, hidden
 // whenever the page is hidden, and never stored.
-import init, { Scanner } from "./pkg/helpcard_view.js";
+import init, { Scanner, labels as viewLabels, refusal_words } from "./pkg/helpcard_view.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 // Tests may shorten the idle time; nobody may lengthen it.
 const IDLE = Math.min(60, Number(params.get("idle")) || 60);
 
+// The page's own words (its controls). The card's words, and what its parts are called, come
+// from the WASM view in the same language (view.labels, labels()); a key service refusal's
+// words from refusal_words(code).
 const WORDS = {
-  ja: { title: "ヘルプカード", help: "お願い", private: "非公開情報（応答者のみ）", hide: "隠す",
-        responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
-        signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "非公開情報を見るには、応答者としてサインインしてください。",
-        offline: "非公開情報を開くにはネットワークが必要です。", hidden: "非公開情報を隠しました。もう一度読み取ると表示します。",
-        lists: "失効リストを読み込めませんでした: ", registered: "パスキーを登録しました。サインインしてください。",
-        openPrivate: "非公開情報を開く", askOpen: "非公開情報を開くには、下のボタンを押してください。開いた記録が残ります。",
+  ja: { hide: "隠す", responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
+        signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "支援の詳細を見るには、応答者としてサインインしてください。",
+        offline: "支援の詳細を開くにはネットワークが必要です。", lists: "失効リストを読み込めませんでした。古いリストで確認しています。",
+        registered: "パスキーを登録しました。サインインしてください。",
+        openPrivate: "支援の詳細を開く", askOpen: "支援の詳細を開くには、下のボタンを押してください。開いた記録が残ります。",
         register: "招待コードで登録（はじめての方）", code: "招待コード", registerButton: "パスキーを登録",
-        facts: { issuer_name: "発行者", card_id: "カード番号", valid_until: "有効期限" }, refused: "開けませんでした: " },
-  "easy-ja": { title: "ヘルプカード", help: "おねがい", private: "ひみつの じょうほう", hide: "かくす",
-        responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
-        signedIn: (n) => `${n} さんで はいって います`, needSignin: "ひみつの じょうほうは たすける ひとだけ みられます。",
-        offline: "ひみつの じょうほうには インターネットが ひつようです。", hidden: "ひみつの じょうほうを かくしました。",
-        lists: "リストを よめませんでした: ", registered: "パスキーを とうろく しました。",
-        openPrivate: "ひみつの じょうほうを ひらく", askOpen: "ひみつの じょうほうを みるときは、したの ボタンを おして ください。ひらいた ことは きろく されます。",
+        passkeyFailed: "パスキーの操作が取り消されたか、うまくいきませんでした。もう一度試してください。",
+        network: "鍵サービスにつながりません。電波のよい場所でもう一度試してください。",
+        camera: "カメラを使えません。ブラウザーでカメラの使用を許可してください。", failed: "ページを準備できませんでした。読み込み直してください。" },
+  "easy-ja": { hide: "かくす", responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
+        signedIn: (n) => `${n} さんで はいって います`, needSignin: "くわしい ことは たすける ひとだけ みられます。",
+        offline: "くわしい ことには インターネットが ひつようです。", lists: "リストが よめませんでした。",
+        registered: "パスキーを とうろく しました。",
+        openPrivate: "くわしい ことを ひらく", askOpen: "くわしい ことを みるときは、したの ボタンを おして ください。ひらいた ことは きろく されます。",
         register: "しょうたい コードで とうろく（はじめての ひと）", code: "しょうたい コード", registerButton: "パスキーを とうろく",
-        facts: { issuer_name: "つくった ところ", card_id: "カードの ばんごう", valid_until: "つかえる きかん" }, refused: "ひらけませんでした: " },
-  en: { title: "Help card", help: "Please", private: "Private part (responders only)", hide: "Hide",
-        responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
-        signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the private part.",
-        offline: "Opening the private part needs the network.", hidden: "The private part was hidden. Scan again to show it.",
-        lists: "A revocation list could not be loaded: ", registered: "Passkey registered. Please sign in.",
-        openPrivate: "Open the private part", askOpen: "To open the private part, press the button below. The opening is recorded.",
+        passkeyFailed: "パスキーが うまく いきませんでした。もう いちど して ください。",
+        network: "つながりません。もう いちど して ください。",
+        camera: "カメラが つかえません。", failed: "ページが うまく うごきません。よみこみ なおして ください。" },
+  en: { hide: "Hide", responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
+        signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the support details.",
+        offline: "Opening the support details needs the network.", lists: "A revocation list could not be loaded; the last good one is in use.",
+        registered: "Passkey registered. Please sign in.",
+        openPrivate: "Open the support details", askOpen: "To open the support details, press the button below. The opening is recorded.",
         register: "Register with an invite code (first time)", code: "Invite code", registerButton: "Register a passkey",
-        facts: { issuer_name: "Issuer", card_id: "Card id", valid_until: "Valid until" }, refused: "Could not open: " },
+        passkeyFailed: "The passkey step was cancelled or failed. Try again.",
+        network: "The key service cannot be reached. Try again where the connection is better.",
+        camera: "The camera cannot be used. Allow this page to use the camera.", failed: "The page could not start. Reload it." },
 };
 
 const state = {
@@ -47,12 +53,17 @@ const state = {
   lang: (navigator.language || "ja").startsWith("ja") ? "ja" : "en",
   text: null,
   view: null,
+  hidden: false,
   person: null,
   idle: null,
   worker: null,
 };
 
 const w = () => WORDS[state.lang];
+const labels = () => JSON.parse(viewLabels(state.lang));
+// What to say about a failed request: the key service's refusal by its code, else the network,
+// else the passkey step (WebAuthn's errors are the browser's words, in its own language).
+const failure = (e, fallback) => (e.code ? refusal_words(e.code, state.lang) : e instanceof TypeError ? w().network : fallback);
 const say = (message) => { $("status").textContent = message; };
 
 // --- bytes and base64url (WebAuthn) ---
@@ -94,7 +105,9 @@ async function loadLists() {
     try {
       state.scanner.load_revocations(new Uint8Array(await (await fetch(url)).arrayBuffer()), Date.now());
     } catch (e) {
-      say(w().lists + e.message);
+      // The code and the English detail are for the console; the reader gets the page's words.
+      console.warn(`revocation list ${url}: ${e.message}`);
+      say(w().lists);
     }
   }
   await stored("floors", state.scanner.floors());
@@ -105,10 +118,11 @@ function text(id, value) { $(id).textContent = value ?? ""; }
 
 function render() {
   const v = state.view;
+  const l = v?.labels ?? labels();
   document.documentElement.lang = state.lang === "en" ? "en" : "ja";
-  text("title", w().title);
-  text("help-title", w().help);
-  text("private-title", w().private);
+  text("title", l.title);
+  text("help-title", l.help);
+  text("private-title", l.private);
   text("hide", w().hide);
   text("responder-title", w().responder);
   text("name-label", w().name);
@@ -127,11 +141,12 @@ function render() {
   $("verdict").dataset.verdict = v.verdict;
   text("headline", v.headline);
   text("advice", v.message ? `${v.advice} ${v.message}` : v.advice);
-  $("help").replaceChildren(...(v.public?.help ?? []).map((l) => Object.assign(document.createElement("li"), { textContent: l.label })));
+  $("help").replaceChildren(...(v.public?.help ?? []).map((h) => Object.assign(document.createElement("li"), { textContent: h.label })));
   text("message", v.public?.message);
   $("notices").replaceChildren(...(v.notices ?? []).map((n) => Object.assign(document.createElement("li"), { textContent: n.message })));
   const facts = [];
-  for (const [key, label] of Object.entries(w().facts)) {
+  for (const key of ["issuer_name", "card_id", "valid_until"]) {
+    const label = l[key === "issuer_name" ? "issuer" : key];
     if (v[key]) facts.push(Object.assign(document.createElement("dt"), { textContent: label }), Object.assign(document.createElement("dd"), { textContent: v[key] }));
   }
   $("facts").replaceChildren(...facts);
@@ -147,7 +162,7 @@ function renderPrivate() {
   // web page can make a responder's browser follow) never has its private part fetched unasked.
   const canOpen = v?.status === "ok" && v.private === "locked" && Boolean(state.person) && navigator.onLine;
   $("open-private").hidden = !canOpen;
-  $("private").dataset.state = sections.length ? "shown" : typeof v?.private === "string" ? v.private : "unavailable";
+  $("private").dataset.state = v?.private_state ?? "";
   $("sections").replaceChildren(...sections.map((s) => {
     const div = document.createElement("div");
     const dl = document.createElement("dl");
@@ -156,15 +171,20 @@ function renderPrivate() {
     return div;
   }));
   if (sections.length) text("private-note", "");
+  else if (v?.private_state === "absent") text("private-note", v.labels.private_absent);
+  else if (v?.private_state === "unavailable") text("private-note", v.private.message);
+  else if (state.hidden) text("private-note", v.labels.private_hidden);
   else if (!navigator.onLine) text("private-note", w().offline);
   else if (!state.person) text("private-note", w().needSignin);
   else if (canOpen) text("private-note", w().askOpen);
+  else text("private-note", v?.labels.private_locked ?? "");
 }
 
 /// Shows a card. Its private part is fetched at once only for a card the responder scanned with
 /// this page's camera; a card from a link waits for the responder's button.
 async function showCard(cardText, { scanned = false } = {}) {
   state.text = cardText;
+  state.hidden = false;
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
   say(state.view.headline);
@@ -176,21 +196,22 @@ async function showCard(cardText, { scanned = false } = {}) {
 async function openPrivate() {
   try {
     const answer = await post("/api/unwrap", { card: state.text });
+    state.hidden = false;
     state.view = JSON.parse(state.scanner.decrypt(answer.content_key, state.lang));
     render();
     armIdle();
   } catch (e) {
     if (e.status === 401 || e.status === 403) state.person = e.code === "person_revoked" ? null : state.person;
-    text("private-note", w().refused + e.message);
+    text("private-note", failure(e, w().network));
   }
 }
 
 function hidePrivate() {
   if (!state.view?.private_sections?.length) return;
-  state.scanner.forget();
-  state.view = { ...state.view, private: "locked", private_sections: [] };
+  state.scanner.seal();
+  state.hidden = true;
+  state.view = JSON.parse(state.scanner.view(state.lang));
   renderPrivate();
-  text("private-note", w().hidden);
   clearTimeout(state.idle);
 }
 
@@ -253,7 +274,7 @@ async function scan() {
   torch.setAttribute("aria-pressed", "false");
   torch.onclick = async () => {
     const on = torch.getAttribute("aria-pressed") !== "true";
-    await track.applyConstraints({ advanced: [{ torch: on }] }).then(() => torch.setAttribute("aria-pressed", String(on)), (e) => say(e.message));
+    await track.applyConstraints({ advanced: [{ torch: on }] }).then(() => torch.setAttribute("aria-pressed", String(on)), (e) => { console.warn(e); say(w().camera); });
   };
   video.srcObject = stream;
   video.hidden = false;
@@ -292,17 +313,18 @@ async function boot() {
   for (const b of document.querySelectorAll("[data-lang]")) {
     b.addEventListener("click", () => {
       state.lang = b.dataset.lang;
-      if (state.text) state.view = JSON.parse(state.scanner.open(state.text, Date.now(), state.lang));
+      // The card held, in the new language: a decrypted private part stays shown.
+      if (state.view) state.view = JSON.parse(state.scanner.view(state.lang));
       render();
     });
   }
-  $("signin").addEventListener("submit", (e) => { e.preventDefault(); signIn($("name").value).catch((err) => say(w().refused + err.message)); });
+  $("signin").addEventListener("submit", (e) => { e.preventDefault(); signIn($("name").value).catch((err) => say(failure(err, w().passkeyFailed))); });
   $("register-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    register($("invite-code").value).then(() => { $("invite-code").value = ""; $("register").open = false; }, (err) => say(w().refused + err.message));
+    register($("invite-code").value).then(() => { $("invite-code").value = ""; $("register").open = false; }, (err) => say(failure(err, w().passkeyFailed)));
   });
   $("open-private").addEventListener("click", () => openPrivate());
-  $("scan").addEventListener("click", () => scan().catch((err) => say(err.message)));
+  $("scan").addEventListener("click", () => scan().catch((err) => { console.warn(err); say(w().camera); }));
   $("hide").addEventListener("click", hidePrivate);
   document.addEventListener("visibilitychange", () => { if (document.hidden) hidePrivate(); });
   for (const ev of ["pointerdown", "keydown", "scroll"]) document.addEventListener(ev, () => { if (state.view?.private_sections?.length) armIdle(); }, { passive: true });
@@ -316,7 +338,7 @@ async function boot() {
   window.addEventListener("hashchange", () => {
     const fragment = location.hash.slice(1);
     history.replaceState(null, "", location.pathname + location.search);
-    fromFragment(fragment).catch((e) => say(String(e.message ?? e)));
+    fromFragment(fragment).catch((e) => { console.warn(e); say(w().failed); });
   });
   document.body.dataset.ready = "true";
 }
@@ -335,4 +357,4 @@ async function fromFragment(fragment) {
   document.body.dataset.seq = `${Date.now()}-${Math.random()}`;
 }
 
-boot().catch((e) => { say(String(e.message ?? e)); document.body.dataset.ready = "error"; });
+boot().catch((e) => { console.warn(e); say(w().failed); document.body.dataset.ready = "error"; });

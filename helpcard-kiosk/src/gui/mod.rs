@@ -15,6 +15,7 @@ use helpcard_core::vocab::Lang;
 use helpcard_qr::LumaFrame;
 
 use crate::pipeline::{self, Update};
+use crate::shift::UnlockError;
 use crate::{Kiosk, capture, lists};
 use screen::{Action, Screen};
 
@@ -22,7 +23,7 @@ use screen::{Action, Screen};
 enum Message {
     Update(Update),
     Lists(Vec<String>),
-    Shift(bool, Option<String>),
+    Shift(bool, Option<UnlockError>),
 }
 
 /// The window's options beyond the kiosk's.
@@ -202,7 +203,8 @@ impl App {
                         let _ = tx.send(Message::Shift(result.is_ok(), result.err()));
                     });
                 if let Err(e) = spawned {
-                    self.screen.shift(false, Some(e.to_string()));
+                    self.screen
+                        .shift(false, Some(UnlockError::System(e.to_string())));
                 }
             }
         }

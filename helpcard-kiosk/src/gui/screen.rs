@@ -19,6 +19,7 @@ use super::words::{LANGUAGES, Word, say};
 use crate::capture::CameraState;
 use crate::pipeline::Update;
 use crate::scan::Scanned;
+use crate::shift::UnlockError;
 
 /// What the person at the screen asked for; the window carries it out.
 #[derive(Debug, PartialEq, Eq)]
@@ -47,13 +48,13 @@ pub struct Screen {
     camera: Option<CameraState>,
     lists_stale: bool,
     preview: Option<egui::TextureHandle>,
-    stopped: Option<String>,
+    stopped: bool,
     ended: bool,
     shown: Option<Shown>,
     unlocked: bool,
     can_unlock: bool,
     passphrase: Zeroizing<String>,
-    unlock_error: Option<String>,
+    unlock_error: Option<UnlockError>,
     last_touch: Instant,
     actions: Vec<Action>,
 }
@@ -68,7 +69,7 @@ impl Screen {
             camera: None,
             lists_stale: false,
             preview: None,
-            stopped: None,
+            stopped: false,
             ended: false,
             shown: None,
             unlocked,
@@ -93,7 +94,11 @@ impl Screen {
             }
             Update::Camera(state) => self.camera = Some(state),
             Update::End { .. } => self.ended = true,
-            Update::Stopped(e) => self.stopped = Some(e),
+            Update::Stopped(e) => {
+                // The detail is for the administrator's log; the screen says what to do.
+                eprintln!("helpcard-kiosk: stopped: {e}");
+                self.stopped = true;
+            }
         }
     }
 
@@ -103,7 +108,7 @@ impl Screen {
     }
 
     /// The shift's state as the window learnt it (after an unlock, or a re-lock when idle).
-    pub fn shift(&mut self, unlocked: bool, error: Option<String>) {
+    pub fn shift(&mut self, unlocked: bool, error: Option<UnlockError>) {
         self.unlocked = unlocked;
         self.unlock_error = error;
         if !unlocked {
@@ -166,14 +171,13 @@ impl Screen {
         egui::Panel::top("status").show(ui, |ui| self.status_bar(ui));
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                if let Some(e) = &self.stopped {
+                if self.stopped {
                     banner(
                         ui,
                         Color32::from_rgb(0xb3, 0x26, 0x1e),
                         "×",
                         say(Word::AuditStopped, self.lang),
                     );
-                    ui.label(e.as_str());
                 } else if self.shown.is_some() {
                     self.result(ui, now);
                 } else {
@@ -219,7 +223,7 @@ impl Screen {
                 }
             }
             if let Some(e) = &self.unlock_error {
-                ui.label(RichText::new(e.as_str()).color(Color32::from_rgb(0xb3, 0x26, 0x1e)));
+                ui.label(RichText::new(e.message(lang)).color(Color32::from_rgb(0xb3, 0x26, 0x1e)));
             }
         });
         let camera = match &self.camera {
@@ -287,15 +291,15 @@ impl Screen {
         // Wide screens: the public part and the card on the left, the private part on the right.
         if ui.available_width() >= 1000.0 {
             ui.columns(2, |columns| {
-                public_part(&mut columns[0], &view, lang);
-                card_facts(&mut columns[0], &view, lang);
+                public_part(&mut columns[0], &view);
+                card_facts(&mut columns[0], &view);
                 private_part(&mut columns[1], &view, hidden, left, lang, &mut pressed);
                 pressed.next = next_button(&mut columns[1], lang);
             });
         } else {
-            public_part(ui, &view, lang);
+            public_part(ui, &view);
             private_part(ui, &view, hidden, left, lang, &mut pressed);
-            card_facts(ui, &view, lang);
+            card_facts(ui, &view);
             pressed.next = next_button(ui, lang);
         }
         if pressed.hide || pressed.next {
@@ -314,9 +318,9 @@ struct Pressed {
     next: bool,
 }
 
-fn public_part(ui: &mut egui::Ui, view: &CardView, lang: Lang) {
+fn public_part(ui: &mut egui::Ui, view: &CardView) {
     let Some(public) = &view.public else { return };
-    ui.heading(say(Word::HelpTitle, lang));
+    ui.heading(view.labels.help);
     for help in &public.help {
         ui.label(
             RichText::new(format!("・{}", help.label))
@@ -326,11 +330,7 @@ fn public_part(ui: &mut egui::Ui, view: &CardView, lang: Lang) {
     }
     if !public.message.is_empty() {
         ui.add_space(8.0);
-        ui.label(
-            RichText::new(say(Word::MessageTitle, lang))
-                .size(24.0)
-                .weak(),
-        );
+        ui.label(RichText::new(view.labels.message).size(24.0).weak());
         ui.label(RichText::new(public.message.as_str()).size(34.0));
     }
 }
@@ -353,7 +353,7 @@ fn private_part(
                 .inner_margin(16.0)
                 .corner_radius(8.0)
                 .show(ui, |ui| {
-                    ui.heading(say(Word::PrivateTitle, lang));
+                    ui.heading(view.labels.private);
                     ui.horizontal(|ui| {
                         ui.label(format!("{} {}", say(Word::HidesIn, lang), left.as_secs()));
                         pressed.hide = ui.button(say(Word::HideNow, lang)).clicked();
@@ -372,24 +372,31 @@ fn private_part(
                     }
                 });
         }
-        Some(PrivateView::Locked) if hidden => note(ui, say(Word::PrivateHidden, lang)),
-        Some(PrivateView::Locked) => note(ui, say(Word::PrivateLocked, lang)),
+        Some(PrivateView::Locked) if hidden => note(ui, view.labels.private_hidden),
+        Some(PrivateView::Locked) => note(
+            ui,
+            &format!(
+                "{} {}",
+                view.labels.private_locked,
+                say(Word::UnlockToShow, lang)
+            ),
+        ),
         Some(PrivateView::Failed { message, .. }) => note(ui, message),
         _ => {}
     }
 }
 
-fn card_facts(ui: &mut egui::Ui, view: &CardView, lang: Lang) {
+fn card_facts(ui: &mut egui::Ui, view: &CardView) {
     let Some(card) = &view.card else { return };
     ui.add_space(16.0);
-    ui.label(RichText::new(say(Word::CardTitle, lang)).size(24.0).weak());
+    ui.label(RichText::new(view.labels.card).size(24.0).weak());
     egui::Grid::new("card facts").num_columns(2).show(ui, |ui| {
-        for (word, value) in [
-            (Word::Issuer, &card.issuer_name),
-            (Word::CardId, &card.card_id),
-            (Word::ValidUntil, &card.valid_until),
+        for (label, value) in [
+            (view.labels.issuer, &card.issuer_name),
+            (view.labels.card_id, &card.card_id),
+            (view.labels.valid_until, &card.valid_until),
         ] {
-            ui.label(RichText::new(say(word, lang)).weak());
+            ui.label(RichText::new(label).weak());
             ui.label(value.as_str());
             ui.end_row();
         }

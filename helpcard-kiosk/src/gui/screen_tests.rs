@@ -6,13 +6,15 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use super::*;
-use crate::scan::{CardEvent, PrivateState};
+use crate::scan::CardEvent;
+use crate::shift::UnlockError;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use helpcard_core::card::{self, ResponderKeys};
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::testing::StreamRng;
+use helpcard_core::view::PrivateState;
 
 const NOW: UnixTime = UnixTime(1_790_000_000);
 
@@ -78,7 +80,7 @@ fn a_verified_card_shows_help_and_support_details_until_hidden() {
     // The banner's icon and words, the help asked for, the private part grouped.
     h.get_by_label_contains("確認済みのヘルプカード");
     h.get_by_label("・筆談でお願いします");
-    h.get_by_label("支援の詳細 (関係者のみ)");
+    h.get_by_label("支援の詳細（応答者のみ）");
     h.get_by_label("田中 美咲（たなか みさき）");
     assert!(h.state().private_visible());
 
@@ -190,10 +192,21 @@ fn unlocking_asks_for_the_passphrase_and_locking_hides_the_private_part() {
     // A wrong passphrase is said on screen.
     h.state_mut().shift(
         false,
-        Some("wrong passphrase (パスフレーズが違います)".into()),
+        Some(UnlockError::Key(
+            helpcard_core::keys::KeyError::WrongPassphrase,
+        )),
     );
     h.run();
     h.get_by_label_contains("パスフレーズが違います");
+    assert!(h.query_by_label_contains("wrong passphrase").is_none());
+    // The language switch says it again in English, and only in English.
+    h.get_by_label("English").click();
+    h.run();
+    h.get_by_label_contains("wrong passphrase");
+    assert!(
+        h.query_by_label_contains("パスフレーズが違います")
+            .is_none()
+    );
 }
 
 #[test]

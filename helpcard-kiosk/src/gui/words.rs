@@ -1,5 +1,6 @@
-//! The screen's own words, in Japanese, English and やさしい日本語. The card's words come from
-//! `helpcard_core::view` in the same language.
+//! The screen's own words (its controls, the camera, the shift), in Japanese, English and
+//! やさしい日本語. The card's words, and the names of its parts, come from `helpcard_core::view`
+//! ([`Labels`](helpcard_core::view::Labels)) in the same language.
 
 use helpcard_core::vocab::Lang;
 
@@ -24,30 +25,14 @@ pub enum Word {
     Lock,
     /// The passphrase field.
     Passphrase,
-    /// The private part's heading.
-    PrivateTitle,
     /// Hide the private part now.
     HideNow,
     /// "Hides in N s" (N follows).
     HidesIn,
-    /// The private part was hidden.
-    PrivateHidden,
-    /// The card has a private part, the kiosk is locked.
-    PrivateLocked,
+    /// What unlocks a card's private part here (after the view's "locked" note).
+    UnlockToShow,
     /// Back to scanning.
     NextCard,
-    /// The help the holder asks for.
-    HelpTitle,
-    /// The holder's message.
-    MessageTitle,
-    /// The card's facts.
-    CardTitle,
-    /// Issuer.
-    Issuer,
-    /// Card id.
-    CardId,
-    /// Valid until.
-    ValidUntil,
     /// The lists could not be updated.
     ListsProblem,
     /// The audit log failed: the kiosk stopped.
@@ -95,38 +80,14 @@ pub fn say(word: Word, lang: Lang) -> &'static str {
         Unlock => ["解錠する", "Unlock", "かぎを あける"],
         Lock => ["施錠する", "Lock", "かぎを しめる"],
         Passphrase => ["パスフレーズ", "Passphrase", "あいことば"],
-        PrivateTitle => [
-            "支援の詳細 (関係者のみ)",
-            "Support details (responders only)",
-            "たすける ための くわしい こと",
-        ],
         HideNow => ["今すぐ隠す", "Hide now", "いま かくす"],
         HidesIn => ["隠れるまで (秒)", "Hides in (s)", "かくれるまで (びょう)"],
-        PrivateHidden => [
-            "支援の詳細は隠しました。もう一度カードをかざすと表示します。",
-            "Support details are hidden. Hold the card up again to show them.",
-            "くわしい ことは かくしました。もう いちど カードを みせて ください",
-        ],
-        PrivateLocked => [
-            "このカードには支援の詳細があります。表示するには解錠してください。",
-            "This card has support details. Unlock the kiosk to show them.",
-            "くわしい ことが あります。かぎを あけると みられます",
+        UnlockToShow => [
+            "表示するには解錠してください。",
+            "Unlock the kiosk to show them.",
+            "かぎを あけると みられます。",
         ],
         NextCard => ["次のカード", "Next card", "つぎの カード"],
-        HelpTitle => [
-            "この人に必要な手助け",
-            "Help this person needs",
-            "この ひとに ひつような てだすけ",
-        ],
-        MessageTitle => [
-            "本人からのメッセージ",
-            "Message from the holder",
-            "ほんにんからの メッセージ",
-        ],
-        CardTitle => ["カード情報", "Card", "カードの こと"],
-        Issuer => ["発行", "Issuer", "だした ところ"],
-        CardId => ["カード番号", "Card id", "カードの ばんごう"],
-        ValidUntil => ["有効期限", "Valid until", "つかえる きげん"],
         ListsProblem => [
             "リストを更新できません。前回のリストを使っています",
             "The lists could not be updated; the last good ones are in use",
@@ -144,11 +105,7 @@ pub fn say(word: Word, lang: Lang) -> &'static str {
             "えいぞうが おわりました",
         ],
     };
-    match lang {
-        Lang::En => en,
-        Lang::EasyJa => easy,
-        _ => ja,
-    }
+    lang.pick(ja, en, easy)
 }
 
 /// The language switch's names, each in its own language.
@@ -157,3 +114,49 @@ pub const LANGUAGES: [(Lang, &str); 3] = [
     (Lang::En, "English"),
     (Lang::EasyJa, "やさしい にほんご"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every word in three languages; no Latin letters in the Japanese ones, no Japanese in the
+    /// English ones.
+    #[test]
+    fn every_word_is_in_each_language_and_only_in_it() {
+        use Word::*;
+        let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
+        for word in [
+            HoldCard,
+            CameraStalled,
+            CameraFailed,
+            CameraMissing,
+            Locked,
+            Unlocked,
+            Unlock,
+            Lock,
+            Passphrase,
+            HideNow,
+            HidesIn,
+            UnlockToShow,
+            NextCard,
+            ListsProblem,
+            AuditStopped,
+            Preview,
+            SourceEnded,
+        ] {
+            for lang in [Lang::Ja, Lang::EasyJa] {
+                let text = say(word, lang);
+                assert!(text.chars().any(japanese), "{word:?} {lang:?}: {text}");
+                assert!(
+                    !text.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{word:?}: {text}"
+                );
+            }
+            let en = say(word, Lang::En);
+            assert!(
+                !en.is_empty() && !en.chars().any(japanese),
+                "{word:?}: {en}"
+            );
+        }
+    }
+}
