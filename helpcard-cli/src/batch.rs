@@ -8,20 +8,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
-use helpcard_core::card::{self, Validity};
-use helpcard_core::keys::{ResponderPublicKey, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
-use helpcard_core::qrtext;
-use helpcard_qr as qr;
+use helpcard_office::files::{Access, Staged};
+use helpcard_office::issue::{self, Issuing, Signed};
+use helpcard_office::layout::{self, CardFace};
+use helpcard_office::pdf;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::OsRng;
 use serde_json::{Map, Value, json};
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
-use crate::output::{Access, Staged};
-use crate::registry::{self, Record};
-use crate::{issue_cmd, keys_cmd, pdf, printout};
+use crate::registry_cmd::RegistryArg;
+use crate::{issue_cmd, keys_cmd};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -47,7 +46,7 @@ pub struct BatchArgs {
     #[arg(long)]
     jobs: Option<usize>,
     #[command(flatten)]
-    registry: crate::registry::RegistryArg,
+    registry: RegistryArg,
 }
 
 /// One input profile with where it came from.
@@ -269,21 +268,17 @@ fn read_rows(
 
 /// A card issued from one row, before it is registered.
 struct Issued {
-    record: Record,
+    signed: Signed,
     files: Staged,
-    symbol: qr::Symbol,
 }
 
 struct Job<'a> {
-    /// Nanoseconds spent per stage, summed over threads: sign+encrypt, QR symbol, PNG, files.
-    stage_ns: [AtomicU64; 4],
-    issuer: &'a SigningKey,
-    responder: &'a ResponderPublicKey,
-    validity: Validity,
-    prefix: &'a str,
+    /// Nanoseconds spent per stage, summed over threads: sign, encrypt and the QR symbol; PNG;
+    /// files.
+    stage_ns: [AtomicU64; 3],
+    issuing: Issuing<'a>,
     out: &'a Path,
     ppm: usize,
-    issuer_id: &'a str,
 }
 
 /// The file name (without extension) of a holder's card: letters, digits, '-' and '_' kept,
@@ -301,61 +296,41 @@ fn file_name(holder: &str) -> String {
         .collect()
 }
 
-fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile) -> Result<Issued, String> {
+fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile, lang: Lang) -> Result<Issued, String> {
     let mut clock = Instant::now();
     let mut lap = |stage: usize| {
         let now = Instant::now();
         job.stage_ns[stage].fetch_add((now - clock).as_nanos() as u64, Ordering::Relaxed);
         clock = now;
     };
-    let issued = card::issue(
-        profile,
-        job.issuer,
-        Some(job.responder),
-        job.validity,
-        &mut OsRng,
-    )
-    .map_err(|e| e.to_string())?;
-    let text = qrtext::encode(job.prefix, &issued.bytes).map_err(|e| e.to_string())?;
+    let words = |e: helpcard_office::OfficeError| e.message(lang.vocab());
+    let signed = job
+        .issuing
+        .sign(profile, holder, &mut OsRng)
+        .map_err(words)?;
     lap(0);
-    let symbol = qr::card_symbol(&text).map_err(|e| e.to_string())?;
-    if symbol.version > issue_cmd::MAX_VERSION {
-        return Err(format!(
-            "QR version {} > {}",
-            symbol.version,
-            issue_cmd::MAX_VERSION
-        ));
-    }
+    let png_bytes = signed.symbol.to_png(job.ppm, None);
     lap(1);
-    let png_bytes = symbol.to_png(job.ppm, None);
-    lap(2);
     // Staged: the files get their final names only after the registry commit, and never
-    // replace a file that is there (crate::output).
+    // replace a file that is there (helpcard_office::files).
     let mut files = Staged::default();
     let name = file_name(holder);
-    files.add(
-        job.out.join(format!("{name}.png")),
-        &png_bytes,
-        Access::Public,
-    )?;
-    files.add(
-        job.out.join(format!("{name}.txt")),
-        text.as_bytes(),
-        Access::Public,
-    )?;
-    lap(3);
-    Ok(Issued {
-        record: Record {
-            card_id: issued.card_id,
-            holder_ref: holder.to_owned(),
-            issuer_id: job.issuer_id.to_owned(),
-            issuer_kid: job.issuer.key_id().to_hex(),
-            issued_at: job.validity.issued_at,
-            expires_at: job.validity.expires_at,
-        },
-        files,
-        symbol,
-    })
+    files
+        .add(
+            job.out.join(format!("{name}.png")),
+            &png_bytes,
+            Access::Public,
+        )
+        .map_err(words)?;
+    files
+        .add(
+            job.out.join(format!("{name}.txt")),
+            signed.text.as_bytes(),
+            Access::Public,
+        )
+        .map_err(words)?;
+    lap(2);
+    Ok(Issued { signed, files })
 }
 
 pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
@@ -387,13 +362,9 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
         .map_err(|e| Fail::general(format!("{}: {e}", a.out.display())))?;
     let job = Job {
         stage_ns: Default::default(),
-        issuer: &issuer,
-        responder: &responder,
-        validity: a.issuing.validity(now),
-        prefix: &a.issuing.prefix,
+        issuing: a.issuing.issuing(&issuer, Some(&responder), now),
         out: &a.out,
         ppm: a.pixels_per_module as usize,
-        issuer_id: &a.issuing.issuer_id,
     };
     let progress = ProgressBar::new(rows.len() as u64);
     progress.set_style(
@@ -421,7 +392,7 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
                                 .profile
                                 .as_ref()
                                 .map_err(Clone::clone)
-                                .and_then(|p| issue_row(job, &row.holder, p));
+                                .and_then(|p| issue_row(job, &row.holder, p, lang));
                             progress.inc(1);
                             r
                         })
@@ -456,51 +427,60 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
             }
         }
     }
-    let records: Vec<Record> = ok.iter().map(|(_, i)| i.record.clone()).collect();
-    // On error nothing was registered, and dropping `ok` removes every staged file.
-    registry::record(&a.registry.registry, &records, None, lang)?;
-    let ok: Vec<_> = ok
+    // One transaction: on error nothing was registered, and every staged file is removed.
+    let (rows_ok, cards): (Vec<_>, Vec<_>) = ok
         .into_iter()
-        .filter_map(|(row, mut issued)| {
-            match std::mem::take(&mut issued.files).commit() {
-                Ok(()) => Some((row, issued)),
-                Err(e) => {
-                    // Registered but without its files: say so, and which card to revoke.
-                    failed += 1;
-                    eprintln!(
-                        "{} ({}): {e}: {} {}",
-                        row.origin,
-                        row.holder,
-                        lang.t(
-                            "登録済みですがファイルを書けませんでした。失効させてください:",
-                            "registered, but its files could not be written; revoke card"
-                        ),
-                        issued.record.card_id
-                    );
-                    None
-                }
-            }
-        })
+        .map(|(row, issued)| ((row, issued.signed), issued.files))
+        .unzip();
+    let staged = rows_ok
+        .iter()
+        .map(|(_, signed)| signed.record.clone())
+        .zip(cards)
         .collect();
+    let mut registry = a.registry.open(lang)?;
+    let linked =
+        issue::register(&mut registry, staged, None, now).map_err(|e| Fail::office(e, lang))?;
+    let mut ok = Vec::new();
+    for ((row, signed), (record, result)) in rows_ok.into_iter().zip(linked) {
+        match result {
+            Ok(()) => ok.push((row, signed)),
+            Err(e) => {
+                // Registered but without its files: say so, and which card to revoke.
+                failed += 1;
+                eprintln!(
+                    "{} ({}): {}: {} {}",
+                    row.origin,
+                    row.holder,
+                    e.message(lang.vocab()),
+                    lang.t(
+                        "登録済みですがファイルを書けませんでした。失効させてください:",
+                        "registered, but its files could not be written; revoke card"
+                    ),
+                    record.card_id
+                );
+            }
+        }
+    }
     if let Some(path) = &a.pdf {
-        let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
-        let mut doc = pdf::Document::new(&font)?;
+        let font = a.issuing.font(lang)?;
+        let mut doc = pdf::Document::new(&font).map_err(|e| Fail::office(e, lang))?;
         let issuer_name = a.issuing.issuer_name();
-        let faces: Vec<pdf::CardFace<'_>> = ok
+        let faces: Vec<CardFace<'_>> = ok
             .iter()
-            .filter_map(|(row, i)| {
+            .filter_map(|(row, signed)| {
                 let profile = row.profile.as_ref().ok()?;
-                Some(printout::face(
+                Some(layout::face(
                     profile,
-                    &i.symbol,
+                    &signed.symbol,
                     issuer_name,
-                    i.record.card_id,
-                    i.record.expires_at,
+                    signed.card_id(),
+                    signed.record.expires_at,
                 ))
             })
             .collect();
-        doc.sheets(&faces, a.issuing.layout);
-        fail::write(path, &doc.finish()?, lang)?;
+        doc.sheets(&faces, a.issuing.layout());
+        let bytes = doc.finish().map_err(|e| Fail::office(e, lang))?;
+        fail::write(path, &bytes, lang)?;
     }
     println!(
         "{}: {} {}, {} {} ({:.1} s; {:.1} s {})",
@@ -518,17 +498,16 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
     );
     let secs = |i: usize| job.stage_ns[i].load(Ordering::Relaxed) as f64 / 1e9;
     println!(
-        "{}: {} {:.1} s, QR {:.1} s, PNG {:.1} s, {} {:.1} s ({jobs} {})",
+        "{}: {} {:.1} s, PNG {:.1} s, {} {:.1} s ({jobs} {})",
         lang.t(
             "内訳（全スレッド合計）",
             "time by stage (summed over threads)"
         ),
-        lang.t("署名・暗号化", "sign+encrypt"),
+        lang.t("署名・暗号化・QR", "sign+encrypt+QR"),
         secs(0),
         secs(1),
-        secs(2),
         lang.t("ファイル書き込み", "file writes"),
-        secs(3),
+        secs(2),
         lang.t("スレッド", "threads")
     );
     if failed > 0 {

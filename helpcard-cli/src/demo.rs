@@ -3,13 +3,17 @@
 use std::fs;
 use std::path::Path;
 
-use helpcard_core::card::{self, ResponderKeys, Validity};
+use helpcard_core::card::{self, ResponderKeys};
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::{DemoWorld, REFERENCE_PROFILES};
 use helpcard_core::keys::{Protection, ResponderKey, Role};
 use helpcard_core::profile::Profile;
 use helpcard_core::qrtext;
 use helpcard_core::view::CardView;
+use helpcard_office::OfficeError;
+use helpcard_office::issue::{self, Issuing};
+use helpcard_office::layout::{self, Layout};
+use helpcard_office::pdf;
 use helpcard_qr::{self as qr, Effort};
 use rand_core::OsRng;
 
@@ -103,56 +107,50 @@ pub fn run(dir: &Path, lang: Lang) -> Result<(), String> {
         )
     );
     println!("{}: {}\n", lang.t("出力先", "output"), dir.display());
-    let font = crate::pdf::load_font(None, lang).map_err(|f| f.message)?;
-    let validity = Validity {
-        issued_at: now,
-        expires_at: UnixTime(now.0 + 3 * YEAR),
+    let office = |e: OfficeError| e.message(lang.vocab());
+    let font = pdf::load_font(None).map_err(office)?;
+    let responder_public = world.responder.public_key();
+    // The office's issue step, as `issue` runs it (the version rule included); the demo keeps
+    // no registry.
+    let issuing = Issuing {
+        key: &world.issuer,
+        issuer_id: "musashino",
+        responder: Some(&responder_public),
+        prefix: qrtext::DEFAULT_PREFIX,
+        validity: issue::validity(now, 3),
     };
     for (name, text) in REFERENCE_PROFILES {
         let profile = Profile::load_toml(text, now.date()).map_err(|e| format!("{name}: {e}"))?;
-        let issued = world
-            .issue(&profile, validity, &mut rng)
-            .map_err(|e| format!("{name}: {e}"))?;
-        let text =
-            qrtext::encode(qrtext::DEFAULT_PREFIX, &issued.bytes).map_err(|e| e.to_string())?;
-        write(&format!("cards/{name}.txt"), text.as_bytes())?;
+        let signed = issuing
+            .sign(&profile, name, &mut rng)
+            .map_err(|e| format!("{name}: {}", office(e)))?;
+        write(&format!("cards/{name}.txt"), signed.text.as_bytes())?;
         // Render the QR code as a PNG and read it back through the QR reader, as a scanner would.
-        let symbol = qr::card_symbol(&text).map_err(|e| e.to_string())?;
-        let (version, ec) = (symbol.version, symbol.ec_level);
+        let symbol = &signed.symbol;
+        let (version, ec, bytes) = (symbol.version, symbol.ec_level, signed.issued.bytes.len());
         println!("## {name}");
         if lang == Lang::Ja {
             println!(
-                "  カード: {} バイト、QR バージョン {version}（誤り訂正 {ec:?}）→ cards/{name}.png（読み取り確認済み）",
-                issued.bytes.len()
+                "  カード: {bytes} バイト、QR バージョン {version}（誤り訂正 {ec:?}）→ cards/{name}.png（読み取り確認済み）"
             );
         } else {
             println!(
-                "  card: {} bytes, QR version {version} (ECC {ec:?}) → cards/{name}.png (read back)",
-                issued.bytes.len()
+                "  card: {bytes} bytes, QR version {version} (ECC {ec:?}) → cards/{name}.png (read back)"
             );
         }
         let png = symbol.to_png(4, Some(600));
         write(&format!("cards/{name}.png"), &png)?;
         // The card at true size (bundled font embedded as a subset), then the holder's copy.
-        let mut doc = crate::pdf::Document::new(&font).map_err(|f| f.message)?;
+        let mut doc = pdf::Document::new(&font).map_err(office)?;
         let issuer = "武蔵野市 障害者福祉課";
+        let (card_id, expires) = (signed.card_id(), signed.record.expires_at);
         doc.card_pages(
-            &crate::printout::face(
-                &profile,
-                &symbol,
-                issuer,
-                issued.card_id,
-                validity.expires_at,
-            ),
-            crate::pdf::Layout::default(),
+            &layout::face(&profile, symbol, issuer, card_id, expires),
+            Layout::default(),
         );
-        let (title, lines) =
-            crate::printout::holder_copy(&profile, issuer, issued.card_id, validity.expires_at);
+        let (title, lines) = layout::holder_copy(&profile, issuer, card_id, expires);
         doc.text_pages(&title, &lines);
-        write(
-            &format!("cards/{name}.pdf"),
-            &doc.finish().map_err(|f| f.message)?,
-        )?;
+        write(&format!("cards/{name}.pdf"), &doc.finish().map_err(office)?)?;
         // Decode the PNG file's bytes, as a scanner reading an image would.
         let frame = qr::decode_luma(&png).map_err(|e| format!("{name}.png: {e}"))?;
         let scanned =

@@ -36,6 +36,19 @@ impl Fail {
     }
 }
 
+impl Fail {
+    /// The office library's error in the reader's words: exit 3 when it is about the card's
+    /// contents (too large, refused by the format), 1 otherwise.
+    pub fn office(e: helpcard_office::OfficeError, lang: crate::lang::Lang) -> Fail {
+        let code = if e.is_about_the_profile() {
+            PROFILE
+        } else {
+            GENERAL
+        };
+        Fail::with_code(code, e.message(lang.vocab()))
+    }
+}
+
 impl From<String> for Fail {
     fn from(message: String) -> Fail {
         Fail::general(message)

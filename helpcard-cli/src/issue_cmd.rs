@@ -3,26 +3,43 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
-use helpcard_core::card::{self, Validity};
+use clap::{Args, ValueEnum};
 use helpcard_core::date::UnixTime;
-use helpcard_core::keys::{Role, SigningKey};
+use helpcard_core::keys::{ResponderPublicKey, Role, SigningKey};
 use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_core::qrtext;
-use helpcard_qr as qr;
+use helpcard_office::files::{Access, Staged};
+use helpcard_office::issue::{self, Signed, WARN_VERSION};
+use helpcard_office::layout::{self, Layout};
+use helpcard_office::{OfficeError, pdf};
 use helpcard_qr::size::SizeReport;
 use rand_core::OsRng;
 
 use crate::fail::{self, Fail};
+use crate::keys_cmd;
 use crate::lang::Lang;
-use crate::output::{Access, Staged};
-use crate::registry::{self, Record};
-use crate::{keys_cmd, pdf, printout};
+use crate::registry_cmd::RegistryArg;
 
-/// Cards above this QR version (ECC M) are refused: too fine to print on a card and scan.
-pub const MAX_VERSION: u8 = 25;
-/// Cards above this version get a warning.
-pub const WARN_VERSION: u8 = 20;
+/// How a card is printed (`--layout`; [`Layout`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// One face: the QR code at 32 mm beside the text.
+    Single,
+    /// Two faces, for duplex printing: the QR code alone on the back at 50 mm.
+    Duplex,
+    /// Both faces on one piece, folded in the middle.
+    Folded,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(a: LayoutArg) -> Layout {
+        match a {
+            LayoutArg::Single => Layout::Single,
+            LayoutArg::Duplex => Layout::Duplex,
+            LayoutArg::Folded => Layout::Folded,
+        }
+    }
+}
 
 /// What every issuing command needs: who signs, and the card's URL and validity.
 #[derive(Args)]
@@ -49,8 +66,8 @@ pub struct Issuing {
     /// How the card is printed: duplex (the QR code alone on the back at 50 mm, read from
     /// further away), folded (both faces on one piece, folded in the middle) or single (one
     /// face, the QR code at 32 mm).
-    #[arg(long, value_enum, default_value_t = pdf::Layout::Duplex)]
-    pub layout: pdf::Layout,
+    #[arg(long, value_enum, default_value_t = LayoutArg::Duplex)]
+    pub layout: LayoutArg,
     /// Allow an issuer key stored without a passphrase (demo and test keys): a card signed with
     /// such a key proves nothing, so this is refused unless asked for.
     #[arg(long)]
@@ -81,12 +98,66 @@ impl Issuing {
         self.issuer_name.as_deref().unwrap_or(&self.issuer_id)
     }
 
-    /// Validity from now.
-    pub fn validity(&self, now: UnixTime) -> Validity {
-        Validity {
-            issued_at: now,
-            expires_at: UnixTime(now.0 + self.valid_years * 365 * 86_400),
+    /// The office's issuing run over `key` (and `responder`) from `now`.
+    pub fn issuing<'a>(
+        &'a self,
+        key: &'a SigningKey,
+        responder: Option<&'a ResponderPublicKey>,
+        now: UnixTime,
+    ) -> issue::Issuing<'a> {
+        issue::Issuing {
+            key,
+            issuer_id: &self.issuer_id,
+            responder,
+            prefix: &self.prefix,
+            validity: issue::validity(now, self.valid_years),
         }
+    }
+
+    /// The layout cards are printed in.
+    pub fn layout(&self) -> Layout {
+        self.layout.into()
+    }
+
+    /// The PDF font (`--font`, `HELPCARD_FONT`, or the bundled one).
+    pub fn font(&self, lang: Lang) -> Result<std::borrow::Cow<'static, [u8]>, Fail> {
+        pdf::load_font(self.font.as_deref()).map_err(|e| Fail::office(e, lang))
+    }
+}
+
+/// A profile's signing refused: the office's error naming `origin` (the profile file), and
+/// where to see a too-large card's breakdown.
+pub fn refused(origin: &Path, e: OfficeError, lang: Lang) -> Fail {
+    let hint = matches!(e, OfficeError::TooLarge { .. }).then(|| {
+        lang.t(
+            "（内訳は helpcard size で確認できます）",
+            " (helpcard size shows the breakdown)",
+        )
+    });
+    let f = Fail::office(e, lang);
+    Fail::with_code(
+        f.code,
+        format!(
+            "{}: {}{}",
+            origin.display(),
+            f.message,
+            hint.unwrap_or_default()
+        ),
+    )
+}
+
+/// The warning for a card above [`WARN_VERSION`].
+pub fn warn_if_large(signed: &Signed, lang: Lang) {
+    if signed.is_large() {
+        eprintln!(
+            "{}: {} {} > {WARN_VERSION}",
+            lang.t("警告", "warning"),
+            lang.t(
+                "QR バージョンが大きく、古いカメラでは読みにくくなります:",
+                "the QR code is large; older cameras may fail to read version"
+            ),
+            signed.symbol.version
+        );
     }
 }
 
@@ -119,7 +190,7 @@ pub struct IssueArgs {
     #[arg(long)]
     pub replaces: Option<String>,
     #[command(flatten)]
-    registry: crate::registry::RegistryArg,
+    registry: RegistryArg,
 }
 
 /// Loads and validates a profile file, with errors naming the file and the field.
@@ -211,122 +282,91 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
     let now = crate::clock::now();
     let profile = load_profile(&a.profile, now.date(), lang)?;
-    let issuer = a.issuing.load_issuer(lang)?;
+    let key = a.issuing.load_issuer(lang)?;
     let responder = a
         .responder
         .as_deref()
         .map(|p| keys_cmd::load_responder_public(p, lang))
         .transpose()?;
-    let validity = a.issuing.validity(now);
-    let issued = card::issue(&profile, &issuer, responder.as_ref(), validity, &mut OsRng)
-        .map_err(|e| Fail::with_code(fail::PROFILE, format!("{}: {e}", a.profile.display())))?;
-    let text = qrtext::encode(&a.issuing.prefix, &issued.bytes)
-        .map_err(|e| Fail::general(format!("--prefix: {e}")))?;
-    let size = SizeReport::measure(&issued, &a.issuing.prefix)
-        .map_err(|e| Fail::general(e.to_string()))?;
-    println!("{}: {}", a.profile.display(), summary(&size, lang));
-    let version = size.qr_version_m.unwrap_or(u8::MAX);
-    if version > MAX_VERSION {
-        return Err(Fail::with_code(
-            fail::PROFILE,
-            format!(
-                "{}: {} {version} > {MAX_VERSION}{}",
-                a.profile.display(),
-                lang.t(
-                    "QR バージョンが大きすぎます:",
-                    "the QR code would be version"
-                ),
-                lang.t(
-                    "。非公開情報の文章を短くしてください",
-                    "; shorten the private part's texts"
-                )
-            ),
-        ));
-    }
-    if version > WARN_VERSION {
-        eprintln!(
-            "{}: {} {version} > {WARN_VERSION}",
-            lang.t("警告", "warning"),
-            lang.t(
-                "QR バージョンが大きく、古いカメラでは読みにくくなります:",
-                "the QR code is large; older cameras may fail to read version"
-            )
-        );
-    }
-    let symbol = qr::card_symbol(&text).map_err(|e| Fail::general(e.to_string()))?;
-    let modules = symbol.size_with_quiet_zone() as f64;
-    let qr_mm = a.qr_mm.unwrap_or(f64::from(a.issuing.layout.qr_mm()));
-    let ppm = ((qr_mm / modules) * f64::from(a.dpi) / 25.4)
-        .round()
-        .max(1.0) as usize;
-    let font = pdf::load_font(a.issuing.font.as_deref(), lang)?;
-    let mut doc = pdf::Document::new(&font)?;
-    let issuer_name = a.issuing.issuer_name();
-    doc.card_pages(
-        &printout::face(
-            &profile,
-            &symbol,
-            issuer_name,
-            issued.card_id,
-            validity.expires_at,
-        ),
-        a.issuing.layout,
-    );
-    let (title, lines) =
-        printout::holder_copy(&profile, issuer_name, issued.card_id, validity.expires_at);
-    doc.text_pages(&title, &lines);
-    // Nothing appears under its final name until the registry has the card (crate::output).
-    let mut files = Staged::default();
-    files.add(
-        with_ext(&a.out, ".png"),
-        &symbol.to_png(ppm, Some(a.dpi)),
-        Access::Public,
-    )?;
-    files.add(
-        with_ext(&a.out, ".svg"),
-        symbol.to_svg(qr_mm / modules).as_bytes(),
-        Access::Public,
-    )?;
-    files.add(with_ext(&a.out, ".txt"), text.as_bytes(), Access::Public)?;
-    // The holder's copy lists the private part in plain text: owner-only.
-    files.add(with_ext(&a.out, ".pdf"), &doc.finish()?, Access::Private)?;
     let holder = a.holder.clone().unwrap_or_else(|| {
         a.profile
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    registry::record(
-        &a.registry.registry,
-        &[Record {
-            card_id: issued.card_id,
-            holder_ref: holder,
-            issuer_id: a.issuing.issuer_id.clone(),
-            issuer_kid: issuer.key_id().to_hex(),
-            issued_at: validity.issued_at,
-            expires_at: validity.expires_at,
-        }],
+    let signed = a
+        .issuing
+        .issuing(&key, responder.as_ref(), now)
+        .sign(&profile, &holder, &mut OsRng)
+        .map_err(|e| refused(&a.profile, e, lang))?;
+    let size = SizeReport::measure(&signed.issued, &a.issuing.prefix)
+        .map_err(|e| Fail::general(e.to_string()))?;
+    println!("{}: {}", a.profile.display(), summary(&size, lang));
+    warn_if_large(&signed, lang);
+    let (symbol, layout) = (&signed.symbol, a.issuing.layout());
+    let modules = symbol.size_with_quiet_zone() as f64;
+    let qr_mm = a.qr_mm.unwrap_or(f64::from(layout.qr_mm()));
+    let ppm = ((qr_mm / modules) * f64::from(a.dpi) / 25.4)
+        .round()
+        .max(1.0) as usize;
+    let font = a.issuing.font(lang)?;
+    let office = |e| Fail::office(e, lang);
+    let mut doc = pdf::Document::new(&font).map_err(office)?;
+    let (issuer_name, expires) = (a.issuing.issuer_name(), signed.record.expires_at);
+    doc.card_pages(
+        &layout::face(&profile, symbol, issuer_name, signed.card_id(), expires),
+        layout,
+    );
+    let (title, lines) = layout::holder_copy(&profile, issuer_name, signed.card_id(), expires);
+    doc.text_pages(&title, &lines);
+    // Nothing appears under its final name until the registry has the card
+    // (helpcard_office::files).
+    let mut files = Staged::default();
+    let staged = [
+        (".png", symbol.to_png(ppm, Some(a.dpi)), Access::Public),
+        (
+            ".svg",
+            symbol.to_svg(qr_mm / modules).into_bytes(),
+            Access::Public,
+        ),
+        (".txt", signed.text.clone().into_bytes(), Access::Public),
+        // The holder's copy lists the private part in plain text: owner-only.
+        (".pdf", doc.finish().map_err(office)?, Access::Private),
+    ];
+    for (ext, bytes, access) in staged {
+        files
+            .add(with_ext(&a.out, ext), &bytes, access)
+            .map_err(office)?;
+    }
+    let mut registry = a.registry.open(lang)?;
+    let linked = issue::register(
+        &mut registry,
+        vec![(signed.record.clone(), files)],
         a.replaces.as_deref(),
-        lang,
-    )?;
-    files.commit().map_err(|e| {
-        Fail::general(format!(
-            "{e}: {} {}",
-            lang.t(
-                "カードは登録済みですがファイルを書けませんでした。このカードを失効させてください:",
-                "the card is registered but its files could not be written; revoke card"
-            ),
-            issued.card_id
-        ))
-    })?;
+        now,
+    )
+    .map_err(office)?;
+    for (record, result) in linked {
+        result.map_err(|e| {
+            Fail::general(format!(
+                "{}: {} {}",
+                e.message(lang.vocab()),
+                lang.t(
+                    "カードは登録済みですがファイルを書けませんでした。このカードを失効させてください:",
+                    "the card is registered but its files could not be written; revoke card"
+                ),
+                record.card_id
+            ))
+        })?;
+    }
     println!(
         "{} {} ({} {}, ECC {:?}, {:.2} mm/module) → {}.pdf/.png/.svg/.txt",
         lang.t("カード番号", "card id"),
-        issued.card_id,
+        signed.card_id(),
         lang.t("QR バージョン", "QR version"),
         symbol.version,
         symbol.ec_level,
-        f64::from(a.issuing.layout.qr_mm()) / modules,
+        f64::from(layout.qr_mm()) / modules,
         a.out.display()
     );
     Ok(())

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
-use crate::output::{Access, create_new};
+use helpcard_office::files::{Access, create_new};
 
 #[derive(Subcommand)]
 pub enum KeysCommand {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::lang::Lang;
-use crate::registry::RegistryArg;
+use crate::registry_cmd::RegistryArg;
 
 mod batch;
 mod clock;
@@ -20,13 +20,9 @@ mod fail;
 mod issue_cmd;
 mod keys_cmd;
 mod lang;
-mod linebreak;
 mod open_cmd;
-mod output;
-mod pdf;
-mod printout;
 mod qr_read;
-mod registry;
+mod registry_cmd;
 mod render;
 mod size_cmd;
 mod trust_cmd;
@@ -103,7 +99,7 @@ enum Command {
         registry: RegistryArg,
     },
     /// Write a signed revocation list of the registry's revoked cards (issuer key).
-    Publish(registry::PublishArgs),
+    Publish(registry_cmd::PublishArgs),
     /// QR symbol tools.
     #[command(subcommand)]
     Qr(QrCommand),
@@ -155,15 +151,15 @@ fn main() -> ExitCode {
         Command::Open(a) => open_cmd::run(a, lang),
         Command::Size(a) => size_cmd::run(a, lang),
         Command::List { holder, registry } => {
-            registry::list(&registry.registry, holder.as_deref(), lang)
+            registry_cmd::list(&registry, holder.as_deref(), lang)
         }
-        Command::Show { card_id, registry } => registry::show(&registry.registry, &card_id, lang),
+        Command::Show { card_id, registry } => registry_cmd::show(&registry, &card_id, lang),
         Command::Revoke {
             card_id,
             reason,
             registry,
-        } => registry::revoke(&registry.registry, &card_id, &reason, lang),
-        Command::Publish(a) => registry::publish(a, lang),
+        } => registry_cmd::revoke(&registry, &card_id, &reason, lang),
+        Command::Publish(a) => registry_cmd::publish(a, lang),
         Command::Qr(QrCommand::Read { images }) => qr_read::run(&images).map_err(Fail::general),
         Command::Qr(QrCommand::Write {
             text,

@@ -283,3 +283,29 @@ pub enum IssueError {
     #[error("{0}")]
     Pack(crate::packed::PackError),
 }
+
+impl IssueError {
+    /// What happened, in `lang`, for the office's staff.
+    pub fn message(&self, lang: Lang) -> String {
+        let (ja, easy) = match self {
+            _ if lang == Lang::En => return self.to_string(),
+            IssueError::NoResponderKey => (
+                "プロフィールに支援の詳細（非公開情報）がありますが、暗号化する応答者の公開鍵が指定されていません。",
+                "ひみつの じょうほうを まもる かぎが ありません。",
+            ),
+            IssueError::BadResponderKey => (
+                "応答者の公開鍵が正しくありません（壊れた鍵か、不正な鍵です）。",
+                "たすける ひとの かぎが ただしく ありません。",
+            ),
+            IssueError::BadValidity => (
+                "有効期限が発行日より前になります。",
+                "きげんが おかしいです。",
+            ),
+            IssueError::Pack(_) => (
+                "プロフィールをカードの形にできません（文章が長すぎるか、形が正しくありません）。",
+                "カードに いれられません。ぶんを みじかく して ください。",
+            ),
+        };
+        lang.pick(ja, "", easy).to_owned()
+    }
+}

@@ -85,7 +85,7 @@ fn an_unknown_code_is_named_in_the_readers_language() {
 }
 
 #[test]
-fn every_key_and_list_error_has_its_words() {
+fn every_key_list_and_issue_error_has_its_words() {
     let kid = KeyId([0; crate::keys::KEY_ID_LEN]);
     let keys = [
         KeyError::Malformed("expected value at line 1".into()),
@@ -119,6 +119,15 @@ fn every_key_and_list_error_has_its_words() {
     for e in &lists {
         // The list numbers are numbers, not words.
         check_with(e.code(), |l| e.message(l));
+    }
+    let issues = [
+        crate::error::IssueError::NoResponderKey,
+        crate::error::IssueError::BadResponderKey,
+        crate::error::IssueError::BadValidity,
+        crate::error::IssueError::Pack(crate::packed::PackError::Schema("x")),
+    ];
+    for e in &issues {
+        check_with(&format!("{e:?}"), |l| e.message(l));
     }
 }
 

@@ -10,6 +10,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::error::OfficeError;
+
 /// Who may read a file.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -27,14 +29,11 @@ pub struct Staged {
 }
 
 /// Refuses a path that exists already, as a file, a directory or a link (dangling or not).
-pub fn ensure_free(path: &Path) -> Result<(), String> {
+pub fn ensure_free(path: &Path) -> Result<(), OfficeError> {
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-        Ok(_) => Err(format!(
-            "{}: already exists (a card file is never replaced; choose another name)",
-            path.display()
-        )),
+        Err(e) => Err(OfficeError::file(path)(e)),
+        Ok(_) => Err(OfficeError::FileExists(path.to_owned())),
     }
 }
 
@@ -55,25 +54,25 @@ pub fn create_new(path: &Path, bytes: &[u8], access: Access) -> std::io::Result<
 
 impl Staged {
     /// Writes `bytes` under a temporary name beside `path`, after checking `path` is free.
-    pub fn add(&mut self, path: PathBuf, bytes: &[u8], access: Access) -> Result<(), String> {
+    pub fn add(&mut self, path: PathBuf, bytes: &[u8], access: Access) -> Result<(), OfficeError> {
         ensure_free(&path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        create_new(&tmp, bytes, access).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        create_new(&tmp, bytes, access).map_err(OfficeError::file(&tmp))?;
         self.files.push((tmp, path));
         Ok(())
     }
 
     /// Gives every file its final name. A link (not a rename) so that an existing file is an
     /// error, never replaced. On error the files not yet linked stay temporary and are removed.
-    pub fn commit(mut self) -> Result<(), String> {
+    pub fn commit(mut self) -> Result<(), OfficeError> {
         for (tmp, path) in std::mem::take(&mut self.files) {
             let linked = std::fs::hard_link(&tmp, &path);
             let _ = std::fs::remove_file(&tmp);
-            linked.map_err(|e| format!("{}: {e}", path.display()))?;
+            linked.map_err(OfficeError::file(&path))?;
         }
         Ok(())
     }
@@ -93,7 +92,7 @@ mod tests {
     use super::*;
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("helpcard-output-{name}-{}", std::process::id()));
+        let d = std::env::temp_dir().join(format!("helpcard-files-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d

@@ -1,0 +1,187 @@
+use super::*;
+use helpcard_core::testing::{DEMO_EPOCH, DemoWorld};
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("helpcard-registry-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn record(id: u8, holder: &str, issuer_id: &str, kid: &str) -> Record {
+    Record {
+        card_id: CardId([id; 8]),
+        holder_ref: holder.into(),
+        issuer_id: issuer_id.into(),
+        issuer_kid: kid.into(),
+        issued_at: UnixTime(1_000),
+        expires_at: UnixTime(2_000),
+    }
+}
+
+/// A new registry holding card 0101… of case-1, issued under key `k1`.
+fn with_one_card(name: &str) -> Registry {
+    let mut r = Registry::open(&dir(name).join("r.sqlite")).unwrap();
+    let card = record(1, "case-1", "musashino", "k1");
+    r.record(&[card], None, UnixTime(10)).unwrap();
+    r
+}
+
+#[test]
+fn a_new_registry_is_owner_only_and_versioned_and_a_newer_one_is_refused() {
+    let d = dir("open");
+    let path = d.join("r.sqlite");
+    drop(Registry::open(&path).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, VERSION);
+    conn.pragma_update(None, "user_version", VERSION + 1)
+        .unwrap();
+    drop(conn);
+    let refused = Registry::open(&path).err().unwrap();
+    assert!(refused.to_string().contains("newer"), "{refused}");
+}
+
+#[test]
+fn a_registry_from_before_versions_is_taken_up_with_its_cards() {
+    let d = dir("legacy");
+    let path = d.join("r.sqlite");
+    // The schema registries had before it was versioned, with a card in it.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(MIGRATIONS[0]).unwrap();
+    conn.execute(
+        "INSERT INTO cards (card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status)
+         VALUES ('0101010101010101', 'case-1', 'musashino', 'k', 1, 2, 'active')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let registry = Registry::open(&path).unwrap();
+    assert_eq!(registry.cards(None).unwrap().len(), 1);
+}
+
+#[test]
+fn records_are_all_or_none_and_revocation_is_once() {
+    let mut r = with_one_card("record");
+    // The second card repeats the first's id: neither of the two is recorded.
+    let twice = [
+        record(2, "case-2", "musashino", "k1"),
+        record(1, "case-3", "musashino", "k1"),
+    ];
+    assert!(r.record(&twice, None, UnixTime(10)).is_err());
+    assert_eq!(r.cards(None).unwrap().len(), 1);
+    // One issuer key, one issuer id.
+    let other = r.record(
+        &[record(4, "case-4", "Musashino", "k1")],
+        None,
+        UnixTime(10),
+    );
+    assert!(
+        matches!(other, Err(OfficeError::IssuerIdConflict { .. })),
+        "{other:?}"
+    );
+
+    let id = CardId([1; 8]).to_hex();
+    r.revoke(&id, "lost", UnixTime(20)).unwrap();
+    assert!(matches!(
+        r.revoke(&id, "lost", UnixTime(21)),
+        Err(OfficeError::AlreadyRevoked(_))
+    ));
+    assert!(matches!(
+        r.revoke(&CardId([9; 8]).to_hex(), "lost", UnixTime(21)),
+        Err(OfficeError::NotRegistered(_))
+    ));
+    assert!(matches!(
+        r.revoke("not-hex", "lost", UnixTime(21)),
+        Err(OfficeError::BadCardId(_))
+    ));
+    let card = r.card(&id.to_uppercase()).unwrap();
+    assert_eq!(
+        (card.status.as_str(), card.reason.as_str(), card.revoked_at),
+        ("revoked", "lost", Some(UnixTime(20)))
+    );
+}
+
+#[test]
+fn a_replacement_revokes_the_old_card_in_the_same_transaction() {
+    let mut r = with_one_card("replace");
+    let old = CardId([1; 8]).to_hex();
+    r.record(
+        &[record(2, "case-1", "musashino", "k1")],
+        Some(&old),
+        UnixTime(30),
+    )
+    .unwrap();
+    let card = r.card(&old).unwrap();
+    assert_eq!(card.reason, "replaced");
+    assert_eq!(card.replaced_by, CardId([2; 8]).to_hex());
+    // Replacing a card that is not there records nothing.
+    let missing = r.record(
+        &[record(3, "case-1", "musashino", "k1")],
+        Some("ffffffffffffffff"),
+        UnixTime(40),
+    );
+    assert!(matches!(
+        missing,
+        Err(OfficeError::ReplacedNotRegistered(_))
+    ));
+    assert!(r.card(&CardId([3; 8]).to_hex()).is_err());
+    assert_eq!(r.cards(Some("case-1")).unwrap().len(), 2);
+}
+
+#[test]
+fn publish_counts_up_keeps_the_latest_floor_and_spends_no_counter_on_a_failed_delivery() {
+    let d = dir("publish");
+    let world = DemoWorld::new(1);
+    let kid = world.issuer.key_id().to_hex();
+    let mut r = Registry::open(&d.join("r.sqlite")).unwrap();
+    r.record(
+        &[record(1, "case-1", "musashino", &kid)],
+        None,
+        UnixTime(10),
+    )
+    .unwrap();
+    // A card recorded under a mistyped issuer id is still this key's card.
+    r.record(
+        &[record(2, "case-2", "musashino", &kid)],
+        None,
+        UnixTime(10),
+    )
+    .unwrap();
+    r.revoke(&CardId([1; 8]).to_hex(), "lost", UnixTime(20))
+        .unwrap();
+    let now = UnixTime(DEMO_EPOCH.0 + 60 * 86_400);
+    let failed = r.publish(&world.issuer, "musashino", 7, None, now, |_| {
+        Err(OfficeError::Pdf("delivery".into()))
+    });
+    assert!(failed.is_err());
+    let floor = UnixTime(DEMO_EPOCH.0 + 30 * 86_400).date();
+    let first = r
+        .publish(&world.issuer, "musashino", 7, Some(floor), now, |_| Ok(()))
+        .unwrap();
+    assert_eq!(
+        (first.counter, first.revoked),
+        (1, 1),
+        "the failed one used no counter"
+    );
+    let second = r
+        .publish(&world.issuer, "musashino", 7, None, now, |_| Ok(()))
+        .unwrap();
+    assert_eq!(second.counter, 2);
+    let trust = world.trust_store(now);
+    let list = RevocationList::verify(&second.bytes, &trust).unwrap();
+    assert_eq!(
+        list.revoked_before,
+        Some(UnixTime(floor.days() as u64 * 86_400)),
+        "every later list repeats the latest floor"
+    );
+    assert_eq!(list.revoked, vec![CardId([1; 8])]);
+}
