@@ -12,10 +12,9 @@ use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_office::files::{Access, Staged};
 use helpcard_office::issue::{self, Issuing, Signed};
 use helpcard_office::layout::{self, CardFace};
-use helpcard_office::pdf;
+use helpcard_office::{pdf, table};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::OsRng;
-use serde_json::{Map, Value, json};
 
 use crate::fail::{self, Fail};
 use crate::lang::Lang;
@@ -55,126 +54,6 @@ struct Row {
     origin: String,
     holder: String,
     profile: Result<Profile, String>,
-}
-
-/// What a CSV column holds and where it goes in the profile.
-#[derive(Clone, Copy)]
-enum Column {
-    /// The holder's reference (file names, registry), not part of the profile.
-    HolderRef,
-    /// `public.<field>`, text.
-    PublicText,
-    /// `public.<field>`, a list separated by ';'.
-    PublicList,
-    /// `private.<field>`, text.
-    PrivateText,
-    /// `private.<field>`, a list separated by ';'.
-    PrivateList,
-    /// `private.allergies`: a list, or "none"/"なし" for none known (an empty cell: not asked).
-    Allergies,
-    /// `private.<place>.name` and `.phone` (hospital, support office).
-    Place(&'static str, &'static str),
-}
-
-/// Every column a CSV row may have, besides `contact<N>_name|relation|phone` (N = 1–5).
-const COLUMNS: &[(&str, Column)] = &[
-    ("holder_ref", Column::HolderRef),
-    ("help", Column::PublicList),
-    ("message", Column::PublicText),
-    ("name", Column::PrivateText),
-    ("name_kana", Column::PrivateText),
-    ("birth_date", Column::PrivateText),
-    ("blood_type", Column::PrivateText),
-    ("conditions", Column::PrivateList),
-    ("support", Column::PrivateList),
-    ("how_to_help", Column::PrivateText),
-    ("avoid", Column::PrivateText),
-    ("medications", Column::PrivateList),
-    ("allergies", Column::Allergies),
-    ("medical_care", Column::PrivateList),
-    ("medical_care_notes", Column::PrivateText),
-    ("notes", Column::PrivateText),
-    ("language", Column::PrivateText),
-    ("hospital_name", Column::Place("hospital", "name")),
-    ("hospital_phone", Column::Place("hospital", "phone")),
-    (
-        "support_office_name",
-        Column::Place("support_office", "name"),
-    ),
-    (
-        "support_office_phone",
-        Column::Place("support_office", "phone"),
-    ),
-];
-const MAX_CONTACTS: usize = 5;
-
-fn is_known_column(c: &str) -> bool {
-    COLUMNS.iter().any(|(name, _)| *name == c)
-        || (1..=MAX_CONTACTS).any(|i| {
-            ["name", "relation", "phone"]
-                .iter()
-                .any(|f| c == format!("contact{i}_{f}"))
-        })
-}
-
-/// Builds the profile JSON of one CSV row; empty cells are absent fields.
-fn row_to_json(headers: &[String], cells: &csv::StringRecord) -> Value {
-    let get = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .and_then(|i| cells.get(i))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
-    let list = |cell: &str| -> Vec<String> {
-        cell.split(';')
-            .map(|x| x.trim().to_owned())
-            .filter(|x| !x.is_empty())
-            .collect()
-    };
-    let mut public = Map::new();
-    public.insert("help".into(), json!([]));
-    let mut private = Map::new();
-    for (name, column) in COLUMNS {
-        let Some(cell) = get(name) else { continue };
-        let (part, key, value) = match *column {
-            Column::HolderRef => continue,
-            Column::PublicText => (&mut public, *name, json!(cell)),
-            Column::PublicList => (&mut public, *name, json!(list(cell))),
-            Column::PrivateText => (&mut private, *name, json!(cell)),
-            Column::PrivateList => (&mut private, *name, json!(list(cell))),
-            Column::Allergies if matches!(cell, "none" | "なし") => {
-                (&mut private, *name, json!([]))
-            }
-            Column::Allergies => (&mut private, *name, json!(list(cell))),
-            Column::Place(place, field) => {
-                let entry = private.entry(place).or_insert_with(|| json!({}));
-                entry[field] = json!(cell);
-                continue;
-            }
-        };
-        part.insert(key.into(), value);
-    }
-    let contacts: Vec<Value> = (1..=MAX_CONTACTS)
-        .filter_map(|i| {
-            let name = get(&format!("contact{i}_name"))?;
-            let mut c =
-                json!({ "name": name, "phone": get(&format!("contact{i}_phone")).unwrap_or("") });
-            if let Some(r) = get(&format!("contact{i}_relation")) {
-                c["relation"] = json!(r);
-            }
-            Some(c)
-        })
-        .collect();
-    if !contacts.is_empty() {
-        private.insert("contacts".into(), json!(contacts));
-    }
-    let mut profile = json!({ "public": public });
-    if !private.is_empty() {
-        profile["private"] = Value::Object(private);
-    }
-    profile
 }
 
 fn describe(e: ProfileError, lang: Lang) -> String {
@@ -217,52 +96,19 @@ fn read_rows(
             })
             .collect();
     }
-    let mut reader = csv::Reader::from_path(source)
-        .map_err(|e| Fail::general(format!("{}: {e}", source.display())))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Fail::general(format!("{}: {e}", source.display())))?
-        .iter()
-        .map(|h| h.trim().to_owned())
+    let table = fail::read(source, lang)?;
+    let rows = table::read(&table, today, lang.vocab()).map_err(|e| {
+        let f = Fail::office(e, lang);
+        Fail::with_code(f.code, format!("{}: {}", source.display(), f.message))
+    })?;
+    let rows = rows
+        .into_iter()
+        .map(|r| Row {
+            origin: format!("{}:{}", source.display(), r.line),
+            holder: r.holder,
+            profile: r.profile.map_err(|p| p.join("; ")),
+        })
         .collect();
-    if let Some(bad) = headers.iter().find(|h| !is_known_column(h)) {
-        return Err(Fail::with_code(
-            fail::PROFILE,
-            format!(
-                "{}: {} \"{bad}\"",
-                source.display(),
-                lang.t("不明な列名", "unknown column")
-            ),
-        ));
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2; // the header is line 1
-        let origin = format!("{}:{line}", source.display());
-        let row = match record {
-            Err(e) => Row {
-                origin,
-                holder: String::new(),
-                profile: Err(e.to_string()),
-            },
-            Ok(cells) => {
-                let holder = headers
-                    .iter()
-                    .position(|h| h == "holder_ref")
-                    .and_then(|i| cells.get(i))
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("row{line}"));
-                let json = row_to_json(&headers, &cells);
-                Row {
-                    origin,
-                    holder,
-                    profile: validate(Profile::from_json(&json.to_string())),
-                }
-            }
-        };
-        rows.push(row);
-    }
     Ok(rows)
 }
 

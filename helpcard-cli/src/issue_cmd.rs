@@ -193,17 +193,9 @@ pub struct IssueArgs {
     registry: RegistryArg,
 }
 
-/// Loads and validates a profile file, with errors naming the file and the field.
 /// Each problem of a profile as one line naming the field.
 pub fn profile_problems(e: ProfileError, lang: Lang) -> Vec<String> {
-    match e {
-        ProfileError::Invalid(errors) => errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.problem.message(lang.vocab())))
-            .collect(),
-        ProfileError::Syntax { path, message } => vec![format!("{path}: {message}")],
-        other => vec![other.to_string()],
-    }
+    helpcard_office::table::problems(e, lang.vocab())
 }
 
 /// Loads and validates a profile file, with errors naming the file and the field.

@@ -86,6 +86,12 @@ pub enum OfficeError {
     /// The PDF could not be written (the font could not be subset).
     #[error("PDF: {0}")]
     Pdf(String),
+    /// A profile table (CSV) could not be read.
+    #[error("the table cannot be read: {0}")]
+    Table(String),
+    /// A profile table names a column no profile has.
+    #[error("unknown column \"{0}\"")]
+    UnknownColumn(String),
 }
 
 impl OfficeError {
@@ -201,13 +207,24 @@ impl OfficeError {
                 "PDF を作れません（フォントを埋め込めません）".to_owned(),
                 "PDF を つくれません".to_owned(),
             ),
+            OfficeError::Table(_) => pick(
+                "表（CSV）を読めません。文字コード（UTF-8）と区切りを確かめてください".to_owned(),
+                "ひょう（CSV）が よめません".to_owned(),
+            ),
+            OfficeError::UnknownColumn(name) => pick(
+                format!("不明な列名 \"{name}\""),
+                format!("しらない れつの なまえ \"{name}\""),
+            ),
         }
     }
 
     /// True when the error is about the card's contents (too large, refused by the format),
     /// not about files or the registry: the CLI's exit code 3.
     pub fn is_about_the_profile(&self) -> bool {
-        matches!(self, OfficeError::TooLarge { .. } | OfficeError::Issue(_))
+        matches!(
+            self,
+            OfficeError::TooLarge { .. } | OfficeError::Issue(_) | OfficeError::UnknownColumn(_)
+        )
     }
 
     pub(crate) fn registry(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> OfficeError + '_ {
@@ -279,6 +296,8 @@ mod tests {
                 detail: "bad table".into(),
             },
             OfficeError::Pdf("subset failed".into()),
+            OfficeError::Table("bad quote".into()),
+            OfficeError::UnknownColumn("名前".into()),
         ];
         let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
         for e in &errors {
@@ -292,6 +311,8 @@ mod tests {
                     "PDF",
                     "QR",
                     "URL",
+                    "CSV",
+                    "UTF-8",
                     "0a0b",
                     "0101010101010101",
                 ] {

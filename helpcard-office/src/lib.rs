@@ -5,7 +5,8 @@
 //! rule for everyone), [`registry`] records it (SQLite, owner-only, migrated when opened),
 //! [`files`] gives its files their names only once the registry has it, and [`layout`] draws
 //! the card, sheets of cards and the holder's copy, which [`pdf`] writes. The registry also
-//! revokes cards and signs the issuer's revocation lists ([`registry::Registry::publish`]).
+//! revokes cards and signs the issuer's revocation lists ([`registry::Registry::publish`]);
+//! [`table`] reads many profiles at once from a CSV table.
 //! Every error says itself in Japanese, English and やさしい日本語 ([`OfficeError::message`]).
 //!
 //! ```
@@ -51,5 +52,6 @@ pub mod issue;
 pub mod layout;
 pub mod pdf;
 pub mod registry;
+pub mod table;
 
 pub use error::OfficeError;

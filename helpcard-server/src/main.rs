@@ -21,7 +21,7 @@ use helpcard_server::keys::{FileKeys, KeyHolder};
 use helpcard_server::limits::Rate;
 use helpcard_server::lists::{ListFiles, Lists};
 use helpcard_server::setup::{self, DataDir};
-use helpcard_server::store::{InviteError, Store};
+use helpcard_server::store::{InviteError, Role as PersonRole, Store};
 use helpcard_server::{assets, routes, serve};
 use zeroize::Zeroizing;
 
@@ -137,6 +137,10 @@ enum Command {
         /// Their responder group (an existing person's group cannot change this way).
         #[arg(long)]
         group: String,
+        /// What they may do: responder (open private parts), issuer (the issuing desk), admin
+        /// (also invites people and unlocks the issuer key).
+        #[arg(long, default_value = "responder", value_parser = parse_role)]
+        role: PersonRole,
         /// The origin to put in the link.
         #[arg(long, default_value = "http://localhost:8080")]
         origin: String,
@@ -196,6 +200,10 @@ enum AuditCommand {
     },
 }
 
+fn parse_role(s: &str) -> Result<PersonRole, String> {
+    PersonRole::from_code(s).ok_or_else(|| format!("{s}: one of responder, issuer, admin"))
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("helpcard-server: {message}");
     ExitCode::from(1)
@@ -232,21 +240,26 @@ fn main() -> ExitCode {
         Some(Command::Invite {
             name,
             group,
+            role,
             origin,
             data,
         }) => open_store(&data).and_then(|(dir, store)| {
             let code = store
-                .create_invite(&name, &group, now())
+                .create_invite(&name, &group, role, now())
                 .map_err(|e| match e {
                     InviteError::OtherGroup(held) => format!(
                         "{name} is already in group {held}: a person's group does not change with an invite (revoke-person, then invite a new name)"
                     ),
+                    InviteError::OtherRole(held) => format!(
+                        "{name} already has the role {held}: a person's role does not change with an invite (revoke-person, then invite a new name)"
+                    ),
                     e => e.to_string(),
                 })?;
-            audit_event(&dir, "invite", "granted", &format!("{name} ({group})"))?;
+            let role = role.code();
+            audit_event(&dir, "invite", "granted", &format!("{name} ({group}, {role})"))?;
             // The code is given apart from the page's address: a code in a URL would stay in
             // the browser's history.
-            println!("invite for {name} ({group}), valid 24 h, to be used once:");
+            println!("invite for {name} ({group}, {role}), valid 24 h, to be used once:");
             println!("  code: {code}");
             println!("  page: {origin}/S/#register (enter the code there / この画面でコードを入力)");
             Ok(())
@@ -263,12 +276,13 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Some(Command::People { data }) => open_store(&data).and_then(|(_, store)| {
-            println!("name\tgroup\tstatus\tpasskeys\tlast_used");
+            println!("name\tgroup\trole\tstatus\tpasskeys\tlast_used");
             for p in store.people().map_err(|e| e.to_string())? {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     p.person.name,
                     p.person.group,
+                    p.person.role.code(),
                     if p.person.active { "active" } else { "revoked" },
                     p.passkeys,
                     p.last_used
@@ -514,7 +528,7 @@ fn serve(s: Serve) -> Result<(), String> {
         };
         let demo_invite = if s.demo {
             let code = store
-                .create_invite("demo-responder", "demo", now())
+                .create_invite("demo-responder", "demo", PersonRole::Responder, now())
                 .map_err(|e| e.to_string())?;
             Some(code)
         } else {

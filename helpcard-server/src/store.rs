@@ -14,7 +14,14 @@ use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{Passkey, Uuid};
 use zeroize::Zeroize;
 
-const SCHEMA: &str = "
+/// The schema version this code writes.
+const VERSION: i64 = 2;
+
+/// Migrations by the version they bring the database to. Version 1 is the schema databases had
+/// before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
+const MIGRATIONS: [&str; 2] = [SCHEMA_1, ROLES_2];
+
+const SCHEMA_1: &str = "
 CREATE TABLE IF NOT EXISTS people (
     id         INTEGER PRIMARY KEY,
     uuid       TEXT NOT NULL UNIQUE,
@@ -55,6 +62,20 @@ CREATE TABLE IF NOT EXISTS secrets (
 );
 ";
 
+/// People get a role (the issuing desk is for issuers and admins), invites carry it, and the
+/// desk counts the needs the vocabulary has no code for.
+const ROLES_2: &str = "
+ALTER TABLE people ADD COLUMN role TEXT NOT NULL DEFAULT 'responder'
+    CHECK (role IN ('responder', 'issuer', 'admin'));
+ALTER TABLE invites ADD COLUMN role TEXT NOT NULL DEFAULT 'responder'
+    CHECK (role IN ('responder', 'issuer', 'admin'));
+CREATE TABLE vocab_misses (
+    need    TEXT PRIMARY KEY,
+    count   INTEGER NOT NULL,
+    last_at INTEGER NOT NULL
+);
+";
+
 /// How long an invite is valid.
 pub const INVITE_SECS: u64 = 24 * 3600;
 
@@ -68,6 +89,11 @@ pub enum StoreError {
     /// A stored passkey does not parse (edited by hand).
     #[error("a stored passkey is damaged: {0}")]
     Passkey(String),
+    /// The database was written by a later helpcard-server.
+    #[error(
+        "the database's schema version {0} is newer than this helpcard-server's: use a later one"
+    )]
+    Newer(i64),
 }
 
 /// Why an invite was not created.
@@ -81,6 +107,39 @@ pub enum InviteError {
     /// does not move a person.
     #[error("already in group {0}")]
     OtherGroup(String),
+    /// The name belongs to someone with another role: an invite adds a passkey, it does not
+    /// change what a person may do.
+    #[error("already has the role {0}")]
+    OtherRole(String),
+}
+
+/// What a person may do. Each role may do what the one before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Opens private parts (every signed-in person may, within their group).
+    Responder,
+    /// Office staff: the issuing desk (prepare, issue, print, revoke, reissue, the card list).
+    Issuer,
+    /// Invites people, unlocks the issuer key, reviews.
+    Admin,
+}
+
+impl Role {
+    /// The stored and typed name: `responder`, `issuer`, `admin`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Responder => "responder",
+            Role::Issuer => "issuer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role named `code`.
+    pub fn from_code(code: &str) -> Option<Role> {
+        [Role::Responder, Role::Issuer, Role::Admin]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
 }
 
 /// A responder.
@@ -94,6 +153,8 @@ pub struct Person {
     pub name: String,
     /// Responder group.
     pub group: String,
+    /// What they may do.
+    pub role: Role,
     /// False once revoked.
     pub active: bool,
 }
@@ -171,6 +232,7 @@ pub fn random_token() -> String {
     hex::encode(b)
 }
 
+/// A person from columns 0–5 (id, uuid, name, grp, active, role) of a query.
 fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
     let uuid: String = r.get(1)?;
     Ok(Person {
@@ -179,10 +241,11 @@ fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
         name: r.get(2)?,
         group: r.get(3)?,
         active: r.get::<_, i64>(4)? != 0,
+        role: Role::from_code(&r.get::<_, String>(5)?).unwrap_or(Role::Responder),
     })
 }
 
-const PERSON: &str = "SELECT id, uuid, name, grp, active FROM people";
+const PERSON: &str = "SELECT id, uuid, name, grp, active, role FROM people";
 
 impl Store {
     /// Opens (or creates, owner-only) the database.
@@ -196,10 +259,19 @@ impl Store {
                 .mode(0o600)
                 .open(path);
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.execute_batch(SCHEMA)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > VERSION {
+            return Err(StoreError::Newer(version));
+        }
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(migration)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        tx.commit()?;
         Ok(Store {
             conn: Mutex::new(conn),
         })
@@ -210,33 +282,46 @@ impl Store {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A one-time invite for `name` in `group`, valid [`INVITE_SECS`]; returns the code. Refused
-    /// when `name` is a person (or has a pending invite) in another group.
-    pub fn create_invite(&self, name: &str, group: &str, now: u64) -> Result<String, InviteError> {
+    /// A one-time invite for `name` in `group` with `role`, valid [`INVITE_SECS`]; returns the
+    /// code. Refused when `name` is a person (or has a pending invite) in another group or with
+    /// another role.
+    pub fn create_invite(
+        &self,
+        name: &str,
+        group: &str,
+        role: Role,
+        now: u64,
+    ) -> Result<String, InviteError> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let held: Option<String> = tx
+        let held: Option<(String, String)> = tx
             .query_row(
-                "SELECT grp FROM people WHERE name = ?1
-                 UNION ALL SELECT grp FROM invites WHERE name = ?1 AND used_at IS NULL AND expires > ?2
+                "SELECT grp, role FROM people WHERE name = ?1
+                 UNION ALL SELECT grp, role FROM invites WHERE name = ?1 AND used_at IS NULL AND expires > ?2
                  LIMIT 1",
                 params![name, now as i64],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(StoreError::from)?;
-        if let Some(held) = held.filter(|g| g != group) {
-            return Err(InviteError::OtherGroup(held));
+        if let Some((held_group, held_role)) = held {
+            if held_group != group {
+                return Err(InviteError::OtherGroup(held_group));
+            }
+            if held_role != role.code() {
+                return Err(InviteError::OtherRole(held_role));
+            }
         }
         let code = invite_code();
         tx.execute(
-            "INSERT INTO invites (code_hash, name, grp, expires) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO invites (code_hash, name, grp, role, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 hash(&normal_code(&code)),
                 name,
                 group,
+                role.code(),
                 (now + INVITE_SECS) as i64
             ],
         )
@@ -284,14 +369,14 @@ impl Store {
     ) -> Result<Option<Person>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let invite: Option<(String, String)> = tx
+        let invite: Option<(String, String, String)> = tx
             .query_row(
-                "SELECT name, grp FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
+                "SELECT name, grp, role FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires > ?2",
                 params![hash(&normal_code(code)), now as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((name, group)) = invite else {
+        let Some((name, group, role)) = invite else {
             return Ok(None);
         };
         tx.execute(
@@ -299,9 +384,9 @@ impl Store {
             params![hash(&normal_code(code)), now as i64],
         )?;
         tx.execute(
-            "INSERT INTO people (uuid, name, grp, active, created) VALUES (?1, ?2, ?3, 1, ?4)
+            "INSERT INTO people (uuid, name, grp, role, active, created) VALUES (?1, ?2, ?3, ?4, 1, ?5)
              ON CONFLICT (name) DO NOTHING",
-            params![uuid.to_string(), name, group, now as i64],
+            params![uuid.to_string(), name, group, role, now as i64],
         )?;
         let person = tx.query_row(&format!("{PERSON} WHERE name = ?1"), [&name], person_row)?;
         let json =
@@ -369,14 +454,14 @@ impl Store {
         let conn = self.conn();
         let found = conn
             .query_row(
-                "SELECT p.id, p.uuid, p.name, p.grp, p.active, s.last_seen, s.created FROM sessions s
-                 JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?1",
+                "SELECT p.id, p.uuid, p.name, p.grp, p.active, p.role, s.last_seen, s.created
+                 FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?1",
                 [hash(token)],
                 |r| {
                     Ok((
                         person_row(r)?,
-                        r.get::<_, i64>(5)? as u64,
                         r.get::<_, i64>(6)? as u64,
+                        r.get::<_, i64>(7)? as u64,
                     ))
                 },
             )
@@ -470,19 +555,45 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Counts one need the desk's vocabulary search did not find (its words as typed, trimmed
+    /// and lower-cased, at most 100 characters).
+    pub fn count_miss(&self, need: &str, now: u64) -> Result<(), StoreError> {
+        let need: String = need.trim().to_lowercase().chars().take(100).collect();
+        if need.is_empty() {
+            return Ok(());
+        }
+        self.conn().execute(
+            "INSERT INTO vocab_misses (need, count, last_at) VALUES (?1, 1, ?2)
+             ON CONFLICT (need) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+            params![need, now as i64],
+        )?;
+        Ok(())
+    }
+
+    /// The needs searched for and not found, most asked first: (need, times).
+    pub fn misses(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT need, count FROM vocab_misses ORDER BY count DESC, need LIMIT 200")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Everyone, with their passkeys.
     pub fn people(&self) -> Result<Vec<Listed>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT p.id, p.uuid, p.name, p.grp, p.active, COUNT(k.cred_id), MAX(k.last_used)
+            "SELECT p.id, p.uuid, p.name, p.grp, p.active, p.role, COUNT(k.cred_id), MAX(k.last_used)
              FROM people p LEFT JOIN passkeys k ON k.person_id = p.id GROUP BY p.id ORDER BY p.name",
         )?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(Listed {
                     person: person_row(r)?,
-                    passkeys: r.get::<_, i64>(5)? as u64,
-                    last_used: r.get::<_, Option<i64>>(6)?.map(|t| t as u64),
+                    passkeys: r.get::<_, i64>(6)? as u64,
+                    last_used: r.get::<_, Option<i64>>(7)?.map(|t| t as u64),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
