@@ -138,6 +138,7 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
             &a.issuer_id,
             a.next_update_days,
             a.revoked_before,
+            None,
             crate::clock::now(),
             |bytes| std::fs::write(&a.out, bytes).map_err(OfficeError::file(&a.out)),
         )

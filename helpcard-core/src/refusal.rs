@@ -50,11 +50,30 @@ pub enum Refusal {
     ListOutOfDate,
     /// The service failed.
     Internal,
+    /// The person's role may not do this (a responder at the issuing desk, an issuer at an
+    /// admin's task).
+    RoleRefused,
+    /// This service runs no issuing desk.
+    NoDesk,
+    /// The issuer key is locked: an admin unlocks it for the day.
+    IssuerKeyLocked,
+    /// The issuer key's passphrase is wrong.
+    WrongPassphrase,
+    /// The form has problems (each named with its field).
+    FormInvalid,
+    /// The card would be too large to print and scan.
+    CardTooLarge,
+    /// Nobody confirmed what goes on the card.
+    ConsentMissing,
+    /// No such card in the registry.
+    NotRegistered,
+    /// The card was revoked before.
+    AlreadyRevoked,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 19] = [
+    pub const ALL: [Refusal; 28] = [
         Refusal::BadRequest,
         Refusal::TooLarge,
         Refusal::TooSlow,
@@ -74,6 +93,15 @@ impl Refusal {
         Refusal::NoCurrentList,
         Refusal::ListOutOfDate,
         Refusal::Internal,
+        Refusal::RoleRefused,
+        Refusal::NoDesk,
+        Refusal::IssuerKeyLocked,
+        Refusal::WrongPassphrase,
+        Refusal::FormInvalid,
+        Refusal::CardTooLarge,
+        Refusal::ConsentMissing,
+        Refusal::NotRegistered,
+        Refusal::AlreadyRevoked,
     ];
 
     /// The stable code (the answer's `error`).
@@ -98,6 +126,15 @@ impl Refusal {
             Refusal::NoCurrentList => "no_current_list",
             Refusal::ListOutOfDate => "list_out_of_date",
             Refusal::Internal => "internal",
+            Refusal::RoleRefused => "role_refused",
+            Refusal::NoDesk => "no_desk",
+            Refusal::IssuerKeyLocked => "issuer_key_locked",
+            Refusal::WrongPassphrase => "wrong_passphrase",
+            Refusal::FormInvalid => "form_invalid",
+            Refusal::CardTooLarge => "card_too_large",
+            Refusal::ConsentMissing => "consent_missing",
+            Refusal::NotRegistered => "not_registered",
+            Refusal::AlreadyRevoked => "already_revoked",
         }
     }
 
@@ -199,6 +236,51 @@ impl Refusal {
                 "鍵サービスに問題が起きました。しばらくしてからもう一度試してください。",
                 "The key service failed. Try again later.",
                 "うまく いきませんでした。あとで もう いちど して ください。",
+            ],
+            Refusal::RoleRefused => [
+                "この操作はあなたの役割ではできません。",
+                "Your role may not do this.",
+                "あなたは これを できません。",
+            ],
+            Refusal::NoDesk => [
+                "この鍵サービスには発行窓口がありません。",
+                "This key service runs no issuing desk.",
+                "ここでは カードを つくれません。",
+            ],
+            Refusal::IssuerKeyLocked => [
+                "発行者の鍵がロックされています。発行するには管理者が鍵を解錠してください。",
+                "The issuer key is locked. An admin must unlock it before cards can be issued.",
+                "いまは カードを つくれません。せきにんしゃに たのんで ください。",
+            ],
+            Refusal::WrongPassphrase => [
+                "パスフレーズが違います。",
+                "Wrong passphrase.",
+                "あいことばが ちがいます。",
+            ],
+            Refusal::FormInvalid => [
+                "入力に誤りがあります。印の付いた項目を直してください。",
+                "The form has problems. Correct the marked fields.",
+                "なおす ところが あります。",
+            ],
+            Refusal::CardTooLarge => [
+                "カードに入りきりません。支援の詳細の文章を短くしてください。",
+                "The card would be too large. Shorten the support details' texts.",
+                "ながすぎます。ぶんを みじかく して ください。",
+            ],
+            Refusal::ConsentMissing => [
+                "カードの内容を本人（または家族・代理人）が確認したことを記録してください。",
+                "Record that the holder (or family, or a representative) confirmed what goes on the card.",
+                "ほんにんが たしかめた ことを きろく して ください。",
+            ],
+            Refusal::NotRegistered => [
+                "このカードは登録簿にありません。",
+                "This card is not in the registry.",
+                "この カードは ありません。",
+            ],
+            Refusal::AlreadyRevoked => [
+                "このカードはすでに失効しています。",
+                "This card is already revoked.",
+                "この カードは もう つかえません。",
             ],
         };
         lang.pick(ja, en, easy)

@@ -26,6 +26,23 @@ use crate::pdf::{A4_H, A4_W, Document, line_height, pt};
 pub const CARD_W: f32 = 85.6;
 /// ID-1 card height, mm.
 pub const CARD_H: f32 = 54.0;
+/// The help mark's bottom edge on a face, mm above the card's bottom (its top-left corner
+/// holds the 13 × 18 mm mark).
+pub const HELP_MARK_BOTTOM: f32 = CARD_H - 21.0;
+
+/// One line of text where it prints on a card: its left end and baseline in mm from the card's
+/// bottom-left corner, its size in points.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Run {
+    /// The words.
+    pub text: String,
+    /// Left end, mm.
+    pub x: f32,
+    /// Baseline, mm above the card's bottom.
+    pub y: f32,
+    /// Size, points.
+    pub size: f32,
+}
 
 /// What goes on the front of a card.
 pub struct CardFace<'a> {
@@ -66,6 +83,22 @@ impl Layout {
             Layout::Folded => 2.0 * CARD_H,
             Layout::Single | Layout::Duplex => CARD_H,
         }
+    }
+
+    /// A QR module's width in mm at `version` (its code is 17 + 4 × version modules and a
+    /// 4-module quiet zone on each side, across [`Layout::qr_mm`]).
+    pub fn module_mm(self, version: u8) -> f32 {
+        self.qr_mm() / (25 + 4 * u32::from(version)) as f32
+    }
+
+    /// How far a kiosk's autofocus webcam reads the code at `version`, in cm (1080p, 720p):
+    /// the reader needs about 2 pixels a module, which the read-range sweep puts at 70 and 52
+    /// times the module's width in mm (helpcard-kiosk's README), rounded down to 2.5 cm. A
+    /// phone reads further.
+    pub fn reach_cm(self, version: u8) -> (f32, f32) {
+        let m = self.module_mm(version);
+        let step = |k: f32| (k * m / 2.5).floor() * 2.5;
+        (step(70.0), step(52.0))
     }
 
     /// The printed width of the QR code with its quiet zone, in mm.
@@ -168,7 +201,7 @@ pub fn holder_copy(
 
 impl Document<'_> {
     /// Draws a card's front with its bottom-left corner at (x, y) mm: the help mark, the
-    /// words, and (single layout) the QR code at the right.
+    /// words ([`Document::front_words`]), and (single layout) the QR code at the right.
     fn front(
         &mut self,
         content: &mut Content,
@@ -178,36 +211,55 @@ impl Document<'_> {
         with_qr: bool,
     ) {
         outline(content, x, y);
-        let (_, my) = self.help_mark(content, x, y);
-        let qr_size = if with_qr {
+        self.help_mark(content, x, y);
+        if with_qr {
             let size = Layout::Single.qr_mm();
             let at = (x + CARD_W - size - 2.5, centred(y, size));
             self.symbol(content, images, face.symbol, at, size);
-            size + 4.0
+        }
+        for run in self.front_words(face, with_qr) {
+            self.text(content, &run.text, x + run.x, y + run.y, run.size);
+        }
+    }
+
+    /// The words on a card's front, each line where it prints: what [`Document::card_pages`]
+    /// draws, and what a screen shows as the card's preview (same font, same line breaks).
+    pub fn front_words(&self, face: &CardFace<'_>, with_qr: bool) -> Vec<Run> {
+        let mut runs = Vec::new();
+        let mut put = |text: &str, x: f32, y: f32, size: f32| {
+            runs.push(Run {
+                text: text.to_owned(),
+                x,
+                y,
+                size,
+            })
+        };
+        let qr_size = if with_qr {
+            Layout::Single.qr_mm() + 4.0
         } else {
             3.0
         };
         // Text column between the mark and the QR code (or the card's edge).
-        let (tx, tw) = (x + 18.5, CARD_W - 18.5 - qr_size);
-        let mut ty = y + CARD_H - 7.0;
-        self.text(content, face.title, tx, ty, 10.0);
+        let (tx, tw) = (18.5, CARD_W - 18.5 - qr_size);
+        let mut ty = CARD_H - 7.0;
+        put(face.title, tx, ty, 10.0);
         ty -= 4.8;
         for label in &face.help {
             for (i, line) in self.wrap(label, 6.2, tw - 2.2).into_iter().enumerate() {
-                if ty < y + 14.0 {
+                if ty < 14.0 {
                     break;
                 }
                 if i == 0 {
-                    self.text(content, "・", tx, ty, 6.2);
+                    put("・", tx, ty, 6.2);
                 }
-                self.text(content, &line, tx + 2.2, ty, 6.2);
+                put(&line, tx + 2.2, ty, 6.2);
                 ty -= 2.9;
             }
         }
         // The message runs below the help mark, across the text column and the mark's width,
         // a step smaller when it would not fit at 6 pt.
-        ty = ty.min(my - 3.2);
-        let bottom = y + 14.0;
+        ty = ty.min(HELP_MARK_BOTTOM - 3.2);
+        let bottom = 14.0;
         let (size, lines) = self.fit(
             face.message,
             &[6.0, 5.4, 4.8],
@@ -218,7 +270,7 @@ impl Document<'_> {
             if ty < bottom {
                 break;
             }
-            self.text(content, &line, x + 3.0, ty, size);
+            put(&line, 3.0, ty, size);
             ty -= line_height(size);
         }
         // Issuer, card id and expiry along the bottom left.
@@ -226,8 +278,9 @@ impl Document<'_> {
             .iter()
             .enumerate()
         {
-            self.text(content, line, x + 3.0, y + 9.5 - i as f32 * 3.0, 5.5);
+            put(line, 3.0, 9.5 - i as f32 * 3.0, 5.5);
         }
+        runs
     }
 
     /// Draws a card's back with its bottom-left corner at (x, y) mm: the QR code alone at
@@ -258,9 +311,9 @@ impl Document<'_> {
     }
 
     /// The help mark area at a face's top left: red with a white cross and heart, as on
-    /// Tokyo's ヘルプマーク. Returns its bottom-left corner.
-    fn help_mark(&mut self, content: &mut Content, x: f32, y: f32) -> (f32, f32) {
-        let (mx, my, mw, mh) = (x + 3.0, y + CARD_H - 21.0, 13.0, 18.0);
+    /// Tokyo's ヘルプマーク.
+    fn help_mark(&mut self, content: &mut Content, x: f32, y: f32) {
+        let (mx, my, mw, mh) = (x + 3.0, y + HELP_MARK_BOTTOM, 13.0, 18.0);
         content
             .set_fill_rgb(0.86, 0.08, 0.15)
             .rect(pt(mx), pt(my), pt(mw), pt(mh))
@@ -274,7 +327,6 @@ impl Document<'_> {
             .fill_nonzero();
         self.text(content, "♥", mx + 3.2, my + 2.2, 20.0);
         content.set_fill_gray(0.0);
-        (mx, my)
     }
 
     /// The card at true size: one page (single), the front and the back (duplex), or one

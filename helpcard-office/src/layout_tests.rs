@@ -89,3 +89,29 @@ fn every_layout_gives_its_pages_at_true_size() {
         assert_eq!(boxes, pages, "{layout:?}");
     }
 }
+
+#[test]
+fn the_front_preview_is_what_prints_and_the_reach_follows_the_sweep() {
+    let p = profile("03-epilepsy-child");
+    let s = symbol();
+    let f = face(&p, &s, "武蔵野市", CardId([4; 8]), UnixTime(1_900_000_000));
+    let doc = Document::new(helpcard_font::BIZ_UD_GOTHIC).unwrap();
+    let runs = doc.front_words(&f, false);
+    assert_eq!(runs[0].text, "ヘルプカード");
+    // Every line of the message is on the front, in order, and inside the card.
+    let message: String = runs
+        .iter()
+        .filter(|r| r.x == 3.0 && r.size < 6.1 && r.y > 14.0)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(message, p.public.message);
+    assert!(runs.iter().all(|r| r.x >= 0.0 && r.y > 0.0 && r.y < CARD_H));
+    assert!(
+        runs.iter()
+            .all(|r| r.x + doc.width(&r.text, r.size) <= CARD_W)
+    );
+    // The read-range sweep's table: duplex v15 at 40 / 30 cm, single v17 at 22.5 (25) / 17.5.
+    assert_eq!(Layout::Duplex.reach_cm(15), (40.0, 30.0));
+    assert_eq!(Layout::Single.reach_cm(17), (22.5, 17.5));
+    assert!(Layout::Duplex.reach_cm(25).0 < Layout::Duplex.reach_cm(15).0);
+}

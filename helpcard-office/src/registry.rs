@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::SigningKey;
-use helpcard_core::trust::{CardId, RevocationList};
+use helpcard_core::trust::{CardId, RevocationFloor, RevocationList};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::error::OfficeError;
@@ -203,7 +203,7 @@ impl Registry {
         let sql = format!(
             "SELECT card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status, revoked_at,
                     COALESCE(reason, ''), COALESCE(replaced_by, '')
-             FROM cards WHERE {filter} ORDER BY issued_at, card_id"
+             FROM cards WHERE {filter} ORDER BY issued_at, rowid"
         );
         let time = |t: i64| UnixTime(t.max(0) as u64);
         let mut stmt = self.conn.prepare(&sql).map_err(self.db())?;
@@ -226,7 +226,7 @@ impl Registry {
         rows.collect::<Result<_, _>>().map_err(self.db())
     }
 
-    /// Every card, or a holder's, oldest first.
+    /// Every card, or a holder's, oldest first (as recorded).
     pub fn cards(&self, holder: Option<&str>) -> Result<Vec<Listed>, OfficeError> {
         match holder {
             Some(h) => self.select("holder_ref = ?1", h),
@@ -279,15 +279,19 @@ impl Registry {
 
     /// Signs the issuer's next revocation list with `key`: every revoked card of `issuer_id`
     /// (and of this key), the next counter, due for update `next_update_days` from `now`, and
-    /// the latest "revoked before" date ever given (`revoked_before` raises it). `deliver`
-    /// puts the list where scanners fetch it; only when it succeeds is the publication
-    /// recorded, so a failed delivery does not use up a counter.
+    /// the latest "revoked before" date ever given (`revoked_before` raises it). `served` is
+    /// the list scanners hold now, if the caller knows it (the key service does): the new list
+    /// comes after its counter and keeps its "revoked before", so no scanner refuses it as a
+    /// rollback. `deliver` puts the list where scanners fetch it; only when it succeeds is the
+    /// publication recorded, so a failed delivery does not use up a counter.
+    #[allow(clippy::too_many_arguments)]
     pub fn publish(
         &mut self,
         key: &SigningKey,
         issuer_id: &str,
         next_update_days: u64,
         revoked_before: Option<Date>,
+        served: Option<&RevocationFloor>,
         now: UnixTime,
         deliver: impl FnOnce(&[u8]) -> Result<(), OfficeError>,
     ) -> Result<Publication, OfficeError> {
@@ -309,13 +313,14 @@ impl Registry {
             ids.filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
                 .collect()
         };
-        let counter = tx
+        let counter = (tx
             .query_row(
                 "SELECT COALESCE(MAX(counter), 0) + 1 FROM publications WHERE issuer_id = ?1",
                 [issuer_id],
                 |r| r.get::<_, i64>(0),
             )
-            .map_err(&db)? as u64;
+            .map_err(&db)? as u64)
+            .max(served.map_or(0, |f| f.counter + 1));
         let held: Option<i64> = tx
             .query_row(
                 "SELECT revoked_before FROM issuer_state WHERE issuer_id = ?1",
@@ -326,7 +331,8 @@ impl Registry {
             .map_err(&db)?;
         let revoked_before = held
             .map(|t| UnixTime(t as u64))
-            .max(revoked_before.map(|d| UnixTime(d.days().max(0) as u64 * 86_400)));
+            .max(revoked_before.map(|d| UnixTime(d.days().max(0) as u64 * 86_400)))
+            .max(served.and_then(|f| f.revoked_before).map(UnixTime));
         if let Some(t) = revoked_before {
             tx.execute(
                 "INSERT INTO issuer_state (issuer_id, revoked_before) VALUES (?1, ?2)

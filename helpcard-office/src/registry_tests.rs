@@ -159,13 +159,21 @@ fn publish_counts_up_keeps_the_latest_floor_and_spends_no_counter_on_a_failed_de
     r.revoke(&CardId([1; 8]).to_hex(), "lost", UnixTime(20))
         .unwrap();
     let now = UnixTime(DEMO_EPOCH.0 + 60 * 86_400);
-    let failed = r.publish(&world.issuer, "musashino", 7, None, now, |_| {
+    let failed = r.publish(&world.issuer, "musashino", 7, None, None, now, |_| {
         Err(OfficeError::Pdf("delivery".into()))
     });
     assert!(failed.is_err());
     let floor = UnixTime(DEMO_EPOCH.0 + 30 * 86_400).date();
     let first = r
-        .publish(&world.issuer, "musashino", 7, Some(floor), now, |_| Ok(()))
+        .publish(
+            &world.issuer,
+            "musashino",
+            7,
+            Some(floor),
+            None,
+            now,
+            |_| Ok(()),
+        )
         .unwrap();
     assert_eq!(
         (first.counter, first.revoked),
@@ -173,9 +181,26 @@ fn publish_counts_up_keeps_the_latest_floor_and_spends_no_counter_on_a_failed_de
         "the failed one used no counter"
     );
     let second = r
-        .publish(&world.issuer, "musashino", 7, None, now, |_| Ok(()))
+        .publish(&world.issuer, "musashino", 7, None, None, now, |_| Ok(()))
         .unwrap();
     assert_eq!(second.counter, 2);
+    // After a list served elsewhere (counter 9): the next is 10.
+    let served = RevocationFloor {
+        counter: 9,
+        revoked_before: None,
+    };
+    let third = r
+        .publish(
+            &world.issuer,
+            "musashino",
+            7,
+            None,
+            Some(&served),
+            now,
+            |_| Ok(()),
+        )
+        .unwrap();
+    assert_eq!(third.counter, 10);
     let trust = world.trust_store(now);
     let list = RevocationList::verify(&second.bytes, &trust).unwrap();
     assert_eq!(

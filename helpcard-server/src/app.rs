@@ -11,6 +11,7 @@ use webauthn_rs::Webauthn;
 
 use crate::assets::Asset;
 use crate::ceremony::Ceremony;
+use crate::desk::Desk;
 use crate::groups::Groups;
 use crate::http::{ApiError, header_items, now};
 use crate::keys::KeyHolder;
@@ -65,6 +66,8 @@ pub struct Parts {
     pub audit: AuditLog,
     /// The web scanner's files by path under `/S/`.
     pub www: HashMap<String, Asset>,
+    /// The issuing desk, when this service runs one.
+    pub desk: Option<Desk>,
 }
 
 /// Everything a request handler needs.
@@ -83,6 +86,8 @@ pub struct App {
     pub audit: Mutex<AuditLog>,
     /// The web scanner's files by path under `/S/`.
     pub www: HashMap<String, Asset>,
+    /// The issuing desk, when this service runs one.
+    pub desk: Option<Desk>,
     pub(crate) ceremonies: Pending<Ceremony>,
     pub(crate) buckets: Buckets,
     /// Refusals of requests without a session, written as one audit row a minute.
@@ -100,6 +105,7 @@ impl App {
             lists,
             audit,
             www,
+            desk,
         } = parts;
         App {
             buckets: Buckets::new(config.per_address, config.global),
@@ -110,6 +116,7 @@ impl App {
             lists,
             audit: Mutex::new(audit),
             www,
+            desk,
             ceremonies: Pending::new(MAX_CEREMONIES, CEREMONY_SECS),
             refusals: Tally::default(),
         }
@@ -159,6 +166,15 @@ impl App {
             log.checkpoint(now()).map_err(ApiError::internal)?;
         }
         log.export_pending().map_err(ApiError::internal)
+    }
+
+    /// Locks the issuer key if it is due (idle, or the day's re-lock hour), as an audit row
+    /// (the service calls this every minute).
+    pub fn lock_issuer_key_if_due(&self) -> Result<(), ApiError> {
+        if let Some(why) = self.desk.as_ref().and_then(|d| d.key.lock_if_due(now())) {
+            self.audit("key_lock", "service", None, "granted", why.code())?;
+        }
+        Ok(())
     }
 
     /// The client's address: the peer's, or the last hop a configured proxy names.

@@ -5,7 +5,7 @@
 use helpcard_core::card::{Opened, ResponderKeys};
 use helpcard_core::cose::ContentKey;
 use helpcard_core::error::OpenError;
-use helpcard_core::keys::KeyId;
+use helpcard_core::keys::{KeyId, ResponderPublicKey};
 
 /// Holds responder group keys and derives per-card content keys with them.
 pub trait KeyHolder: Send + Sync {
@@ -15,21 +15,27 @@ pub trait KeyHolder: Send + Sync {
 
     /// The key ids held (for the start-up line and `/healthz`).
     fn key_ids(&self) -> Vec<KeyId>;
+
+    /// The public keys of the groups held (what the issuing desk encrypts cards to).
+    fn public_keys(&self) -> Vec<ResponderPublicKey>;
 }
 
 /// Responder key files, unlocked once at start and kept in memory (wiped on drop).
 pub struct FileKeys {
     keys: ResponderKeys,
     ids: Vec<KeyId>,
+    publics: Vec<ResponderPublicKey>,
 }
 
 impl FileKeys {
     /// Keys already unlocked.
     pub fn new(keys: Vec<helpcard_core::keys::ResponderKey>) -> FileKeys {
         let ids = keys.iter().map(|k| k.key_id()).collect();
+        let publics = keys.iter().map(|k| k.public_key()).collect();
         FileKeys {
             keys: ResponderKeys::new(keys),
             ids,
+            publics,
         }
     }
 }
@@ -41,5 +47,9 @@ impl KeyHolder for FileKeys {
 
     fn key_ids(&self) -> Vec<KeyId> {
         self.ids.clone()
+    }
+
+    fn public_keys(&self) -> Vec<ResponderPublicKey> {
+        self.publics.clone()
     }
 }

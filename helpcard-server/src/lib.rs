@@ -14,13 +14,15 @@
 //! [`store`] (people, invites, passkeys, sessions, allowances), [`keys`] (where the group key
 //! lives), [`groups`] (which group may use which key), [`lists`] (trust and revocation lists,
 //! read while running) and [`limits`] (bounds on clients without a session). [`http`] has what
-//! every route shares; [`setup`] is start-up (data directory, audit log, the demo).
+//! every route shares; [`setup`] is start-up (data directory, audit log, the demo). [`desk`] is
+//! the office's issuing desk, a room of its own over the same state.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod app;
 pub mod assets;
 pub mod ceremony;
+pub mod desk;
 pub mod groups;
 pub mod http;
 pub mod keys;

@@ -14,7 +14,10 @@ use clap::{Args, Parser, Subcommand};
 use helpcard_audit::CheckpointPolicy;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{ResponderKey, Role, VerifyingKey};
+use helpcard_office::registry::Registry;
 use helpcard_server::app::{App, Config, Parts};
+use helpcard_server::desk::key::IssuerKey;
+use helpcard_server::desk::{Desk, DeskConfig};
 use helpcard_server::groups::Groups;
 use helpcard_server::http::now;
 use helpcard_server::keys::{FileKeys, KeyHolder};
@@ -124,7 +127,43 @@ struct Serve {
     #[arg(long, default_value_t = 100)]
     checkpoint_rows: u64,
     #[command(flatten)]
+    desk: DeskArgs,
+    #[command(flatten)]
     data: DataArg,
+}
+
+/// The issuing desk (at /desk/), run when an issuer key is given.
+#[derive(Args)]
+struct DeskArgs {
+    /// The issuer's signing key file, sealed with a passphrase (`helpcard keys new --role
+    /// issuer`): runs the issuing desk. An admin unlocks it on the desk for the day.
+    #[arg(long)]
+    issuer_key: Option<PathBuf>,
+    /// The issuer id on the trust list (required with --issuer-key).
+    #[arg(long)]
+    issuer_id: Option<String>,
+    /// The office's name printed on cards (default: the issuer id).
+    #[arg(long)]
+    issuer_name: Option<String>,
+    /// Where the desk writes the issuer's revocation list (default:
+    /// DATA/published/ISSUER.cbor, read by the service as one of its lists).
+    #[arg(long)]
+    desk_list: Option<PathBuf>,
+    /// The responder group key (id) cards are encrypted to (default: the one key held).
+    #[arg(long)]
+    desk_responder: Option<String>,
+    /// Years a card is valid (1–10).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=10))]
+    valid_years: u64,
+    /// Cards expiring within this many days are in the renewal queue.
+    #[arg(long, default_value_t = 120)]
+    renewal_days: u64,
+    /// Minutes unused after which the unlocked issuer key locks.
+    #[arg(long, default_value_t = 30)]
+    issuer_key_idle_minutes: u64,
+    /// The hour (HH:MM, Japan time) at which an unlocked issuer key locks for the night.
+    #[arg(long, default_value = "19:00", value_parser = parse_hour)]
+    issuer_key_relock_at: u64,
 }
 
 #[derive(Subcommand)]
@@ -198,6 +237,20 @@ enum AuditCommand {
         #[command(flatten)]
         data: DataArg,
     },
+}
+
+/// `HH:MM` as seconds after midnight.
+fn parse_hour(s: &str) -> Result<u64, String> {
+    let (h, m) = s.split_once(':').ok_or("HH:MM")?;
+    let (h, m): (u64, u64) = (
+        h.parse().map_err(|_| "HH:MM")?,
+        m.parse().map_err(|_| "HH:MM")?,
+    );
+    if h < 24 && m < 60 {
+        Ok(h * 3600 + m * 60)
+    } else {
+        Err("HH:MM, 00:00 to 23:59".into())
+    }
 }
 
 fn parse_role(s: &str) -> Result<PersonRole, String> {
@@ -437,6 +490,117 @@ fn from_files(s: &Serve, dir: &DataDir) -> Result<(FileKeys, ListFiles), String>
     Ok((FileKeys::new(keys), files))
 }
 
+/// The desk as the command line (or the demo) sets it up, before the lists are read: the
+/// desk's list file joins the lists the service reads.
+fn desk_setup(
+    s: &Serve,
+    dir: &DataDir,
+    mut files: ListFiles,
+    keys: &FileKeys,
+    demo: Option<setup::DemoDesk>,
+) -> Result<(Option<DeskSetup>, ListFiles), String> {
+    let d = &s.desk;
+    let (key_file, issuer_id, issuer_name, list_file) = match (demo, &d.issuer_key) {
+        (Some(demo), _) => (
+            demo.key_file,
+            demo.issuer_id,
+            demo.issuer_name,
+            demo.list_file,
+        ),
+        (None, None) => return Ok((None, files)),
+        (None, Some(path)) => {
+            let issuer_id = d
+                .issuer_id
+                .clone()
+                .ok_or("--issuer-id is required with --issuer-key")?;
+            let list_file = d
+                .desk_list
+                .clone()
+                .unwrap_or_else(|| dir.0.join("published").join(format!("{issuer_id}.cbor")));
+            if let Some(parent) = list_file.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+                if !files
+                    .revocations
+                    .iter()
+                    .any(|r| r == parent || r == &list_file)
+                {
+                    files.revocations.push(parent.to_owned());
+                }
+            }
+            let key_file = std::fs::read_to_string(path)
+                .map_err(|e| format!("--issuer-key {}: {e}", path.display()))?;
+            let name = d.issuer_name.clone().unwrap_or_else(|| issuer_id.clone());
+            (key_file, issuer_id, name, list_file)
+        }
+    };
+    let publics = keys.public_keys();
+    let responder = match &d.desk_responder {
+        Some(kid) => publics
+            .into_iter()
+            .find(|k| k.key_id().to_hex() == kid.to_ascii_lowercase())
+            .ok_or_else(|| format!("--desk-responder {kid}: no such responder key"))?,
+        None if publics.len() == 1 => publics.into_iter().next().ok_or("no responder key")?,
+        None => return Err("several responder keys: say which one the desk encrypts cards to (--desk-responder KEY_ID)".into()),
+    };
+    let key = IssuerKey::new(
+        key_file,
+        d.issuer_key_idle_minutes * 60,
+        Some(d.issuer_key_relock_at),
+    )
+    .map_err(|e| format!("--issuer-key: {e}"))?;
+    Ok((
+        Some(DeskSetup {
+            key,
+            registry: dir.0.join("registry.sqlite"),
+            config: DeskConfig {
+                issuer_id,
+                issuer_name,
+                prefix: String::new(),
+                valid_years: d.valid_years,
+                renewal_days: d.renewal_days,
+                next_update_days: 7,
+                responder,
+                list_file,
+            },
+        }),
+        files,
+    ))
+}
+
+/// A desk to open once the lists are read.
+struct DeskSetup {
+    key: IssuerKey,
+    registry: PathBuf,
+    config: DeskConfig,
+}
+
+impl DeskSetup {
+    /// Opens the registry and checks that the trust list names the issuer key.
+    fn open(mut self, lists: &Lists, origin: &str) -> Result<Desk, String> {
+        let held = lists.held();
+        let entry = held.trust.issuer(self.key.kid()).ok_or_else(|| {
+            format!(
+                "--issuer-key: key {} is not on the trust list",
+                self.key.kid()
+            )
+        })?;
+        if entry.issuer != self.config.issuer_id {
+            return Err(format!(
+                "--issuer-id {}: the trust list names key {} for issuer {}",
+                self.config.issuer_id,
+                self.key.kid(),
+                entry.issuer
+            ));
+        }
+        // Upper case so the QR encoder can use its compact alphanumeric mode for the prefix.
+        self.config.prefix = format!("{}/S/", origin.to_ascii_uppercase());
+        let registry = Registry::open(&self.registry)
+            .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+        Ok(Desk::new(self.config, self.key, registry))
+    }
+}
+
 /// Runs `every` seconds until the process ends.
 fn every(seconds: u64, mut task: impl FnMut() + Send + 'static) {
     tokio::spawn(async move {
@@ -483,13 +647,14 @@ fn serve(s: Serve) -> Result<(), String> {
         let dir = DataDir(s.data.data.clone());
         dir.create()
             .map_err(|e| format!("{}: {e}", dir.0.display()))?;
-        let (keys, files, demo_cards) = if s.demo {
+        let (keys, files, demo_cards, demo_desk) = if s.demo {
             let d = setup::demo(&dir, &origin)?;
-            (d.keys, d.files, d.cards)
+            (d.keys, d.files, d.cards, Some(d.desk))
         } else {
             let (k, f) = from_files(&s, &dir)?;
-            (k, f, Vec::new())
+            (k, f, Vec::new(), None)
         };
+        let (desk_setup, files) = desk_setup(&s, &dir, files, &keys, demo_desk)?;
         let lists = Lists::open(files, now())?;
         let groups = Groups::parse(&s.groups, &keys.key_ids())?;
         let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
@@ -534,6 +699,26 @@ fn serve(s: Serve) -> Result<(), String> {
         } else {
             None
         };
+        let desk = match desk_setup {
+            Some(setup) => Some(setup.open(&lists, &origin)?),
+            None => None,
+        };
+        let desk_line = desk.as_ref().map(|d| {
+            format!(
+                "issuing desk: {origin}/desk/ (issuer {}, key {}, locked until an admin unlocks it)",
+                d.config.issuer_id,
+                d.key.kid()
+            )
+        });
+        let demo_desk_invite = if s.demo {
+            Some(
+                store
+                    .create_invite("demo-clerk", "office", PersonRole::Admin, now())
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
         let app = Arc::new(App::new(Parts {
             config,
             store,
@@ -542,6 +727,7 @@ fn serve(s: Serve) -> Result<(), String> {
             lists,
             audit,
             www,
+            desk,
         }));
         println!(
             "helpcard-server listening on http://{} (origin {origin})",
@@ -565,6 +751,13 @@ fn serve(s: Serve) -> Result<(), String> {
             println!("demo invite: {code}");
             println!("demo invite page: {origin}/S/#register");
         }
+        if let Some(line) = desk_line {
+            println!("{line}");
+        }
+        if let Some(code) = demo_desk_invite {
+            println!("demo desk invite (admin demo-clerk): {code}");
+            println!("demo issuer key passphrase: {}", setup::DEMO_DESK_PASSPHRASE);
+        }
         println!("ready");
 
         // The lists on a schedule and on SIGHUP; refusals and checkpoints on a schedule.
@@ -587,6 +780,12 @@ fn serve(s: Serve) -> Result<(), String> {
         let background = app.clone();
         every(60, move || {
             if let Err(e) = background.flush_refusals() {
+                eprintln!("helpcard-server: audit: {}", e.code());
+            }
+        });
+        let background = app.clone();
+        every(60, move || {
+            if let Err(e) = background.lock_issuer_key_if_due() {
                 eprintln!("helpcard-server: audit: {}", e.code());
             }
         });

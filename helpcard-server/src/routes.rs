@@ -21,12 +21,16 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::app::App;
+use crate::desk::{page, routes as desk};
 use crate::http::{ApiError, now, secure};
 use crate::{passkeys, unwrap};
 use helpcard_core::refusal::Refusal;
 
-/// Largest request body: a card is under 3 kB of QR text; a WebAuthn response under 4 kB.
+/// Largest request body: a card is under 3 kB of QR text; a WebAuthn response under 4 kB; the
+/// desk's card form under 16 kB.
 pub const MAX_BODY: usize = 16 * 1024;
+/// Largest body of the desk's batch import (a CSV table of a few thousand cards).
+pub const MAX_BATCH_BODY: usize = 8 * 1024 * 1024;
 
 /// The router with every route and the guard.
 pub fn router(app: Arc<App>) -> Router {
@@ -50,8 +54,30 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/signout", post(passkeys::signout))
         .route("/api/me", get(passkeys::me))
         .route("/api/unwrap", post(unwrap::unwrap))
+        .route(
+            "/desk",
+            get(|| async { axum::response::Redirect::to("/desk/") }),
+        )
+        .route("/desk/", get(|s, h| page::file(s, h, None)))
+        .route("/desk/{file}", get(|s, h, p| page::file(s, h, Some(p))))
+        .route("/api/desk/me", get(desk::me))
+        .route("/api/desk/key/unlock", post(desk::unlock))
+        .route("/api/desk/key/lock", post(desk::lock))
+        .route("/api/desk/vocab", get(desk::vocab))
+        .route("/api/desk/miss", post(desk::miss))
+        .route("/api/desk/misses", get(desk::misses))
+        .route("/api/desk/measure", post(desk::measure))
+        .route("/api/desk/issue", post(desk::issue))
+        .route("/api/desk/batch", post(desk::batch))
+        .route("/api/desk/handout/{token}/{file}", get(desk::handout))
+        .route("/api/desk/cards", get(desk::cards))
+        .route("/api/desk/cards/{id}", get(desk::card))
+        .route("/api/desk/cards/{id}/revoke", post(desk::revoke))
+        .route("/api/desk/renewals", get(desk::renewal_queue))
+        .route("/api/desk/renewals.csv", get(desk::renewal_csv))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // The guard has read each body within its route's limit.
+        .layer(DefaultBodyLimit::max(MAX_BATCH_BODY))
         .with_state(app)
 }
 
@@ -96,7 +122,14 @@ async fn admit(
 ) -> Result<axum::extract::Request, ApiError> {
     let headers = request.headers();
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let session_bound = matches!(request.uri().path(), "/api/unwrap" | "/api/signout");
+    let path = request.uri().path();
+    let session_bound =
+        matches!(path, "/api/unwrap" | "/api/signout") || path.starts_with("/api/desk/");
+    let max_body = if path == "/api/desk/batch" {
+        MAX_BATCH_BODY
+    } else {
+        MAX_BODY
+    };
     if header(header::ORIGIN) != Some(app.config.origin.as_str()) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -116,11 +149,11 @@ async fn admit(
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooLarge,
-            format!("requests are at most {MAX_BODY} bytes"),
+            format!("requests are at most {max_body} bytes"),
         )
     };
     let length = header(header::CONTENT_LENGTH).and_then(|l| l.parse::<usize>().ok());
-    if length.is_some_and(|l| l > MAX_BODY) {
+    if length.is_some_and(|l| l > max_body) {
         return Err(too_large());
     }
     // The body whole, within the time (a client sending a byte a minute holds no connection
@@ -129,7 +162,7 @@ async fn admit(
     let secs = app.config.request_secs;
     let read = tokio::time::timeout(
         Duration::from_secs(secs),
-        axum::body::to_bytes(body, MAX_BODY),
+        axum::body::to_bytes(body, max_body),
     )
     .await
     .map_err(|_| {

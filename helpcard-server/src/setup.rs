@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
+use helpcard_core::card;
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
-use helpcard_core::keys::Role;
+use helpcard_core::keys::{Protection, Role};
 use helpcard_core::qrtext;
+use helpcard_office::registry::{Record, Registry};
 use rand_core::OsRng;
 use webauthn_rs::prelude::Url;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
@@ -71,6 +73,22 @@ pub fn webauthn(origin: &str) -> Result<Webauthn, String> {
         .map_err(|e| format!("--origin {origin}: {e}"))
 }
 
+/// The passphrase of the demo's issuer key (printed at start: it is a demo).
+pub const DEMO_DESK_PASSPHRASE: &str = "demo-desk";
+
+/// The demo's issuing desk: its issuer key sealed with [`DEMO_DESK_PASSPHRASE`], and the list
+/// file it publishes (the demo's own revocation list).
+pub struct DemoDesk {
+    /// The sealed key file.
+    pub key_file: String,
+    /// The issuer id.
+    pub issuer_id: String,
+    /// The office's name.
+    pub issuer_name: String,
+    /// The revocation list file the desk writes.
+    pub list_file: PathBuf,
+}
+
 /// What `--demo` starts with.
 pub struct Demo {
     /// The demo lists, written as files (the service reads them as it reads an office's).
@@ -79,6 +97,8 @@ pub struct Demo {
     pub keys: FileKeys,
     /// (name, URL with the card in its fragment, the verdict a scanner gives it).
     pub cards: Vec<(String, String, &'static str)>,
+    /// The issuing desk, its registry holding the demo's cards.
+    pub desk: DemoDesk,
 }
 
 /// A fresh demo world at `now`: keys, lists and cards whose URLs point at `origin`'s scanner.
@@ -117,11 +137,24 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
     write("demo-root.public.json", root_file.as_bytes())?;
     write("lists/trust.cbor", &set.world.trust_list_bytes)?;
     write("lists/revocations/musashino.cbor", &set.revocation_list)?;
-    // Fresh keys every start: what an earlier demo's lists left behind does not apply.
-    let state = data.list_state();
-    if state.exists() {
-        std::fs::remove_file(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+    // Fresh keys every start: what an earlier demo's lists and registry left behind does not
+    // apply.
+    for stale in [data.list_state(), data.0.join("registry.sqlite")] {
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+        }
     }
+    let state = data.list_state();
+    seed_registry(data, &set, now)?;
+    let key_file = set
+        .world
+        .issuer
+        .to_file(
+            Role::Issuer,
+            Protection::Passphrase(DEMO_DESK_PASSPHRASE),
+            &mut OsRng,
+        )
+        .map_err(|e| e.to_string())?;
     Ok(Demo {
         files: ListFiles {
             root: set.world.root.verifying_key(),
@@ -132,5 +165,46 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         },
         keys: FileKeys::new(vec![set.world.responder]),
         cards,
+        desk: DemoDesk {
+            key_file,
+            issuer_id: "musashino".into(),
+            issuer_name: "武蔵野市 障害者福祉課".into(),
+            list_file: data.0.join("lists/revocations/musashino.cbor"),
+        },
     })
+}
+
+/// The demo's cards of its issuer in the desk's registry, the revoked one revoked: the desk's
+/// first published list keeps it revoked.
+fn seed_registry(data: &DataDir, set: &DemoSet, now: UnixTime) -> Result<(), String> {
+    let trust = set.world.trust_store(now);
+    let mut registry = Registry::open(&data.0.join("registry.sqlite"))
+        .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+    let kid = set.world.issuer.key_id().to_hex();
+    let mut records = Vec::new();
+    for c in &set.cards {
+        let Ok(opened) = card::open(&c.bytes, &trust, now, None, None) else {
+            continue;
+        };
+        if opened.issuer_kid.to_hex() != kid {
+            continue;
+        }
+        records.push(Record {
+            card_id: opened.card_id,
+            holder_ref: format!("demo-{}", c.name),
+            issuer_id: opened.issuer.clone(),
+            issuer_kid: kid.clone(),
+            issued_at: opened.issued_at,
+            expires_at: opened.expires_at,
+        });
+    }
+    registry
+        .record(&records, None, now)
+        .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+    for r in records.iter().filter(|r| r.holder_ref == "demo-revoked") {
+        registry
+            .revoke(&r.card_id.to_hex(), "lost", now)
+            .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+    }
+    Ok(())
 }

@@ -19,6 +19,8 @@ pub struct Server {
     /// (name, url, verdict)
     pub cards: Vec<(String, String, String)>,
     pub invite: String,
+    /// The demo desk's admin invite (demo-clerk).
+    pub desk_invite: String,
     /// The audit log's checkpoint public key, as the server printed it at start.
     pub checkpoint_key: String,
     /// The arguments it was started with (for a restart).
@@ -71,6 +73,7 @@ impl Server {
             Vec::new(),
             String::new(),
         );
+        let mut desk_invite = String::new();
         for line in lines.by_ref() {
             let line = line.unwrap();
             if let Some(rest) = line.strip_prefix("helpcard-server listening on ") {
@@ -83,6 +86,8 @@ impl Server {
                 cards.push((name.to_owned(), url.to_owned(), verdict.to_owned()));
             } else if let Some(code) = line.strip_prefix("demo invite: ") {
                 invite = code.to_owned();
+            } else if let Some(code) = line.strip_prefix("demo desk invite (admin demo-clerk): ") {
+                desk_invite = code.to_owned();
             } else if let Some(key) = line.strip_prefix("audit checkpoint key: ") {
                 checkpoint_key = key.split(' ').next().unwrap().to_owned();
             } else if line == "ready" {
@@ -107,6 +112,7 @@ impl Server {
             data,
             cards,
             invite,
+            desk_invite,
             checkpoint_key,
             args,
             agent,
