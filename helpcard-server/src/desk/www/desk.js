@@ -14,7 +14,7 @@ const WORDS = {
     layout: "印刷の形", duplex: "両面（QRコードは裏面に大きく）", folded: "二つ折り", single: "片面", cardLanguage: "カードの言語",
     help: "お願い（手助けの内容）", search: "言葉で探す", miss: "見つからない内容をメッセージに書く（記録されます）",
     message: "本人からのメッセージ", placement: "載せる場所", privateTitle: "支援の詳細", conditions: "障害・疾患",
-    medicalCare: "医療的ケア", contacts: "連絡先", contactName: "名前", relation: "続柄", phone: "電話番号",
+    medicalCare: "医療的ケア", support: "伝え方・接し方（応答者向け）", contacts: "連絡先", contactName: "名前", relation: "続柄", phone: "電話番号",
     public: "カードに載せる（だれでも読めます）", responders: "応答者だけ（暗号化）", off: "載せない",
     publicLater: "公開部分には載せられません", meterTitle: "カードの大きさ", previewTitle: "カードの表（印刷と同じ）",
     toConsent: "確認画面へ", consentTitle: "ご本人の確認", confirmedBy: "内容を確認した人", byHolder: "本人",
@@ -43,7 +43,7 @@ const WORDS = {
     layout: "Print layout", duplex: "Two-sided (large QR code on the back)", folded: "Folded", single: "One face", cardLanguage: "Card language",
     help: "Help requests", search: "Search words", miss: "Not found: write it in the message (counted)",
     message: "Message from the holder", placement: "Where it goes", privateTitle: "Support details", conditions: "Conditions",
-    medicalCare: "Medical care", contacts: "Contacts", contactName: "Name", relation: "Relation", phone: "Phone",
+    medicalCare: "Medical care", support: "How to communicate (for responders)", contacts: "Contacts", contactName: "Name", relation: "Relation", phone: "Phone",
     public: "On the card (anyone reads it)", responders: "Responders only (encrypted)", off: "Left off",
     publicLater: "cannot be on the public part", meterTitle: "Card size", previewTitle: "Card front (as printed)",
     toConsent: "Review with the holder", consentTitle: "The holder's confirmation", confirmedBy: "Confirmed by", byHolder: "The holder",
@@ -74,7 +74,7 @@ const PLACES = { help: ["public", "responders", "off"], message: ["public", "off
 const PLACE_OF = { hospital_name: "hospital", hospital_phone: null, support_office_name: "support_office", support_office_phone: null };
 const placeOf = (f) => (f in PLACE_OF ? PLACE_OF[f] : f);
 
-const state = { lang: "ja", me: null, chosen: { help: [], conditions: [], medical_care: [] }, relations: [], lastMeasure: 0, measuring: null };
+const state = { lang: "ja", me: null, chosen: { help: [], support: [], conditions: [], medical_care: [] }, relations: [], lastMeasure: 0, measuring: null, again: false, changedAt: 0 };
 const w = () => WORDS[state.lang];
 const say = (text) => { $("status").textContent = text; };
 
@@ -222,7 +222,7 @@ function cardForm() {
     } else priv[f] = v;
   }
   for (const place of ["hospital", "support_office"]) if (priv[place]) priv[place] = { name: "", phone: "", ...priv[place] };
-  for (const field of ["conditions", "medical_care"]) if (state.chosen[field].length) priv[field] = state.chosen[field].map((e) => e.key);
+  for (const field of ["support", "conditions", "medical_care"]) if (state.chosen[field].length) priv[field] = state.chosen[field].map((e) => e.key);
   const contacts = [1, 2].map((i) => ({ name: value(`c${i}-name`), relation: value(`c${i}-relation`), phone: value(`c${i}-phone`) }))
     .filter((c) => c.name).map((c) => (c.relation ? c : { name: c.name, phone: c.phone }));
   if (contacts.length) priv.contacts = contacts;
@@ -247,12 +247,17 @@ function showProblems(problems) {
 }
 
 // --- the size meter and the preview, as the holder and the office type ---
+// At once on every change; while a request is out, one more follows it with the latest form.
 function measureSoon() {
-  clearTimeout(state.measuring);
-  state.measuring = setTimeout(measure, 150);
+  state.changedAt = performance.now();
+  if (state.measuring) { state.again = true; return; }
+  state.measuring = measure().finally(() => {
+    state.measuring = null;
+    if (state.again) { state.again = false; measureSoon(); }
+  });
 }
 async function measure() {
-  const started = performance.now();
+  const started = state.changedAt;
   const seq = ++state.lastMeasure;
   try {
     const m = await call("/api/desk/measure", cardForm());
@@ -264,7 +269,8 @@ async function measure() {
     $("meter-shorten").textContent = m.shorten ? `→ ${w().fields[m.shorten] ?? w()[m.shorten] ?? m.shorten}` : "";
     drawPreview(m.front);
     document.body.dataset.measured = `${m.version}`;
-    document.body.dataset.measureMs = `${Math.round(performance.now() - started)}`;
+    // From the change to the meter drawn (the page's own measure of the meter's speed).
+    document.body.dataset.measureMs = `${(performance.now() - started).toFixed(1)}`;
     return m;
   } catch (e) {
     if (seq !== state.lastMeasure) return;
@@ -453,7 +459,7 @@ async function start() {
   $("card-form").onsubmit = (e) => { e.preventDefault(); toConsent(); };
   $("back-to-form").onclick = () => show("form");
   $("issue").onclick = issue;
-  $("new-card").onclick = () => { $("card-form").reset(); state.chosen = { help: [], conditions: [], medical_care: [] }; renderChosen(); show("form"); };
+  $("new-card").onclick = () => { $("card-form").reset(); state.chosen = { help: [], support: [], conditions: [], medical_care: [] }; renderChosen(); show("form"); };
   $("list-form").onsubmit = (e) => { e.preventDefault(); list().catch((err) => say(failure(err))); };
   $("batch-form").onsubmit = (e) => { e.preventDefault(); batch(); };
   try {
