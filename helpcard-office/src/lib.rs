@@ -4,7 +4,8 @@
 //! Data flows one way: [`issue`] signs a profile into a card and its QR code (one version
 //! rule for everyone), [`registry`] records it (SQLite, owner-only, migrated when opened),
 //! [`files`] gives its files their names only once the registry has it, and [`layout`] draws
-//! the card, sheets of cards and the holder's copy, which [`pdf`] writes. The registry also
+//! the card, sheets of cards and the holder's copy, which [`pdf`] writes; [`phone`] draws the
+//! card for the holder's lock screen. The registry also
 //! revokes cards and signs the issuer's revocation lists ([`registry::Registry::publish`]);
 //! [`table`] reads many profiles at once from a CSV table.
 //! Every error says itself in Japanese, English and やさしい日本語 ([`OfficeError::message`]).
@@ -51,6 +52,7 @@ pub mod files;
 pub mod issue;
 pub mod layout;
 pub mod pdf;
+pub mod phone;
 pub mod registry;
 pub mod table;
 

@@ -187,6 +187,14 @@ try {
   check("(d) helpcard open: the card as chosen", opened.status === "ok" && opened.card_id === cardId && help === "deaf,writing,sign-language"
     && opened.public.message === "耳が聞こえません。筆談か手話でお願いします。" && opened.private === "locked", JSON.stringify(opened).slice(0, 300));
 
+  // The lock-screen image: its QR code reads back too.
+  const [phone] = await Promise.all([page.waitForEvent("download"), page.click('#issued-files a[href$="phone.png"]')]);
+  const phonePng = path.join(shots, "desk-phone.png");
+  await phone.saveAs(phonePng);
+  const phoneRead = execFileSync(helpcard, ["qr", "read", phonePng], { encoding: "utf8" }).split("\t")[1]?.trim();
+  check("(d) the lock-screen image's QR code reads back", phoneRead === qrText, phoneRead);
+  await page.screenshot({ path: path.join(shots, "desk-issued.png"), fullPage: true });
+
   // (e) lost: revoked and reissued; the web scanner agrees.
   await page.click('[data-tab="list"]');
   await page.waitForSelector("#list-rows tr", { timeout: 10000 });

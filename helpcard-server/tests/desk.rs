@@ -186,6 +186,7 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
             .contains(card_id)
     );
     assert!(file("holder.pdf").1.starts_with(b"%PDF-"));
+    assert!(file("phone.png").1.starts_with(b"\x89PNG\r\n\x1a\n"));
     let text = String::from_utf8(file("card.txt").1).unwrap();
     // Someone else's session gets nothing of it.
     let mut key = s.register(&s.invite);

@@ -285,7 +285,7 @@ struct IssueRequest {
     replaces: Option<String>,
 }
 
-/// The card PDF (in `layout`) and the holder's copy, with the card's text.
+/// The card PDF (in `layout`), the holder's copy, the lock-screen image and the card's text.
 fn handout_files(
     signed: &Signed,
     profile: &helpcard_core::profile::Profile,
@@ -302,6 +302,8 @@ fn handout_files(
     let mut copy = Document::new(font)?;
     let (title, lines) = layout::holder_copy(profile, issuer_name, card_id, expires);
     copy.text_pages(&title, &lines);
+    let face = layout::face(profile, &signed.symbol, issuer_name, card_id, expires);
+    let phone = helpcard_office::phone::image(&copy, font, &face)?;
     let file = |name, content_type, bytes| HandoutFile {
         name,
         content_type,
@@ -310,6 +312,7 @@ fn handout_files(
     Ok(vec![
         file("card.pdf", "application/pdf", card.finish()?),
         file("holder.pdf", "application/pdf", copy.finish()?),
+        file("phone.png", "image/png", phone),
         file(
             "card.txt",
             "text/plain; charset=utf-8",
@@ -366,6 +369,30 @@ fn publish(app: &App, desk: &Desk, key: &SigningKey, actor: &str) -> Result<u64,
     Ok(published.counter)
 }
 
+/// Who confirmed what goes on the card: the holder, family or a guardian, a representative;
+/// anything else is no consent.
+fn confirmed(by: &str) -> Result<(), ApiError> {
+    match by {
+        "holder" | "guardian" | "representative" => Ok(()),
+        _ => Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::ConsentMissing,
+            "consent: holder, guardian or representative",
+        )),
+    }
+}
+
+/// The desk's issuing run with the unlocked `key` at `now`.
+fn issuing<'a>(config: &'a super::DeskConfig, key: &'a SigningKey, now: u64) -> Issuing<'a> {
+    Issuing {
+        key,
+        issuer_id: &config.issuer_id,
+        responder: Some(&config.responder),
+        prefix: &config.prefix,
+        validity: issue::validity(UnixTime(now), config.valid_years),
+    }
+}
+
 fn locked() -> ApiError {
     refuse(
         StatusCode::LOCKED,
@@ -391,25 +418,10 @@ pub async fn issue(
         .form
         .profile(UnixTime(now).date(), lang)
         .map_err(form_invalid)?;
-    if !matches!(
-        req.consent.by.as_str(),
-        "holder" | "guardian" | "representative"
-    ) {
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Refusal::ConsentMissing,
-            "consent.by: holder, guardian or representative",
-        ));
-    }
+    confirmed(&req.consent.by)?;
     let config = &desk.config;
     let outcome = desk.key.with(now, |key| -> Result<Value, ApiError> {
-        let issuing = Issuing {
-            key,
-            issuer_id: &config.issuer_id,
-            responder: Some(&config.responder),
-            prefix: &config.prefix,
-            validity: issue::validity(UnixTime(now), config.valid_years),
-        };
+        let issuing = issuing(config, key, now);
         let signed = issuing
             .sign(&profile, req.form.holder_ref.trim(), &mut OsRng)
             .map_err(|e| match e {
@@ -475,7 +487,7 @@ pub async fn issue(
             "card_id": card_id,
             "version": signed.symbol.version,
             "handout": token,
-            "files": ["card.pdf", "holder.pdf", "card.txt"],
+            "files": ["card.pdf", "holder.pdf", "phone.png", "card.txt"],
             "published": counter,
         }))
     });
@@ -778,13 +790,7 @@ pub async fn batch(
     let (person, desk) = staff(&app, &headers, Role::Issuer)?;
     let req: BatchRequest = body(&bytes)?;
     let lang = LangQuery { lang: q.lang }.lang();
-    if !matches!(q.by.as_str(), "holder" | "guardian" | "representative") {
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Refusal::ConsentMissing,
-            "by: holder, guardian or representative",
-        ));
-    }
+    confirmed(&q.by)?;
     let now = now();
     let rows = helpcard_office::table::read(req.csv.as_bytes(), UnixTime(now).date(), lang)
         .map_err(|e| {
@@ -802,13 +808,7 @@ pub async fn batch(
     .layout();
     let config = &desk.config;
     let outcome = desk.key.with(now, |key| -> Result<Value, ApiError> {
-        let issuing = Issuing {
-            key,
-            issuer_id: &config.issuer_id,
-            responder: Some(&config.responder),
-            prefix: &config.prefix,
-            validity: issue::validity(UnixTime(now), config.valid_years),
-        };
+        let issuing = issuing(config, key, now);
         let mut report = Vec::new();
         let mut signed = Vec::new();
         for row in &rows {

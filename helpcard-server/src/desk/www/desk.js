@@ -27,7 +27,7 @@ const WORDS = {
     batchFile: "CSVファイル", batchRun: "確かめて発行", chooseConsent: "確認した人を選んでください。",
     keyLocked: "発行者の鍵はロック中です。発行には管理者の解錠が必要です（カードの準備はできます）。",
     keyUnlocked: (until) => `発行者の鍵は解錠中です（${until} まで）。`, who: (n, r) => `${n}（${r}）`,
-    card: "カード", holderCopy: "ご本人控え", text: "QRテキスト", failed: "うまくいきませんでした。", rowOk: "発行",
+    card: "カード", holderCopy: "ご本人控え", phone: "スマートフォンのロック画面用の画像", text: "QRテキスト", failed: "うまくいきませんでした。", rowOk: "発行",
     batchDone: (n) => `${n}枚を発行しました。`, fields: {
       name: "氏名", name_kana: "ふりがな", birth_date: "生年月日", blood_type: "血液型", how_to_help: "手助けの方法",
       avoid: "避けてほしいこと", medications: "服薬（1行に1つ）", allergies: "アレルギー（1行に1つ）",
@@ -56,7 +56,7 @@ const WORDS = {
     batchFile: "CSV file", batchRun: "Check and issue", chooseConsent: "Choose who confirmed.",
     keyLocked: "The issuer key is locked. Issuing needs an admin to unlock it (cards can be prepared).",
     keyUnlocked: (until) => `The issuer key is unlocked (until ${until}).`, who: (n, r) => `${n} (${r})`,
-    card: "Card", holderCopy: "Holder's copy", text: "QR text", failed: "That did not work.", rowOk: "issued",
+    card: "Card", holderCopy: "Holder's copy", phone: "Image for the phone's lock screen", text: "QR text", failed: "That did not work.", rowOk: "issued",
     batchDone: (n) => `${n} cards issued.`, fields: {
       name: "Name", name_kana: "Name in kana", birth_date: "Date of birth", blood_type: "Blood type", how_to_help: "How to help",
       avoid: "Please avoid", medications: "Medications (one a line)", allergies: "Allergies (one a line)",
@@ -323,7 +323,7 @@ async function issue() {
     const replaces = $("replaces").value.trim() || undefined;
     const out = await call("/api/desk/issue", { form: cardForm(), consent: { by }, replaces });
     $("issued-id").textContent = `${w().cardId}: ${out.card_id}`;
-    const names = { "card.pdf": w().card, "holder.pdf": w().holderCopy, "card.txt": w().text };
+    const names = { "card.pdf": w().card, "holder.pdf": w().holderCopy, "phone.png": w().phone, "card.txt": w().text };
     $("issued-files").replaceChildren(...out.files.map((f) => {
       const a = Object.assign(document.createElement("a"), { href: `/api/desk/handout/${out.handout}/${f}`, textContent: names[f] ?? f, download: `helpcard-${out.card_id}-${f}` });
       const li = document.createElement("li");
