@@ -69,11 +69,13 @@ pub enum Refusal {
     NotRegistered,
     /// The card was revoked before.
     AlreadyRevoked,
+    /// No help card's QR code was found in the picture.
+    NoCardFound,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 28] = [
+    pub const ALL: [Refusal; 29] = [
         Refusal::BadRequest,
         Refusal::TooLarge,
         Refusal::TooSlow,
@@ -102,6 +104,7 @@ impl Refusal {
         Refusal::ConsentMissing,
         Refusal::NotRegistered,
         Refusal::AlreadyRevoked,
+        Refusal::NoCardFound,
     ];
 
     /// The stable code (the answer's `error`).
@@ -135,6 +138,7 @@ impl Refusal {
             Refusal::ConsentMissing => "consent_missing",
             Refusal::NotRegistered => "not_registered",
             Refusal::AlreadyRevoked => "already_revoked",
+            Refusal::NoCardFound => "no_card_found",
         }
     }
 
@@ -281,6 +285,11 @@ impl Refusal {
                 "このカードはすでに失効しています。",
                 "This card is already revoked.",
                 "この カードは もう つかえません。",
+            ],
+            Refusal::NoCardFound => [
+                "画像にヘルプカードの QR コードが見つかりません。カードやスマートフォンの画面をまっすぐ写してください。",
+                "No help card's QR code was found in the picture. Take it straight on, the whole code in view.",
+                "QR コードが みつかりません。まっすぐ うつして ください。",
             ],
         };
         lang.pick(ja, en, easy)

@@ -152,32 +152,68 @@ pub fn face<'a>(
 }
 
 /// The holder's copy: every field on the card, public and private, in plain words, so the
-/// holder knows what their card says (APPI: the right to know what is held about them).
+/// holder knows what their card says (APPI: the right to know what is held about them); in the
+/// card's language.
 pub fn holder_copy(
     profile: &Profile,
     issuer: &str,
     card_id: CardId,
     expires: UnixTime,
 ) -> (String, Vec<(String, String)>) {
-    let lang = card_lang(profile);
+    holder_copy_in(profile, issuer, card_id, expires, card_lang(profile))
+}
+
+/// The holder's copy in `lang` (the desk adds one in やさしい日本語 to a card in Japanese).
+pub fn holder_copy_in(
+    profile: &Profile,
+    issuer: &str,
+    card_id: CardId,
+    expires: UnixTime,
+    lang: Lang,
+) -> (String, Vec<(String, String)>) {
+    let w =
+        |ja: &'static str, en: &'static str, easy: &'static str| lang.pick(ja, en, easy).to_owned();
     let mut lines = vec![
         (
-            t(lang, "このカードについて", "About this card").to_owned(),
-            t(
-                lang,
+            w(
+                "このカードについて",
+                "About this card",
+                "この カードの こと",
+            ),
+            w(
                 "カードの QR コードには次の内容が入っています。「公開」の内容はだれでも読めます。「非公開」の内容は暗号化されていて、登録された支援者（応答者）だけが読めます。内容を直したいとき、カードをなくしたときは発行窓口に連絡してください。",
                 "The QR code on your card holds what is listed here. The public part can be read by anyone. The private part is encrypted: only registered responders can read it. To correct it, or if you lose the card, contact the issuing office.",
-            )
-            .to_owned(),
+                "カードの QR コードには ここに かいて ある ことが はいって います。「だれでも みられる」ことは だれでも よめます。「たすける ひとだけ」の ことは、とうろく した たすける ひとだけが よめます。なおしたい とき、カードを なくした ときは まどぐちに れんらく して ください。",
+            ),
         ),
-        (t(lang, "発行", "Issued by").to_owned(), issuer.to_owned()),
-        (t(lang, "カード番号", "Card id").to_owned(), card_id.to_hex()),
-        (t(lang, "有効期限", "Valid until").to_owned(), expires.date().to_string()),
-        (t(lang, "【公開】お願い", "[Public] Help").to_owned(), labels(&profile.public.help, lang).join(t(lang, "、", ", "))),
-        (t(lang, "【公開】メッセージ", "[Public] Message").to_owned(), profile.public.message.clone()),
+        (w("発行", "Issued by", "だした ところ"), issuer.to_owned()),
+        (
+            w("カード番号", "Card id", "カードの ばんごう"),
+            card_id.to_hex(),
+        ),
+        (
+            w("有効期限", "Valid until", "つかえる きげん"),
+            expires.date().to_string(),
+        ),
+        (
+            w(
+                "【公開】お願い",
+                "[Public] Help",
+                "【だれでも みられる】おねがい",
+            ),
+            labels(&profile.public.help, lang).join(&w("、", ", ", "、")),
+        ),
+        (
+            w(
+                "【公開】メッセージ",
+                "[Public] Message",
+                "【だれでも みられる】メッセージ",
+            ),
+            profile.public.message.clone(),
+        ),
     ];
     if let Some(p) = &profile.private {
-        let prefix = t(lang, "【非公開】", "[Private] ");
+        let prefix = w("【非公開】", "[Private] ", "【たすける ひとだけ】");
         for section in private_sections(p, lang) {
             lines.extend(section.items.into_iter().map(|mut item| {
                 (
@@ -189,12 +225,11 @@ pub fn holder_copy(
     }
     lines.retain(|(_, v)| !v.is_empty());
     (
-        t(
-            lang,
+        w(
             "ヘルプカードの内容（ご本人控え）",
             "What your help card contains (holder's copy)",
-        )
-        .to_owned(),
+            "ヘルプカードに かいて ある こと（ほんにんの ひかえ）",
+        ),
         lines,
     )
 }

@@ -115,3 +115,26 @@ fn the_front_preview_is_what_prints_and_the_reach_follows_the_sweep() {
     assert_eq!(Layout::Single.reach_cm(17), (22.5, 17.5));
     assert!(Layout::Duplex.reach_cm(25).0 < Layout::Duplex.reach_cm(15).0);
 }
+
+#[test]
+fn the_holders_copy_in_easy_japanese() {
+    let p = profile("01-deaf-adult");
+    let (title, lines) = holder_copy_in(
+        &p,
+        "武蔵野市",
+        CardId([1; 8]),
+        UnixTime(1_900_000_000),
+        Lang::EasyJa,
+    );
+    assert!(title.starts_with("ヘルプカードに かいて ある こと"));
+    assert!(
+        lines
+            .iter()
+            .any(|(h, v)| h == "【だれでも みられる】おねがい" && v.contains("みみが きこえません"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(h, _)| h.starts_with("【たすける ひとだけ】"))
+    );
+}

@@ -29,7 +29,8 @@ use helpcard_core::refusal::Refusal;
 /// Largest request body: a card is under 3 kB of QR text; a WebAuthn response under 4 kB; the
 /// desk's card form under 16 kB.
 pub const MAX_BODY: usize = 16 * 1024;
-/// Largest body of the desk's batch import (a CSV table of a few thousand cards).
+/// Largest body of the desk's batch import (a CSV table of a few thousand cards) and of a
+/// picture of a card to print again.
 pub const MAX_BATCH_BODY: usize = 8 * 1024 * 1024;
 
 /// The router with every route and the guard.
@@ -69,6 +70,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/desk/measure", post(desk::measure))
         .route("/api/desk/issue", post(desk::issue))
         .route("/api/desk/batch", post(desk::batch))
+        .route("/api/desk/reprint", post(desk::reprint))
         .route("/api/desk/handout/{token}/{file}", get(desk::handout))
         .route("/api/desk/cards", get(desk::cards))
         .route("/api/desk/cards/{id}", get(desk::card))
@@ -125,7 +127,7 @@ async fn admit(
     let path = request.uri().path();
     let session_bound =
         matches!(path, "/api/unwrap" | "/api/signout") || path.starts_with("/api/desk/");
-    let max_body = if path == "/api/desk/batch" {
+    let max_body = if matches!(path, "/api/desk/batch" | "/api/desk/reprint") {
         MAX_BATCH_BODY
     } else {
         MAX_BODY

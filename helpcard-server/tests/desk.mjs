@@ -200,6 +200,11 @@ try {
   await page.waitForSelector("#list-rows tr", { timeout: 10000 });
   await page.screenshot({ path: path.join(shots, "desk-list.png"), fullPage: true });
   await axe("the card list");
+  // Printed again from the holder's lock-screen image.
+  await page.setInputFiles("#reprint-file", phonePng);
+  await page.click("#reprint-form button[type=submit]");
+  await page.waitForFunction(() => document.body.dataset.reprinted, null, { timeout: 20000 }).catch(() => {});
+  check("(d) a card printed again from the phone image", (await page.evaluate(() => document.body.dataset.reprinted)) === cardId && (await page.isVisible('#reprint-files a[href$="card.pdf"]')));
   await page.click(`#list-rows button[aria-label="紛失・再発行 ${cardId}"]`);
   await page.waitForSelector("#tab-form:not([hidden])", { timeout: 10000 });
   check("(e) the lost card revoked, the form ready for the new one", (await page.inputValue("#holder_ref")) === "case-0042", await text("#status"));

@@ -186,7 +186,8 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
             .contains(card_id)
     );
     assert!(file("holder.pdf").1.starts_with(b"%PDF-"));
-    assert!(file("phone.png").1.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let phone = file("phone.png").1;
+    assert!(phone.starts_with(b"\x89PNG\r\n\x1a\n"));
     let text = String::from_utf8(file("card.txt").1).unwrap();
     // Someone else's session gets nothing of it.
     let mut key = s.register(&s.invite);
@@ -201,6 +202,25 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
         )
         .0,
         403
+    );
+
+    // Printed again, from its text or from the holder's lock-screen image; audited.
+    let (status, again, _) = s.post("/api/desk/reprint", &json!({ "card": text }), Some(&clerk));
+    assert_eq!(
+        (status, again["card_id"].as_str()),
+        (200, Some(card_id)),
+        "{again}"
+    );
+    let (status, again) = s.post_bytes("/api/desk/reprint", &phone, "image/png", &clerk);
+    assert_eq!(
+        (status, again["card_id"].as_str()),
+        (200, Some(card_id)),
+        "{again}"
+    );
+    let (status, refused) = s.post_bytes("/api/desk/reprint", b"not an image", "image/png", &clerk);
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (422, Some("no_card_found"))
     );
 
     // A scanner verifies it; a responder opens exactly what was placed.
@@ -311,6 +331,13 @@ fn a_lost_card_is_revoked_at_once_and_reissued() {
     let mut key = s.register(&s.invite);
     let responder = s.sign_in(&mut key, "demo-responder");
     assert_eq!(s.unwrap_card(Some(&responder), &old_text).0, 409);
+    // Nor is it printed again.
+    let (status, body, _) = s.post(
+        "/api/desk/reprint",
+        &json!({ "card": old_text }),
+        Some(&clerk),
+    );
+    assert_eq!((status, body["error"].as_str()), (409, Some("revoked")));
     // Reissued: the new card opens; the list shows the old one revoked, with its history.
     let (status, second, _) = s.post("/api/desk/issue", &request, Some(&clerk));
     assert_eq!(status, 200, "{second}");

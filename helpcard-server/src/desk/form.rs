@@ -64,7 +64,12 @@ pub struct Problem {
 impl CardForm {
     /// The layout asked for.
     pub fn layout(&self) -> Layout {
-        match self.layout.as_deref() {
+        CardForm::layout_named(self.layout.as_deref())
+    }
+
+    /// The layout named `single`, `folded` or (anything else) `duplex`.
+    pub fn layout_named(name: Option<&str>) -> Layout {
+        match name {
             Some("single") => Layout::Single,
             Some("folded") => Layout::Folded,
             _ => Layout::Duplex,

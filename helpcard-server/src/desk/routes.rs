@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use helpcard_core::card;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::SigningKey;
 use helpcard_core::refusal::Refusal;
@@ -299,9 +300,21 @@ fn handout_files(
         &layout::face(profile, &signed.symbol, issuer_name, card_id, expires),
         layout,
     );
+    // The holder's copy in the card's language, and in やさしい日本語 too.
     let mut copy = Document::new(font)?;
     let (title, lines) = layout::holder_copy(profile, issuer_name, card_id, expires);
     copy.text_pages(&title, &lines);
+    let card_lang = profile
+        .private
+        .as_ref()
+        .map(|p| p.language)
+        .unwrap_or_default()
+        .vocab_lang();
+    if card_lang != Lang::EasyJa {
+        let (title, lines) =
+            layout::holder_copy_in(profile, issuer_name, card_id, expires, Lang::EasyJa);
+        copy.text_pages(&title, &lines);
+    }
     let face = layout::face(profile, &signed.symbol, issuer_name, card_id, expires);
     let phone = helpcard_office::phone::image(&copy, font, &face)?;
     let file = |name, content_type, bytes| HandoutFile {
@@ -799,13 +812,7 @@ pub async fn batch(
                 message: e.message(lang),
             }])
         })?;
-    let layout = CardForm {
-        holder_ref: String::new(),
-        layout: q.layout,
-        profile: Value::Null,
-        placements: Default::default(),
-    }
-    .layout();
+    let layout = CardForm::layout_named(q.layout.as_deref());
     let config = &desk.config;
     let outcome = desk.key.with(now, |key| -> Result<Value, ApiError> {
         let issuing = issuing(config, key, now);
@@ -894,4 +901,124 @@ pub async fn batch(
         Some(result) => Ok(axum::Json(result?).into_response()),
         None => Err(locked()),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReprintRequest {
+    card: String,
+}
+
+/// `POST /api/desk/reprint?layout=…`: a registered card printed again from its QR text (JSON
+/// `{"card"}`) or from a picture of its code (the body an `image/png` or `image/jpeg`: the old
+/// card, or the holder's lock-screen image). The card is verified as a scanner verifies it (a
+/// revoked or expired card is not printed again); its public part and code are printed as they
+/// are, with the lock-screen image. The private part is not read: no holder's copy.
+pub async fn reprint(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<BatchLayout>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let (person, desk) = staff(&app, &headers, Role::Issuer)?;
+    let is_image = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("image/"));
+    let no_card = || {
+        refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::NoCardFound,
+            "no help card's QR code in the picture",
+        )
+    };
+    let text = if is_image {
+        let frame = helpcard_qr::decode_luma(&bytes).map_err(|_| no_card())?;
+        let image = frame.image().map_err(|_| no_card())?;
+        helpcard_qr::find_card_text(&image, helpcard_qr::Effort::Thorough)
+            .ok()
+            .flatten()
+            .ok_or_else(no_card)?
+    } else {
+        body::<ReprintRequest>(&bytes)?.card
+    };
+    let now = now();
+    let held = app.lists.held();
+    let opened = card::open_text(
+        &text,
+        &held.trust,
+        UnixTime(now),
+        None,
+        Some(&held.revocations),
+    )
+    .map_err(|e| {
+        let status = match helpcard_core::view::Verdict::of_error(&e) {
+            helpcard_core::view::Verdict::Expired | helpcard_core::view::Verdict::Revoked => {
+                StatusCode::CONFLICT
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::card(status, &e)
+    })?;
+    let card_id = opened.card_id.to_hex();
+    desk.registry().card(&card_id).map_err(|_| {
+        refuse(
+            StatusCode::NOT_FOUND,
+            Refusal::NotRegistered,
+            "not in the registry",
+        )
+    })?;
+    let symbol = helpcard_qr::card_symbol(&text).map_err(ApiError::internal)?;
+    let profile = helpcard_core::profile::Profile {
+        public: opened.public.clone(),
+        private: None,
+    };
+    let font = helpcard_font::BIZ_UD_GOTHIC;
+    let issuer_name = &desk.config.issuer_name;
+    let face = layout::face(
+        &profile,
+        &symbol,
+        issuer_name,
+        opened.card_id,
+        opened.expires_at,
+    );
+    let mut doc = Document::new(font).map_err(internal)?;
+    let phone = helpcard_office::phone::image(&doc, font, &face).map_err(internal)?;
+    doc.card_pages(&face, CardForm::layout_named(q.layout.as_deref()));
+    let files = vec![
+        HandoutFile {
+            name: "card.pdf",
+            content_type: "application/pdf",
+            bytes: zeroize::Zeroizing::new(doc.finish().map_err(internal)?),
+        },
+        HandoutFile {
+            name: "phone.png",
+            content_type: "image/png",
+            bytes: zeroize::Zeroizing::new(phone),
+        },
+    ];
+    let card = Some((card_id.as_str(), Some(desk.config.issuer_id.as_str())));
+    app.audit("desk_reprint", &person.name, card, "granted", "")?;
+    let token = desk.handouts.put(
+        Handout {
+            owner: person.id,
+            card_id: card_id.clone(),
+            expires: Desk::handout_expiry(now),
+            files,
+        },
+        now,
+    );
+    Ok(axum::Json(json!({
+        "card_id": card_id,
+        "handout": token,
+        "files": ["card.pdf", "phone.png"],
+    }))
+    .into_response())
+}
+
+/// `?layout=…`.
+#[derive(Deserialize, Default)]
+pub struct BatchLayout {
+    #[serde(default)]
+    layout: Option<String>,
 }

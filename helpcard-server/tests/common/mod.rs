@@ -212,6 +212,30 @@ impl Server {
         self.post_from(&self.origin.clone(), path, body, cookie)
     }
 
+    /// POST raw bytes of `content_type` with our Origin and a session cookie.
+    pub fn post_bytes(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        content_type: &str,
+        cookie: &str,
+    ) -> (u16, Value) {
+        let mut resp = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Origin", &self.origin)
+            .header("Cookie", cookie)
+            .header("Content-Type", content_type)
+            .send(bytes)
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
     pub fn get(&self, path: &str) -> (u16, Vec<u8>, ureq::http::HeaderMap) {
         self.get_with(path, &[])
     }

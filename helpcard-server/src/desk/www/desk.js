@@ -27,6 +27,8 @@ const WORDS = {
     batchFile: "CSVファイル", batchRun: "確かめて発行", chooseConsent: "確認した人を選んでください。",
     keyLocked: "発行者の鍵はロック中です。発行には管理者の解錠が必要です（カードの準備はできます）。",
     keyUnlocked: (until) => `発行者の鍵は解錠中です（${until} まで）。`, who: (n, r) => `${n}（${r}）`,
+    reprintTitle: "カードの再印刷（登録済みのカードを、カードやスマートフォンの画像から）", reprintFile: "カードの写真・画像",
+    reprintText: "または QR テキスト", reprint: "再印刷する",
     card: "カード", holderCopy: "ご本人控え", phone: "スマートフォンのロック画面用の画像", text: "QRテキスト", failed: "うまくいきませんでした。", rowOk: "発行",
     batchDone: (n) => `${n}枚を発行しました。`, fields: {
       name: "氏名", name_kana: "ふりがな", birth_date: "生年月日", blood_type: "血液型", how_to_help: "手助けの方法",
@@ -56,6 +58,8 @@ const WORDS = {
     batchFile: "CSV file", batchRun: "Check and issue", chooseConsent: "Choose who confirmed.",
     keyLocked: "The issuer key is locked. Issuing needs an admin to unlock it (cards can be prepared).",
     keyUnlocked: (until) => `The issuer key is unlocked (until ${until}).`, who: (n, r) => `${n} (${r})`,
+    reprintTitle: "Print a registered card again (from a picture of the card or of the phone image)", reprintFile: "Picture of the card",
+    reprintText: "or its QR text", reprint: "Print again",
     card: "Card", holderCopy: "Holder's copy", phone: "Image for the phone's lock screen", text: "QR text", failed: "That did not work.", rowOk: "issued",
     batchDone: (n) => `${n} cards issued.`, fields: {
       name: "Name", name_kana: "Name in kana", birth_date: "Date of birth", blood_type: "Blood type", how_to_help: "How to help",
@@ -315,6 +319,16 @@ async function toConsent() {
   show("consent");
   $("consent-title").focus();
 }
+/// Links to a handout's files.
+function handoutLinks(list, out) {
+  const names = { "card.pdf": w().card, "holder.pdf": w().holderCopy, "phone.png": w().phone, "card.txt": w().text };
+  list.replaceChildren(...out.files.map((f) => {
+    const a = Object.assign(document.createElement("a"), { href: `/api/desk/handout/${out.handout}/${f}`, textContent: names[f] ?? f, download: `helpcard-${out.card_id}-${f}` });
+    const li = document.createElement("li");
+    li.append(a);
+    return li;
+  }));
+}
 async function issue() {
   const by = document.querySelector('input[name="confirmed-by"]:checked')?.value;
   if (!by) { $("consent-error").textContent = w().chooseConsent; return; }
@@ -323,13 +337,7 @@ async function issue() {
     const replaces = $("replaces").value.trim() || undefined;
     const out = await call("/api/desk/issue", { form: cardForm(), consent: { by }, replaces });
     $("issued-id").textContent = `${w().cardId}: ${out.card_id}`;
-    const names = { "card.pdf": w().card, "holder.pdf": w().holderCopy, "phone.png": w().phone, "card.txt": w().text };
-    $("issued-files").replaceChildren(...out.files.map((f) => {
-      const a = Object.assign(document.createElement("a"), { href: `/api/desk/handout/${out.handout}/${f}`, textContent: names[f] ?? f, download: `helpcard-${out.card_id}-${f}` });
-      const li = document.createElement("li");
-      li.append(a);
-      return li;
-    }));
+    handoutLinks($("issued-files"), out);
     document.body.dataset.issued = out.card_id;
     show("issued");
   } catch (e) {
@@ -375,6 +383,17 @@ async function lostCard(c) {
     show("form");
     $("holder_ref").focus();
     await list();
+  } catch (e) { say(failure(e)); }
+}
+async function reprint() {
+  const file = $("reprint-file").files[0];
+  try {
+    const out = file
+      ? await fetch(`/api/desk/reprint?layout=${$("layout").value}&lang=${state.lang}`, { method: "POST", credentials: "same-origin", headers: { "content-type": file.type || "image/png" }, body: file })
+        .then(async (r) => { const d = await r.json().catch(() => ({})); if (!r.ok) throw Object.assign(new Error(d.error), { code: d.error, data: d }); return d; })
+      : await call(`/api/desk/reprint?layout=${$("layout").value}`, { card: $("reprint-text").value.trim() });
+    handoutLinks($("reprint-files"), out);
+    document.body.dataset.reprinted = out.card_id;
   } catch (e) { say(failure(e)); }
 }
 async function renewals() {
@@ -462,6 +481,7 @@ async function start() {
   $("new-card").onclick = () => { $("card-form").reset(); state.chosen = { help: [], support: [], conditions: [], medical_care: [] }; renderChosen(); show("form"); };
   $("list-form").onsubmit = (e) => { e.preventDefault(); list().catch((err) => say(failure(err))); };
   $("batch-form").onsubmit = (e) => { e.preventDefault(); batch(); };
+  $("reprint-form").onsubmit = (e) => { e.preventDefault(); reprint(); };
   try {
     await refreshMe();
     $("desk").hidden = false;
