@@ -304,18 +304,26 @@ function drawPreview(runs) {
 async function toConsent() {
   const m = await call(`/api/desk/measure`, cardForm()).catch((e) => { showProblems(e.data?.problems ?? [{ field: "", message: failure(e) }]); return null; });
   if (!m) return;
-  // The holder reads it in やさしい日本語.
-  const saved = state.lang;
-  state.lang = "easy-ja";
-  const easy = await call("/api/desk/measure", cardForm()).finally(() => { state.lang = saved; });
-  $("consent-public").replaceChildren(...[...easy.public_help, easy.public_message].filter(Boolean).map((t) => Object.assign(document.createElement("li"), { textContent: t })));
-  $("consent-private").replaceChildren(...easy.private.map((s) => {
-    const div = document.createElement("div");
-    const dl = document.createElement("dl");
-    for (const item of s.items) dl.append(Object.assign(document.createElement("dt"), { textContent: item.label }), Object.assign(document.createElement("dd"), { textContent: item.value }));
-    div.append(Object.assign(document.createElement("h4"), { textContent: s.title }), dl);
-    return div;
-  }));
+  // The holder reads it in やさしい日本語, and in English if the card is in English.
+  const read = async (lang) => {
+    const saved = state.lang;
+    state.lang = lang;
+    try { return await call("/api/desk/measure", cardForm()); } finally { state.lang = saved; }
+  };
+  const fill = (view, publicList, privateBox) => {
+    publicList.replaceChildren(...[...view.public_help, view.public_message].filter(Boolean).map((t) => Object.assign(document.createElement("li"), { textContent: t })));
+    privateBox.replaceChildren(...view.private.map((s) => {
+      const div = document.createElement("div");
+      const dl = document.createElement("dl");
+      for (const item of s.items) dl.append(Object.assign(document.createElement("dt"), { textContent: item.label }), Object.assign(document.createElement("dd"), { textContent: item.value }));
+      div.append(Object.assign(document.createElement("h4"), { textContent: s.title }), dl);
+      return div;
+    }));
+  };
+  fill(await read("easy-ja"), $("consent-public"), $("consent-private"));
+  const english = $("language").value === "en";
+  $("consent-en").hidden = !english;
+  if (english) fill(await read("en"), $("consent-public-en"), $("consent-private-en"));
   show("consent");
   $("consent-title").focus();
 }
