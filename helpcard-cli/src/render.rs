@@ -46,6 +46,10 @@ pub fn card_view(v: &CardView) -> String {
         line(words.issuer, &card.issuer_name);
         line(words.card_id, &card.card_id);
         line(words.valid_until, &card.valid_until);
+        line(words.written, &card.written);
+        if let Some(note) = &card.age_note {
+            line(words.notice, note);
+        }
     }
     for notice in &v.notices {
         line(words.notice, &notice.message);

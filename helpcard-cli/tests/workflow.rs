@@ -217,6 +217,19 @@ not_after = "2099-01-01"
         "--json",
     ]));
     assert_eq!(from_text["card_id"], card_id.as_str());
+    // The text view says when the details were written (today: no note on their age).
+    let shown = o.ok(&[
+        "open",
+        "--text",
+        &text,
+        "--root",
+        "root.pub.json",
+        "--trust",
+        "trust.cbor",
+    ]);
+    assert!(shown.contains("Details written: "), "{shown}");
+    assert!(public["written"].as_str().is_some_and(|w| !w.is_empty()));
+    assert!(public.get("age_note").is_none());
 
     // A missing key file is named; a profile too large for a card is refused with the reason.
     let out = o.run(

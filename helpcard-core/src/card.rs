@@ -235,6 +235,9 @@ pub struct Opened {
     pub private: PrivateOutcome,
     /// Things to show beside the card.
     pub warnings: Vec<Warning>,
+    /// When it was verified (the `now` given to [`open`]): how old its details are is told
+    /// from this and [`Opened::issued_at`].
+    pub checked_at: UnixTime,
     /// The encrypted private part as parsed, kept for the second step (a content key from here
     /// or from a key service).
     sealed: Option<Encrypted>,
@@ -422,6 +425,7 @@ fn open_sealed(
             PrivateOutcome::Absent
         },
         warnings,
+        checked_at: now,
         sealed,
     })
 }

@@ -82,6 +82,7 @@ pub mod manual;
 pub mod packed;
 pub mod profile;
 pub mod qrtext;
+pub mod reason;
 pub mod refusal;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -71,11 +71,13 @@ pub enum Refusal {
     AlreadyRevoked,
     /// No help card's QR code was found in the picture.
     NoCardFound,
+    /// An opening without a reason (or an "other" without its words).
+    ReasonMissing,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 29] = [
+    pub const ALL: [Refusal; 30] = [
         Refusal::BadRequest,
         Refusal::TooLarge,
         Refusal::TooSlow,
@@ -105,6 +107,7 @@ impl Refusal {
         Refusal::NotRegistered,
         Refusal::AlreadyRevoked,
         Refusal::NoCardFound,
+        Refusal::ReasonMissing,
     ];
 
     /// The stable code (the answer's `error`).
@@ -139,6 +142,7 @@ impl Refusal {
             Refusal::NotRegistered => "not_registered",
             Refusal::AlreadyRevoked => "already_revoked",
             Refusal::NoCardFound => "no_card_found",
+            Refusal::ReasonMissing => "reason_missing",
         }
     }
 
@@ -285,6 +289,11 @@ impl Refusal {
                 "このカードはすでに失効しています。",
                 "This card is already revoked.",
                 "この カードは もう つかえません。",
+            ],
+            Refusal::ReasonMissing => [
+                "支援の詳細を開く理由を選んでください（「その他」は内容を短く書いてください）。",
+                "Choose why you open the support details (for \"Other\", say why in a few words).",
+                "ひらく りゆうを えらんで ください。",
             ],
             Refusal::NoCardFound => [
                 "画像にヘルプカードの QR コードが見つかりません。カードやスマートフォンの画面をまっすぐ写してください。",

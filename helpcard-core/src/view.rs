@@ -251,8 +251,28 @@ pub struct CardFacts {
     pub expires_at: String,
     /// Expiry date as the reader writes it.
     pub valid_until: String,
+    /// When the card's details were written (its issue date), as the reader writes it.
+    pub written: String,
+    /// Past [`DETAILS_MAY_BE_OLD`]: that the details may have changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_note: Option<String>,
     /// `false` when checked against the issuer's list; `null` when no list covered it.
     pub revoked: Option<bool>,
+}
+
+/// After this long (a year, in seconds) a card's details may have changed: every view says so.
+pub const DETAILS_MAY_BE_OLD: u64 = 365 * 86_400;
+
+/// The note for details written on `issued_at`, read at `now`, when they are that old.
+fn age_note(issued_at: UnixTime, now: UnixTime, lang: Lang) -> Option<String> {
+    (now.0.saturating_sub(issued_at.0) > DETAILS_MAY_BE_OLD).then(|| {
+        let months = now.0.saturating_sub(issued_at.0) / (30 * 86_400);
+        lang.pick(
+            format!("この内容は{months}か月前に書かれました。変わっているかもしれません。本人や家族に確かめてください。"),
+            format!("These details were written {months} months ago and may have changed: check with the holder or their family."),
+            format!("これは {months}かげつ まえに かいた ことです。かわって いるかも しれません。"),
+        )
+    })
 }
 
 /// What became of the private part. Serialises as the documented `private` field: `null`
@@ -334,6 +354,8 @@ pub struct Labels {
     pub card_id: &'static str,
     /// The last day it is valid on.
     pub valid_until: &'static str,
+    /// When its details were written.
+    pub written: &'static str,
     /// The help the holder asks for (the public part's list).
     pub help: &'static str,
     /// The holder's message (the public part's text).
@@ -365,6 +387,7 @@ const LABELS_JA: Labels = Labels {
     issuer: "発行者",
     card_id: "カード番号",
     valid_until: "有効期限",
+    written: "内容を書いた日",
     help: "この人に必要な手助け",
     message: "本人からのメッセージ",
     private: "支援の詳細（応答者のみ）",
@@ -381,6 +404,7 @@ const LABELS_EN: Labels = Labels {
     issuer: "Issuer",
     card_id: "Card id",
     valid_until: "Valid until",
+    written: "Details written",
     help: "Help this person needs",
     message: "Message from the holder",
     private: "Support details (responders only)",
@@ -397,6 +421,7 @@ const LABELS_EASY: Labels = Labels {
     issuer: "だした ところ",
     card_id: "カードの ばんごう",
     valid_until: "つかえる きげん",
+    written: "かいた ひ",
     help: "この ひとに ひつような てだすけ",
     message: "ほんにんからの メッセージ",
     private: "たすける ための くわしい こと",
@@ -540,6 +565,8 @@ impl CardView {
                 issued_at: o.issued_at.to_iso8601(),
                 expires_at: o.expires_at.to_iso8601(),
                 valid_until: date_text(last_valid_day(o.expires_at), lang),
+                written: date_text(o.issued_at.date(), lang),
+                age_note: age_note(o.issued_at, o.checked_at, lang),
                 revoked: match o.revocation {
                     RevocationStatus::NotRevoked { .. } => Some(false),
                     _ => None,

@@ -322,3 +322,72 @@ fn direction_marks_and_controls_in_card_text_are_shown_not_obeyed() {
     let notes = sections.iter().find(|s| s.id == "notes").unwrap();
     assert_eq!(notes.items[0].value, "090-\\u{202e}1234");
 }
+
+#[test]
+fn a_card_says_how_old_its_details_are_and_past_a_year_that_they_may_have_changed() {
+    let w = DemoWorld::new(1);
+    let issued = UnixTime(DEMO_EPOCH.0 + DAY);
+    let validity = Validity {
+        issued_at: issued,
+        expires_at: UnixTime(issued.0 + 3 * 365 * DAY),
+    };
+    let bytes = w
+        .issue(
+            &profile("03-epilepsy-child"),
+            validity,
+            &mut StreamRng::from_seed(9),
+        )
+        .unwrap()
+        .bytes;
+    let fresh = view(
+        &w,
+        &bytes,
+        false,
+        None,
+        UnixTime(issued.0 + 60 * DAY),
+        Lang::Ja,
+    );
+    let facts = fresh.card.unwrap();
+    assert_eq!(facts.written, date_text(issued.date(), Lang::Ja));
+    assert_eq!(facts.age_note, None);
+    assert_eq!(fresh.labels.written, "内容を書いた日");
+    let old = view(
+        &w,
+        &bytes,
+        false,
+        None,
+        UnixTime(issued.0 + 396 * DAY),
+        Lang::Ja,
+    );
+    assert_eq!(old.verdict, fresh.verdict, "age is a note, not a verdict");
+    let note = old.card.unwrap().age_note.unwrap();
+    assert!(
+        note.contains("13か月前") && note.contains("変わっているかもしれません"),
+        "{note}"
+    );
+    let easy = view(
+        &w,
+        &bytes,
+        false,
+        None,
+        UnixTime(issued.0 + 396 * DAY),
+        Lang::EasyJa,
+    );
+    assert!(
+        easy.card
+            .unwrap()
+            .age_note
+            .unwrap()
+            .contains("かわって いるかも")
+    );
+    let english = view(
+        &w,
+        &bytes,
+        false,
+        None,
+        UnixTime(issued.0 + 396 * DAY),
+        Lang::En,
+    );
+    let json = serde_json::to_value(&english).unwrap();
+    assert!(json["age_note"].as_str().unwrap().contains("months ago"));
+}

@@ -124,6 +124,27 @@ impl Scanner {
         Ok(())
     }
 
+    /// An audit row about a card already processed: the responder said why and the private
+    /// part was shown (`private_open`, with `reason=…`).
+    pub fn record_card(
+        &mut self,
+        kind: &str,
+        card: (&str, &str),
+        result: &str,
+        detail: &str,
+    ) -> Result<(), ScanError> {
+        self.audit.append(&Event {
+            at: crate::now().0,
+            kind: kind.into(),
+            actor: self.kiosk_id.clone(),
+            card_id: Some(card.0.into()),
+            issuer: Some(card.1.into()),
+            result: result.into(),
+            detail: detail.into(),
+        })?;
+        Ok(())
+    }
+
     /// Processes a card's QR text (from either reader path): `None` if it is the card just
     /// processed. Every card processed is an audit row before it is returned. A card counts
     /// as activity for the shift lock, which is checked first (the timer may not have run yet).

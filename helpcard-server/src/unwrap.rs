@@ -17,6 +17,7 @@ use helpcard_core::card;
 use helpcard_core::date::UnixTime;
 use helpcard_core::error::OpenError;
 use helpcard_core::qrtext;
+use helpcard_core::reason::{Given, ReasonError};
 use helpcard_core::view::Verdict;
 use serde::Deserialize;
 use serde_json::json;
@@ -30,6 +31,18 @@ use helpcard_core::refusal::Refusal;
 struct UnwrapRequest {
     /// The QR text (`PREFIX#digits`), or the card bytes in hex.
     card: String,
+    /// Why the responder opens it.
+    #[serde(default)]
+    reason: Option<ReasonBody>,
+}
+
+#[derive(Deserialize)]
+struct ReasonBody {
+    /// `emergency_transport`, `welfare_check`, `facility_support` or `other`.
+    code: String,
+    /// For `other`: what it is, in a few words.
+    #[serde(default)]
+    text: String,
 }
 
 /// Verifies the card, checks the person, their group and allowance, records the opening, and
@@ -58,6 +71,25 @@ pub(crate) async fn unwrap(
     let refuse = |error: ApiError, card: Option<(&str, Option<&str>)>| {
         app.audit("unwrap", &person.name, card, "refused", error.code())?;
         Err::<Response, ApiError>(error)
+    };
+    // Every opening says why: before anything else is checked or counted.
+    let reason = req
+        .reason
+        .as_ref()
+        .ok_or(ReasonError::Missing)
+        .and_then(|r| Given::parse(&r.code, &r.text));
+    let reason = match reason {
+        Ok(r) => r,
+        Err(e) => {
+            return refuse(
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    Refusal::ReasonMissing,
+                    e.to_string(),
+                ),
+                named,
+            );
+        }
     };
     let allowed = app
         .store
@@ -162,7 +194,13 @@ pub(crate) async fn unwrap(
         }
     };
     // Recorded before the key leaves: an opening that is not in the log does not happen.
-    app.audit("unwrap", &person.name, card, "granted", &person.group)?;
+    app.audit(
+        "unwrap",
+        &person.name,
+        card,
+        "granted",
+        &format!("group={} {}", person.group, reason.detail()),
+    )?;
     Ok(axum::Json(json!({
         "card_id": card_id,
         "issuer": opened.issuer,

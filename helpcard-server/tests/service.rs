@@ -51,7 +51,23 @@ fn a_responder_opens_a_card_through_the_service_and_decrypts_it_locally() {
     let cookie = s.sign_in(&mut key, "demo-responder");
 
     let url = s.card("02-autism-teen");
-    let (status, answer) = s.unwrap_card(Some(&cookie), &url);
+    // No reason, or "other" without its words: refused, and audited with the card.
+    for reason in [
+        json!(null),
+        json!({ "code": "curious" }),
+        json!({ "code": "other", "text": "" }),
+    ] {
+        let (status, body) = s.unwrap_because(Some(&cookie), &url, reason);
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("reason_missing"))
+        );
+    }
+    let (status, answer) = s.unwrap_because(
+        Some(&cookie),
+        &url,
+        json!({ "code": "other", "text": "警察からの照会" }),
+    );
     assert_eq!(status, 200, "{answer}");
     let key_hex = answer["content_key"].as_str().unwrap();
     assert_eq!(key_hex.len(), 64);
@@ -76,6 +92,8 @@ fn a_responder_opens_a_card_through_the_service_and_decrypts_it_locally() {
     let out = s.admin(&["audit", "card", &opened.card_id.to_hex()]);
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("demo-responder\tgranted"), "{report}");
+    assert!(report.contains("reason=other: 警察からの照会"), "{report}");
+    assert_eq!(report.matches("reason_missing").count(), 3, "{report}");
     // The audit log holds the opening but nothing the card says.
     let db = std::fs::read(s.data.join("audit.sqlite")).unwrap();
     let wal = std::fs::read(s.data.join("audit.sqlite-wal")).unwrap_or_default();

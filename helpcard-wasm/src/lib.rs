@@ -20,7 +20,7 @@
 #[cfg(feature = "view")]
 mod scanner;
 #[cfg(feature = "view")]
-pub use scanner::{Scanner, labels, refusal_words};
+pub use scanner::{Scanner, labels, reasons, refusal_words};
 
 /// The help-card text in a grayscale frame (`width × height` luma bytes), or `undefined`.
 #[cfg(feature = "reader")]

@@ -27,6 +27,17 @@ pub fn labels(lang: &str) -> String {
     serde_json::to_string(Labels::of(self::lang(lang))).unwrap_or_default()
 }
 
+/// The reasons a responder chooses from before a private part is fetched, as JSON
+/// `[{"code", "label"}]` in `lang`.
+#[wasm_bindgen]
+pub fn reasons(lang: &str) -> String {
+    let list: Vec<serde_json::Value> = helpcard_core::reason::Reason::ALL
+        .iter()
+        .map(|r| serde_json::json!({ "code": r.code(), "label": r.label(self::lang(lang)) }))
+        .collect();
+    serde_json::to_string(&list).unwrap_or_default()
+}
+
 /// The words for a key service's refusal code (its answer's `error`) in `lang`.
 #[wasm_bindgen]
 pub fn refusal_words(code: &str, lang: &str) -> String {

@@ -141,6 +141,7 @@ try {
   check("(a) verdict verified", (await attr("#verdict", "verdict")) === "verified");
   check("(a) public message", (await page.textContent("#message")).includes("自閉症があります"));
   check("(a) help labels in Japanese", (await page.textContent("#help")).includes("ゆっくり話してください"));
+  check("(a) when the details were written", (await page.textContent("#facts")).includes("内容を書いた日"), await page.textContent("#facts"));
   check("(a) fragment cleared", (await page.evaluate(() => location.hash)) === "" && !page.url().includes("#"));
   check("(a) private part asks for sign-in", (await page.textContent("#private-note")).includes("サインイン"));
   await shot("passer-by");
@@ -201,6 +202,10 @@ try {
   await open(cards["02-autism-teen"].url.replace("/S/#", "/S/?idle=3#"));
   await page.waitForSelector("#open-private:not([hidden])", { timeout: 10000 });
   check("(b) a card from a link is not opened unasked", unwraps === 0 && (await attr("#private", "state")) !== "shown", `${unwraps} unwraps`);
+  // Without a reason the button fetches nothing and asks for one.
+  await page.click("#open-private");
+  check("(b) no opening without a reason", unwraps === 0 && (await page.textContent("#private-note")).includes("理由"), await page.textContent("#private-note"));
+  await page.check('input[name="reason"][value="welfare_check"]');
   await page.click("#open-private");
   await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
   check("(b) opened once on the button", unwraps === 1, `${unwraps} unwraps`);
@@ -219,6 +224,7 @@ try {
   await page.waitForSelector('#private:not([data-state="shown"])', { timeout: 8000 });
   check("(b) hidden after idle", !(await page.textContent("#sections")).includes("佐藤"));
   await open(cards["04-wheelchair-medcare"].url);
+  await page.check('input[name="reason"][value="facility_support"]');
   await page.click("#open-private");
   await page.waitForSelector('#private[data-state="shown"]', { timeout: 10000 });
   await page.evaluate(() => {
@@ -241,6 +247,12 @@ try {
   });
   await watchTorch();
   await page.click("#scan");
+  // Read in the worker (the demo card 01's message appears); the responder says why and opens it
+  // in one step.
+  await page.waitForFunction(() => document.querySelector("#message").textContent.includes("筆談か手話"), null, { timeout: 20000 });
+  await page.waitForSelector("#open-private:not([hidden])", { timeout: 20000 });
+  await page.check('input[name="reason"][value="emergency_transport"]');
+  await page.click("#open-private");
   await page.waitForFunction(() => document.querySelector("#sections").textContent.includes("田中"), null, { timeout: 20000 });
   check("(b) camera frame read in the worker: verified", (await attr("#verdict", "verdict")) === "verified", await attr("#verdict", "verdict"));
   check("(b) camera card's private part shown", (await attr("#private", "state")) === "shown" && (await page.textContent("#sections")).includes("田中 美咲"), await attr("#private", "state"));
@@ -266,6 +278,8 @@ try {
   // (c) a revoked person is refused.
   execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
   await open(cards["03-epilepsy-child"].url);
+  await page.check('input[name="reason"][value="other"]');
+  await page.fill("#reason-text", "確認のため");
   await page.click("#open-private");
   await page.waitForFunction(() => /withdrawn|取り消されました/.test(document.querySelector("#private-note").textContent), null, { timeout: 10000 });
   // The refusal in the page's language only: the service sends its code, the page its words.

@@ -8,7 +8,7 @@
 // for a card they scan with this page's camera); the key service returns the content key of one
 // card at a time; the private part is shown for at most IDLE seconds without a touch, hidden
 // whenever the page is hidden, and never stored.
-import init, { Scanner, labels as viewLabels, refusal_words } from "./pkg/helpcard_view.js";
+import init, { Scanner, labels as viewLabels, reasons, refusal_words } from "./pkg/helpcard_view.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -26,24 +26,27 @@ const WORDS = {
         openPrivate: "支援の詳細を開く", askOpen: "支援の詳細を開くには、下のボタンを押してください。開いた記録が残ります。",
         register: "招待コードで登録（はじめての方）", code: "招待コード", registerButton: "パスキーを登録",
         passkeyFailed: "パスキーの操作が取り消されたか、うまくいきませんでした。もう一度試してください。",
+        reason: "開く理由（記録され、本人に知らされます）", reasonText: "その他の内容（短く）", chooseReason: "開く理由を選んでください。",
         network: "鍵サービスにつながりません。電波のよい場所でもう一度試してください。",
         camera: "カメラを使えません。ブラウザーでカメラの使用を許可してください。", failed: "ページを準備できませんでした。読み込み直してください。" },
   "easy-ja": { hide: "かくす", responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
         signedIn: (n) => `${n} さんで はいって います`, needSignin: "くわしい ことは たすける ひとだけ みられます。",
         offline: "くわしい ことには インターネットが ひつようです。", lists: "リストが よめませんでした。",
         registered: "パスキーを とうろく しました。",
-        openPrivate: "くわしい ことを ひらく", askOpen: "くわしい ことを みるときは、したの ボタンを おして ください。ひらいた ことは きろく されます。",
+        openPrivate: "くわしい ことを ひらく", askOpen: "くわしい ことを みるときは、りゆうを えらんで したの ボタンを おして ください。ひらいた ことは きろく されます。",
         register: "しょうたい コードで とうろく（はじめての ひと）", code: "しょうたい コード", registerButton: "パスキーを とうろく",
         passkeyFailed: "パスキーが うまく いきませんでした。もう いちど して ください。",
+        reason: "ひらく りゆう", reasonText: "そのほかの りゆう", chooseReason: "ひらく りゆうを えらんで ください。",
         network: "つながりません。もう いちど して ください。",
         camera: "カメラが つかえません。", failed: "ページが うまく うごきません。よみこみ なおして ください。" },
   en: { hide: "Hide", responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the support details.",
         offline: "Opening the support details needs the network.", lists: "A revocation list could not be loaded; the last good one is in use.",
         registered: "Passkey registered. Please sign in.",
-        openPrivate: "Open the support details", askOpen: "To open the support details, press the button below. The opening is recorded.",
+        openPrivate: "Open the support details", askOpen: "To open the support details, choose why and press the button below. The opening is recorded.",
         register: "Register with an invite code (first time)", code: "Invite code", registerButton: "Register a passkey",
         passkeyFailed: "The passkey step was cancelled or failed. Try again.",
+        reason: "Why you open it (recorded, and the holder is told)", reasonText: "Other: why, in a few words", chooseReason: "Choose why you open it.",
         network: "The key service cannot be reached. Try again where the connection is better.",
         camera: "The camera cannot be used. Allow this page to use the camera.", failed: "The page could not start. Reload it." },
 };
@@ -143,9 +146,9 @@ function render() {
   text("advice", v.message ? `${v.advice} ${v.message}` : v.advice);
   $("help").replaceChildren(...(v.public?.help ?? []).map((h) => Object.assign(document.createElement("li"), { textContent: h.label })));
   text("message", v.public?.message);
-  $("notices").replaceChildren(...(v.notices ?? []).map((n) => Object.assign(document.createElement("li"), { textContent: n.message })));
+  $("notices").replaceChildren(...[...(v.notices ?? []).map((n) => n.message), v.age_note].filter(Boolean).map((m) => Object.assign(document.createElement("li"), { textContent: m })));
   const facts = [];
-  for (const key of ["issuer_name", "card_id", "valid_until"]) {
+  for (const key of ["issuer_name", "card_id", "valid_until", "written"]) {
     const label = l[key === "issuer_name" ? "issuer" : key];
     if (v[key]) facts.push(Object.assign(document.createElement("dt"), { textContent: label }), Object.assign(document.createElement("dd"), { textContent: v[key] }));
   }
@@ -162,6 +165,8 @@ function renderPrivate() {
   // web page can make a responder's browser follow) never has its private part fetched unasked.
   const canOpen = v?.status === "ok" && v.private === "locked" && Boolean(state.person) && navigator.onLine;
   $("open-private").hidden = !canOpen;
+  $("reason").hidden = !canOpen;
+  if (canOpen) renderReasons();
   $("private").dataset.state = v?.private_state ?? "";
   $("sections").replaceChildren(...sections.map((s) => {
     const div = document.createElement("div");
@@ -180,22 +185,40 @@ function renderPrivate() {
   else text("private-note", v?.labels.private_locked ?? "");
 }
 
-/// Shows a card. Its private part is fetched at once only for a card the responder scanned with
-/// this page's camera; a card from a link waits for the responder's button.
+/// The reasons to choose from, in the page's language (the choice kept across a switch).
+function renderReasons() {
+  const chosen = document.querySelector('input[name="reason"]:checked')?.value;
+  text("reason-title", w().reason);
+  text("reason-text-label", w().reasonText);
+  $("reason-options").replaceChildren(...JSON.parse(reasons(state.lang)).map((r) => {
+    const label = document.createElement("label");
+    const input = Object.assign(document.createElement("input"), { type: "radio", name: "reason", value: r.code, checked: r.code === chosen });
+    label.append(input, ` ${r.label}`);
+    return label;
+  }));
+}
+
+/// Shows a card. Its private part is fetched only when the responder has said why and pressed
+/// the button: one step, for a scanned card or one from a link.
 async function showCard(cardText, { scanned = false } = {}) {
   state.text = cardText;
   state.hidden = false;
+  // Each card's reason is its own.
+  for (const r of document.querySelectorAll('input[name="reason"]')) r.checked = false;
+  $("reason-text").value = "";
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
   say(state.view.headline);
   if (scanned && state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
-    await openPrivate();
+    $("reason").scrollIntoView?.({ block: "center" });
   }
 }
 
 async function openPrivate() {
+  const code = document.querySelector('input[name="reason"]:checked')?.value;
+  if (!code) { text("private-note", w().chooseReason); return; }
   try {
-    const answer = await post("/api/unwrap", { card: state.text });
+    const answer = await post("/api/unwrap", { card: state.text, reason: { code, text: $("reason-text").value } });
     state.hidden = false;
     state.view = JSON.parse(state.scanner.decrypt(answer.content_key, state.lang));
     render();

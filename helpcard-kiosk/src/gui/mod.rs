@@ -195,6 +195,24 @@ impl App {
                 shared.scanner().shift.lock();
                 self.screen.shift(false, None);
             }
+            Action::Open(card_id, issuer, reason) => {
+                // Recorded before anything private shows: an opening not in the log does not
+                // happen.
+                let recorded = shared.scanner().record_card(
+                    "private_open",
+                    (&card_id, &issuer),
+                    "granted",
+                    &reason.detail(),
+                );
+                match recorded {
+                    Ok(()) => self.screen.opened_because(Some(reason)),
+                    Err(e) => {
+                        self.screen.opened_because(None);
+                        self.screen
+                            .update(Update::Stopped(e.to_string()), Instant::now());
+                    }
+                }
+            }
             Action::Unlock(passphrase) => {
                 let spawned = std::thread::Builder::new()
                     .name("shift unlock".into())

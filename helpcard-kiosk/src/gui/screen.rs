@@ -20,6 +20,7 @@ use crate::capture::CameraState;
 use crate::pipeline::Update;
 use crate::scan::Scanned;
 use crate::shift::UnlockError;
+use helpcard_core::reason::{Given, Reason};
 
 /// What the person at the screen asked for; the window carries it out.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub enum Action {
     Unlock(Zeroizing<String>),
     /// Lock the shift now.
     Lock,
+    /// The responder said why they open this card's private part (card id, issuer): recorded
+    /// before it is shown.
+    Open(String, String, Given),
 }
 
 /// A result on screen.
@@ -35,6 +39,10 @@ struct Shown {
     opened: Result<Opened, OpenError>,
     /// The private part was hidden (time, button or inactivity) and its plaintext dropped.
     hidden: bool,
+    /// Why it is open, once the responder said (nothing private is shown before).
+    reason: Option<Given>,
+    /// The words of an "other" reason being typed.
+    other: String,
 }
 
 /// The screen's state.
@@ -89,6 +97,8 @@ impl Screen {
                 self.shown = Some(Shown {
                     opened,
                     hidden: false,
+                    reason: None,
+                    other: String::new(),
                 });
                 self.last_touch = now;
             }
@@ -135,8 +145,22 @@ impl Screen {
     pub fn private_visible(&self) -> bool {
         self.shown.as_ref().is_some_and(|s| {
             !s.hidden
+                && s.reason.is_some()
                 && matches!(&s.opened, Ok(o) if matches!(o.private, PrivateOutcome::Decrypted(_)))
         })
+    }
+
+    /// The reason was recorded (or could not be): the private part is shown, or stays closed.
+    pub fn opened_because(&mut self, reason: Option<Given>) {
+        if let Some(shown) = &mut self.shown {
+            match reason {
+                Some(r) => shown.reason = Some(r),
+                None => {
+                    shown.reason = None;
+                    self.hide_private();
+                }
+            }
+        }
     }
 
     /// Hides the private part and drops its plaintext.
@@ -270,9 +294,17 @@ impl Screen {
 
     fn result(&mut self, ui: &mut egui::Ui, now: Instant) {
         let lang = self.lang;
-        let Some(shown) = &self.shown else { return };
+        let left = self
+            .private_for
+            .saturating_sub(now.saturating_duration_since(self.last_touch));
+        let Some(shown) = &mut self.shown else { return };
         let view = CardView::new(&shown.opened, lang);
-        let hidden = shown.hidden;
+        // A decrypted part waits for the responder to say why before anything in it shows.
+        let gate = match (&view.private, shown.hidden, shown.reason.is_some()) {
+            (Some(PrivateView::Shown(_)), false, false) => Gate::AskWhy,
+            (_, true, _) => Gate::Hidden,
+            _ => Gate::Open,
+        };
         let (colour, icon) = verdict_style(view.verdict);
         banner(ui, colour, icon, view.headline);
         ui.label(RichText::new(view.advice).size(26.0));
@@ -284,23 +316,36 @@ impl Screen {
             );
         }
         ui.add_space(12.0);
-        let left = self
-            .private_for
-            .saturating_sub(now.saturating_duration_since(self.last_touch));
         let mut pressed = Pressed::default();
+        let other = &mut shown.other;
         // Wide screens: the public part and the card on the left, the private part on the right.
         if ui.available_width() >= 1000.0 {
             ui.columns(2, |columns| {
                 public_part(&mut columns[0], &view);
                 card_facts(&mut columns[0], &view);
-                private_part(&mut columns[1], &view, hidden, left, lang, &mut pressed);
+                private_part(
+                    &mut columns[1],
+                    &view,
+                    gate,
+                    left,
+                    lang,
+                    other,
+                    &mut pressed,
+                );
                 pressed.next = next_button(&mut columns[1], lang);
             });
         } else {
             public_part(ui, &view);
-            private_part(ui, &view, hidden, left, lang, &mut pressed);
+            private_part(ui, &view, gate, left, lang, other, &mut pressed);
             card_facts(ui, &view);
             pressed.next = next_button(ui, lang);
+        }
+        if let (Some(reason), Some(card)) = (pressed.why.take(), &view.card) {
+            self.actions.push(Action::Open(
+                card.card_id.clone(),
+                card.issuer.clone(),
+                reason,
+            ));
         }
         if pressed.hide || pressed.next {
             self.hide_private();
@@ -311,11 +356,24 @@ impl Screen {
     }
 }
 
+/// Where the private part stands on screen.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// Decrypted, waiting for the reason.
+    AskWhy,
+    /// Shown (or nothing to show).
+    Open,
+    /// Hidden again.
+    Hidden,
+}
+
 /// The result screen's buttons.
 #[derive(Default)]
 struct Pressed {
     hide: bool,
     next: bool,
+    /// The reason the responder chose.
+    why: Option<Given>,
 }
 
 fn public_part(ui: &mut egui::Ui, view: &CardView) {
@@ -338,15 +396,48 @@ fn public_part(ui: &mut egui::Ui, view: &CardView) {
 fn private_part(
     ui: &mut egui::Ui,
     view: &CardView,
-    hidden: bool,
+    gate: Gate,
     left: Duration,
     lang: Lang,
+    other: &mut String,
     pressed: &mut Pressed,
 ) {
     let note = |ui: &mut egui::Ui, text: &str| {
         ui.label(RichText::new(text).size(26.0));
     };
+    let hidden = gate == Gate::Hidden;
     match &view.private {
+        Some(PrivateView::Shown(_)) if gate == Gate::AskWhy => {
+            ui.heading(view.labels.private);
+            note(ui, say(Word::ChooseReason, lang));
+            for reason in Reason::ALL {
+                if reason == Reason::Other {
+                    ui.horizontal_wrapped(|ui| {
+                        let field = egui::TextEdit::singleline(other)
+                            .hint_text(say(Word::OtherReason, lang))
+                            .desired_width(320.0);
+                        let response = ui
+                            .add(field)
+                            .labelled_by(ui.label(say(Word::OtherReason, lang)).id);
+                        let enter =
+                            response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        let given = Given::parse(reason.code(), other).ok();
+                        let button = ui.add_enabled(
+                            given.is_some(),
+                            egui::Button::new(RichText::new(reason.label(lang)).size(28.0)),
+                        );
+                        if button.clicked() || (enter && given.is_some()) {
+                            pressed.why = given;
+                        }
+                    });
+                } else if ui
+                    .button(RichText::new(reason.label(lang)).size(30.0))
+                    .clicked()
+                {
+                    pressed.why = Given::parse(reason.code(), "").ok();
+                }
+            }
+        }
         Some(PrivateView::Shown(_)) => {
             egui::Frame::new()
                 .fill(Color32::from_rgb(0xe8, 0xf0, 0xfe))
@@ -395,12 +486,20 @@ fn card_facts(ui: &mut egui::Ui, view: &CardView) {
             (view.labels.issuer, &card.issuer_name),
             (view.labels.card_id, &card.card_id),
             (view.labels.valid_until, &card.valid_until),
+            (view.labels.written, &card.written),
         ] {
             ui.label(RichText::new(label).weak());
             ui.label(value.as_str());
             ui.end_row();
         }
     });
+    if let Some(note) = &card.age_note {
+        ui.label(
+            RichText::new(format!("！ {note}"))
+                .color(Color32::from_rgb(0x8a, 0x4b, 0x00))
+                .size(22.0),
+        );
+    }
 }
 
 fn next_button(ui: &mut egui::Ui, lang: Lang) -> bool {

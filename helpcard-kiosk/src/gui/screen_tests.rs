@@ -70,6 +70,25 @@ fn screen(unlocked: bool) -> Screen {
     Screen::new(Lang::Ja, Duration::from_secs(30), unlocked, true)
 }
 
+/// The responder taps `label` (a reason); the window records it (as `gui::App` does) and the
+/// private part shows.
+fn say_why(h: &mut Harness<'static, Screen>, label: &str) {
+    assert!(
+        !h.state().private_visible(),
+        "nothing private before the reason"
+    );
+    h.get_by_label(label).click();
+    h.run();
+    let actions = h.state_mut().take_actions();
+    let [Action::Open(card_id, _, given)] = &actions[..] else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(card_id.len(), 16);
+    let given = given.clone();
+    h.state_mut().opened_because(Some(given));
+    h.run();
+}
+
 #[test]
 fn a_verified_card_shows_help_and_support_details_until_hidden() {
     let (mut h, clock) = harness(screen(true));
@@ -81,6 +100,10 @@ fn a_verified_card_shows_help_and_support_details_until_hidden() {
     h.get_by_label_contains("確認済みのヘルプカード");
     h.get_by_label("・筆談でお願いします");
     h.get_by_label("支援の詳細（応答者のみ）");
+    // Nothing private until the responder says why.
+    h.get_by_label_contains("開く理由を選んでください");
+    assert!(h.query_by_label("田中 美咲（たなか みさき）").is_none());
+    say_why(&mut h, "施設での支援");
     h.get_by_label("田中 美咲（たなか みさき）");
     assert!(h.state().private_visible());
 
@@ -104,6 +127,7 @@ fn the_private_part_clears_by_itself_when_no_one_touches_the_screen() {
     h.state_mut()
         .update(Update::Card(opened("03-epilepsy-child", true)), clock.get());
     h.run();
+    say_why(&mut h, "救急搬送");
     assert!(h.state().private_visible());
     h.get_by_label_contains("隠れるまで");
     clock.set(clock.get() + Duration::from_secs(29));
@@ -182,6 +206,7 @@ fn unlocking_asks_for_the_passphrase_and_locking_hides_the_private_part() {
     h.state_mut()
         .update(Update::Card(opened("02-autism-teen", true)), clock.get());
     h.run();
+    say_why(&mut h, "安否確認");
     assert!(h.state().private_visible());
     h.get_by_label("施錠する").click();
     h.run();
@@ -233,4 +258,22 @@ fn camera_trouble_and_old_lists_are_shown() {
     h.state_mut().lists(&[]);
     h.run();
     assert!(h.query_by_label_contains("前回のリスト").is_none());
+}
+
+#[test]
+fn the_details_age_is_shown_and_past_a_year_that_they_may_have_changed() {
+    let (mut h, clock) = harness(screen(false));
+    h.state_mut()
+        .update(Update::Card(opened("01-deaf-adult", false)), clock.get());
+    h.run();
+    h.get_by_label("内容を書いた日");
+    assert!(h.query_by_label_contains("か月前").is_none());
+    // The same card read 13 months after it was written.
+    let mut old = opened("01-deaf-adult", false);
+    if let Ok(o) = old.opened.as_mut() {
+        o.checked_at = UnixTime(o.issued_at.0 + 396 * 86_400);
+    }
+    h.state_mut().update(Update::Card(old), clock.get());
+    h.run();
+    h.get_by_label_contains("13か月前に書かれました");
 }

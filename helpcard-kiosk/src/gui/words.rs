@@ -33,6 +33,10 @@ pub enum Word {
     UnlockToShow,
     /// Back to scanning.
     NextCard,
+    /// Before the private part shows: why it is opened.
+    ChooseReason,
+    /// The words of an "other" reason.
+    OtherReason,
     /// The lists could not be updated.
     ListsProblem,
     /// The audit log failed: the kiosk stopped.
@@ -88,6 +92,12 @@ pub fn say(word: Word, lang: Lang) -> &'static str {
             "かぎを あけると みられます。",
         ],
         NextCard => ["次のカード", "Next card", "つぎの カード"],
+        ChooseReason => [
+            "開く理由を選んでください（記録され、本人に知らされます）",
+            "Choose why you open it (recorded, and the holder is told)",
+            "ひらく りゆうを えらんで ください",
+        ],
+        OtherReason => ["その他の理由", "Other reason", "そのほかの りゆう"],
         ListsProblem => [
             "リストを更新できません。前回のリストを使っています",
             "The lists could not be updated; the last good ones are in use",
@@ -139,6 +149,8 @@ mod tests {
             HidesIn,
             UnlockToShow,
             NextCard,
+            ChooseReason,
+            OtherReason,
             ListsProblem,
             AuditStopped,
             Preview,

@@ -298,8 +298,18 @@ impl Server {
         cookie.split(';').next().unwrap().to_owned()
     }
 
+    /// Opens a card's private part, for a welfare check.
     pub fn unwrap_card(&self, cookie: Option<&str>, card: &str) -> (u16, Value) {
-        let (s, v, _) = self.post("/api/unwrap", &json!({ "card": card }), cookie);
+        self.unwrap_because(cookie, card, json!({ "code": "welfare_check" }))
+    }
+
+    /// Opens a card's private part giving `reason` (`{"code", "text"}`).
+    pub fn unwrap_because(&self, cookie: Option<&str>, card: &str, reason: Value) -> (u16, Value) {
+        let (s, v, _) = self.post(
+            "/api/unwrap",
+            &json!({ "card": card, "reason": reason }),
+            cookie,
+        );
         (s, v)
     }
 
