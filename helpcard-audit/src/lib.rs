@@ -27,5 +27,5 @@ mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, read_exported};
 pub use event::{Event, GENESIS, MAX_DETAIL};
-pub use store::{AuditError, AuditLog, CheckpointPolicy, Row};
+pub use store::{AuditError, AuditLog, CheckpointPolicy, Message, Pending, Row};
 pub use verify::{Report, Tamper, VerifyError, verify};

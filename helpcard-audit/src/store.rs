@@ -37,7 +37,46 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON che
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- Messages owed because of a row (a holder's notice of an opening), written in the row's own
+-- transaction: a row is never stored without them, nor they without it. Not part of the chain:
+-- a sender marks them sent.
+CREATE TABLE IF NOT EXISTS outbox (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    to_addr    TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    next_at    INTEGER NOT NULL,
+    sent_at    INTEGER,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sent_at, next_at);
 ";
+
+/// A message owed because of an audit row (see [`AuditLog::append_with_messages`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The recipient's address.
+    pub to: String,
+    /// Its subject line.
+    pub subject: String,
+    /// Its text.
+    pub body: String,
+}
+
+/// A message waiting in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// Its id (stable: a sender can name the message with it).
+    pub id: i64,
+    /// The row it is owed for.
+    pub seq: u64,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The message.
+    pub message: Message,
+}
 
 /// Why the log could not be opened or written.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +204,17 @@ impl AuditLog {
     /// is signed afterwards when the policy says one is due; its failure does not fail the
     /// append (the event is stored), and it is tried again with the next.
     pub fn append(&mut self, event: &Event) -> Result<u64, AuditError> {
+        self.append_with_messages(event, &[])
+    }
+
+    /// Appends one event and the messages owed because of it, in one transaction: the event is
+    /// not stored without them (a crash cannot lose a holder's notice of an opening), and they
+    /// wait in the outbox until a sender marks them sent ([`AuditLog::due`]).
+    pub fn append_with_messages(
+        &mut self,
+        event: &Event,
+        messages: &[Message],
+    ) -> Result<u64, AuditError> {
         if event.detail.len() > MAX_DETAIL {
             return Err(AuditError::DetailTooLong(event.detail.len()));
         }
@@ -192,6 +242,12 @@ impl AuditLog {
                 hash.as_slice()
             ],
         )?;
+        for m in messages {
+            tx.execute(
+                "INSERT INTO outbox (seq, to_addr, subject, body, next_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![seq as i64, m.to, m.subject, m.body, event.at as i64],
+            )?;
+        }
         tx.commit()?;
         let (count, at) = self.last_checkpoint;
         let due = (self.policy.every_events > 0 && seq >= count + self.policy.every_events)
@@ -200,6 +256,57 @@ impl AuditLog {
             let _ = self.checkpoint(event.at);
         }
         Ok(seq)
+    }
+
+    /// Messages due at `now` (not sent, their next try come), oldest first, at most `limit`.
+    pub fn due(&self, now: u64, limit: usize) -> Result<Vec<Pending>, AuditError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, seq, attempts, to_addr, subject, body FROM outbox
+             WHERE sent_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![now as i64, limit as i64], |r| {
+                Ok(Pending {
+                    id: r.get(0)?,
+                    seq: r.get::<_, i64>(1)? as u64,
+                    attempts: r.get::<_, i64>(2)? as u32,
+                    message: Message {
+                        to: r.get(3)?,
+                        subject: r.get(4)?,
+                        body: r.get(5)?,
+                    },
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The message was handed to the relay at `now`.
+    pub fn sent(&self, id: i64, now: u64) -> Result<(), AuditError> {
+        self.conn.execute(
+            "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+            params![id, now as i64],
+        )?;
+        Ok(())
+    }
+
+    /// The message could not be sent at `now`: tried again at `next_at`.
+    pub fn not_sent(&self, id: i64, next_at: u64, error: &str) -> Result<(), AuditError> {
+        let error: String = error.chars().take(200).collect();
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1",
+            params![id, next_at as i64, error],
+        )?;
+        Ok(())
+    }
+
+    /// (waiting, sent) messages in the outbox.
+    pub fn outbox_counts(&self) -> Result<(u64, u64), AuditError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM outbox",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?)
     }
 
     /// Signs a checkpoint of the log as it is now, stores it, and exports it (and any earlier

@@ -330,3 +330,48 @@ fn a_writer_killed_mid_stream_loses_no_acknowledged_event() {
     );
     assert!(report.stored_checkpoints >= 2);
 }
+
+#[test]
+fn messages_owed_for_a_row_are_stored_with_it_and_leave_the_outbox_once_sent() {
+    let d = dir("outbox");
+    let path = d.join("audit.sqlite");
+    let mut log = AuditLog::open(&path, key(), CheckpointPolicy::default()).unwrap();
+    let message = |to: &str| helpcard_audit::Message {
+        to: to.into(),
+        subject: "opened".into(),
+        body: "when, who, why".into(),
+    };
+    let seq = log
+        .append_with_messages(
+            &event(1),
+            &[message("a@example.jp"), message("b@example.jp")],
+        )
+        .unwrap();
+    // A row that fails (its detail too long) stores no message either.
+    let mut long = event(2);
+    long.detail = "x".repeat(10_000);
+    assert!(
+        log.append_with_messages(&long, &[message("c@example.jp")])
+            .is_err()
+    );
+    let at = event(1).at;
+    let due = log.due(at, 10).unwrap();
+    assert_eq!(due.len(), 2);
+    assert_eq!(
+        (due[0].seq, due[0].message.to.as_str()),
+        (seq, "a@example.jp")
+    );
+    // One fails and waits; one is sent and never comes back.
+    log.not_sent(due[0].id, at + 30, "relay down").unwrap();
+    log.sent(due[1].id, at).unwrap();
+    assert!(log.due(at + 29, 10).unwrap().is_empty());
+    let again = log.due(at + 30, 10).unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    assert_eq!(log.outbox_counts().unwrap(), (1, 1));
+    // Reopened (a restart): still owed.
+    drop(log);
+    let log = AuditLog::open(&path, key(), CheckpointPolicy::default()).unwrap();
+    assert_eq!(log.due(at + 30, 10).unwrap()[0].message.to, "a@example.jp");
+    // The chain still verifies: the outbox is beside it, not in it.
+    assert!(verify(&path, &key().public(), &[]).is_ok());
+}

@@ -12,6 +12,7 @@ use helpcard_core::profile::{Profile, ProfileError};
 use helpcard_office::files::{Access, Staged};
 use helpcard_office::issue::{self, Issuing, Signed};
 use helpcard_office::layout::{self, CardFace};
+use helpcard_office::registry::NotifyTo;
 use helpcard_office::{pdf, table};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_core::OsRng;
@@ -54,6 +55,8 @@ struct Row {
     origin: String,
     holder: String,
     profile: Result<Profile, String>,
+    /// Who is told when its private part is opened (the `notify` column).
+    notify: Vec<NotifyTo>,
 }
 
 fn describe(e: ProfileError, lang: Lang) -> String {
@@ -92,6 +95,7 @@ fn read_rows(
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default(),
                     profile: validate(parsed),
+                    notify: Vec::new(),
                 })
             })
             .collect();
@@ -107,6 +111,7 @@ fn read_rows(
             origin: format!("{}:{}", source.display(), r.line),
             holder: r.holder,
             profile: r.profile.map_err(|p| p.join("; ")),
+            notify: r.notify,
         })
         .collect();
     Ok(rows)
@@ -142,7 +147,8 @@ fn file_name(holder: &str) -> String {
         .collect()
 }
 
-fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile, lang: Lang) -> Result<Issued, String> {
+fn issue_row(job: &Job<'_>, row: &Row, profile: &Profile, lang: Lang) -> Result<Issued, String> {
+    let holder = row.holder.as_str();
     let mut clock = Instant::now();
     let mut lap = |stage: usize| {
         let now = Instant::now();
@@ -150,10 +156,11 @@ fn issue_row(job: &Job<'_>, holder: &str, profile: &Profile, lang: Lang) -> Resu
         clock = now;
     };
     let words = |e: helpcard_office::OfficeError| e.message(lang.vocab());
-    let signed = job
+    let mut signed = job
         .issuing
         .sign(profile, holder, &mut OsRng)
         .map_err(words)?;
+    signed.record.notify = row.notify.clone();
     lap(0);
     let png_bytes = signed.symbol.to_png(job.ppm, None);
     lap(1);
@@ -238,7 +245,7 @@ pub fn run(a: BatchArgs, lang: Lang) -> Result<(), Fail> {
                                 .profile
                                 .as_ref()
                                 .map_err(Clone::clone)
-                                .and_then(|p| issue_row(job, &row.holder, p, lang));
+                                .and_then(|p| issue_row(job, row, p, lang));
                             progress.inc(1);
                             r
                         })

@@ -11,6 +11,7 @@ use helpcard_core::qrtext;
 use helpcard_office::files::{Access, Staged};
 use helpcard_office::issue::{self, Signed, WARN_VERSION};
 use helpcard_office::layout::{self, Layout};
+use helpcard_office::registry::NotifyTo;
 use helpcard_office::{OfficeError, pdf};
 use helpcard_qr::size::SizeReport;
 use rand_core::OsRng;
@@ -189,6 +190,11 @@ pub struct IssueArgs {
     /// Card id this card replaces (marked revoked as "replaced" in the same transaction).
     #[arg(long)]
     pub replaces: Option<String>,
+    /// An e-mail address told when the card's private part is opened (the holder, family),
+    /// in the card's language; repeat for several. Kept in the registry, never on the card;
+    /// the key service sends the notices.
+    #[arg(long = "notify")]
+    notify: Vec<String>,
     #[command(flatten)]
     registry: RegistryArg,
 }
@@ -286,11 +292,24 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    let signed = a
+    let card_lang = profile
+        .private
+        .as_ref()
+        .map(|p| p.language)
+        .unwrap_or_default()
+        .vocab_lang();
+    let notify = a
+        .notify
+        .iter()
+        .map(|n| NotifyTo::parse(n, card_lang))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Fail::office(e, lang))?;
+    let mut signed = a
         .issuing
         .issuing(&key, responder.as_ref(), now)
         .sign(&profile, &holder, &mut OsRng)
         .map_err(|e| refused(&a.profile, e, lang))?;
+    signed.record.notify = notify;
     let size = SizeReport::measure(&signed.issued, &a.issuing.prefix)
         .map_err(|e| Fail::general(e.to_string()))?;
     println!("{}: {}", a.profile.display(), summary(&size, lang));

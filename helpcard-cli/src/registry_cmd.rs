@@ -62,9 +62,10 @@ pub fn list(registry: &RegistryArg, holder: Option<&str>, lang: Lang) -> Result<
 
 /// `show CARD_ID`: everything the registry holds about one card.
 pub fn show(registry: &RegistryArg, card_id: &str, lang: Lang) -> Result<(), Fail> {
-    let r = registry
-        .open(lang)?
-        .card(card_id)
+    let registry = registry.open(lang)?;
+    let r = registry.card(card_id).map_err(|e| Fail::office(e, lang))?;
+    let told = registry
+        .notify_to(&r.card_id)
         .map_err(|e| Fail::office(e, lang))?;
     let revoked = r.revoked_at.map(|t| day(t).to_string()).unwrap_or_default();
     for (k, v) in [
@@ -85,6 +86,14 @@ pub fn show(registry: &RegistryArg, card_id: &str, lang: Lang) -> Result<(), Fai
         if !v.is_empty() {
             println!("{k}: {}", safe(v));
         }
+    }
+    for n in told {
+        println!(
+            "{}: {} ({})",
+            lang.t("開いたときの連絡先", "notify"),
+            safe(&n.address),
+            n.lang.code()
+        );
     }
     Ok(())
 }

@@ -144,9 +144,26 @@ not_after = "2099-01-01"
         "trust.cbor",
     ]);
     let profile = profile_path("02-autism-teen");
+    // A bad notice address is refused before anything is signed.
+    let bad = o.run(
+        &issuing(
+            &["issue", &profile],
+            &["--out", "nope", "--notify", "family"],
+        ),
+        "correct horse battery",
+    );
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("family: not an e-mail address"));
     let issued = o.ok(&issuing(
         &["issue", &profile],
-        &["--out", "card", "--holder", "case-0042"],
+        &[
+            "--out",
+            "card",
+            "--holder",
+            "case-0042",
+            "--notify",
+            "family@example.jp",
+        ],
     ));
     assert!(issued.contains("bytes"), "{issued}");
     let card_id = issued.split("card id ").nth(1).unwrap()[..16].to_owned();
@@ -270,6 +287,7 @@ not_after = "2099-01-01"
 
     // Registry: listed, shown, revoked, published, and then rejected by scanners holding the list.
     let shown = o.ok(&["show", &card_id]);
+    assert!(shown.contains("notify: family@example.jp (ja)"), "{shown}");
     assert!(
         shown.contains("holder: case-0042") && shown.contains("status: active"),
         "{shown}"

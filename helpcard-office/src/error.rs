@@ -89,6 +89,9 @@ pub enum OfficeError {
     /// A profile table (CSV) could not be read.
     #[error("the table cannot be read: {0}")]
     Table(String),
+    /// Not an e-mail address.
+    #[error("{0}: not an e-mail address")]
+    BadAddress(String),
     /// A profile table names a column no profile has.
     #[error("unknown column \"{0}\"")]
     UnknownColumn(String),
@@ -211,6 +214,10 @@ impl OfficeError {
                 "表（CSV）を読めません。文字コード（UTF-8）と区切りを確かめてください".to_owned(),
                 "ひょう（CSV）が よめません".to_owned(),
             ),
+            OfficeError::BadAddress(a) => pick(
+                format!("{a}: メールアドレスの形ではありません"),
+                format!("{a}: メールの あてさきでは ありません"),
+            ),
             OfficeError::UnknownColumn(name) => pick(
                 format!("不明な列名 \"{name}\""),
                 format!("しらない れつの なまえ \"{name}\""),
@@ -223,7 +230,10 @@ impl OfficeError {
     pub fn is_about_the_profile(&self) -> bool {
         matches!(
             self,
-            OfficeError::TooLarge { .. } | OfficeError::Issue(_) | OfficeError::UnknownColumn(_)
+            OfficeError::TooLarge { .. }
+                | OfficeError::Issue(_)
+                | OfficeError::UnknownColumn(_)
+                | OfficeError::BadAddress(_)
         )
     }
 
@@ -297,6 +307,7 @@ mod tests {
             },
             OfficeError::Pdf("subset failed".into()),
             OfficeError::Table("bad quote".into()),
+            OfficeError::BadAddress("家族".into()),
             OfficeError::UnknownColumn("名前".into()),
         ];
         let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
@@ -330,7 +341,8 @@ mod tests {
                 .replace("/台帳/登録簿", "")
                 .replace("武蔵野", "")
                 .replace("むさしの", "")
-                .replace("名前", "");
+                .replace("名前", "")
+                .replace("家族", "");
             assert!(!without_path.chars().any(japanese), "{en}");
         }
     }

@@ -99,6 +99,7 @@ impl Issuing<'_> {
             issuer_kid: self.key.key_id().to_hex(),
             issued_at: self.validity.issued_at,
             expires_at: self.validity.expires_at,
+            notify: Vec::new(),
         };
         Ok(Signed {
             issued,

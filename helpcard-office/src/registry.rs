@@ -9,17 +9,19 @@ use std::path::{Path, PathBuf};
 use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::SigningKey;
 use helpcard_core::trust::{CardId, RevocationFloor, RevocationList};
+use helpcard_core::vocab::Lang;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::error::OfficeError;
 use crate::files::{Access, create_new};
 
 /// The schema version this code writes.
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 /// Migrations by the version they bring the registry to. Version 1 is the schema registries
 /// had before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 2] = [
+    "
 CREATE TABLE IF NOT EXISTS cards (
     card_id     TEXT PRIMARY KEY,
     holder_ref  TEXT NOT NULL,
@@ -44,7 +46,17 @@ CREATE TABLE IF NOT EXISTS issuer_state (
     issuer_id      TEXT PRIMARY KEY,
     revoked_before INTEGER NOT NULL
 );
-"];
+",
+    "
+-- Who is told when a card's private part is opened (never on the card).
+CREATE TABLE notify (
+    card_id TEXT NOT NULL REFERENCES cards(card_id),
+    address TEXT NOT NULL,
+    lang    TEXT NOT NULL,
+    PRIMARY KEY (card_id, address)
+);
+",
+];
 
 /// One issued card as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +73,42 @@ pub struct Record {
     pub issued_at: UnixTime,
     /// Expiry.
     pub expires_at: UnixTime,
+    /// Who is told when its private part is opened.
+    pub notify: Vec<NotifyTo>,
+}
+
+/// Someone the holder chose to be told when their card's private part is opened: an e-mail
+/// address, kept in the registry only (never on the card), and the language of the notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifyTo {
+    /// The address.
+    pub address: String,
+    /// The notice's language.
+    pub lang: Lang,
+}
+
+impl NotifyTo {
+    /// An address as typed (trimmed), checked to be one: `local@domain.tld`, at most 254
+    /// characters, no spaces or control characters.
+    pub fn parse(address: &str, lang: Lang) -> Result<NotifyTo, OfficeError> {
+        let address = address.trim();
+        let ok = address.len() <= 254
+            && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+            && address.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if !ok {
+            return Err(OfficeError::BadAddress(address.to_owned()));
+        }
+        Ok(NotifyTo {
+            address: address.to_owned(),
+            lang,
+        })
+    }
 }
 
 /// One card as the registry holds it.
@@ -183,6 +231,13 @@ impl Registry {
                 params![r.card_id.to_hex(), r.holder_ref, r.issuer_id, r.issuer_kid, r.issued_at.0 as i64, r.expires_at.0 as i64],
             )
             .map_err(&db)?;
+            for n in &r.notify {
+                tx.execute(
+                    "INSERT OR IGNORE INTO notify (card_id, address, lang) VALUES (?1, ?2, ?3)",
+                    params![r.card_id.to_hex(), n.address, n.lang.code()],
+                )
+                .map_err(&db)?;
+            }
         }
         if let (Some(old), Some(new)) = (replaces, records.first()) {
             let n = tx
@@ -240,6 +295,27 @@ impl Registry {
             .into_iter()
             .next()
             .ok_or_else(|| OfficeError::NotRegistered(card_id.to_owned()))
+    }
+
+    /// Who is told when card `card_id`'s private part is opened.
+    pub fn notify_to(&self, card_id: &str) -> Result<Vec<NotifyTo>, OfficeError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT address, lang FROM notify WHERE card_id = ?1 ORDER BY address")
+            .map_err(self.db())?;
+        let rows = stmt
+            .query_map([card_id.to_ascii_lowercase()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(self.db())?;
+        rows.map(|r| {
+            r.map(|(address, lang)| NotifyTo {
+                address,
+                lang: Lang::from_code(&lang).unwrap_or_default(),
+            })
+            .map_err(self.db())
+        })
+        .collect()
     }
 
     /// Marks a card revoked (`reason`: lost, stolen, …); an error if it is not registered or

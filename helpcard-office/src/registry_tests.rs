@@ -1,5 +1,6 @@
 use super::*;
 use helpcard_core::testing::{DEMO_EPOCH, DemoWorld};
+use helpcard_core::vocab::Lang;
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("helpcard-registry-{name}-{}", std::process::id()));
@@ -16,6 +17,7 @@ fn record(id: u8, holder: &str, issuer_id: &str, kid: &str) -> Record {
         issuer_kid: kid.into(),
         issued_at: UnixTime(1_000),
         expires_at: UnixTime(2_000),
+        notify: Vec::new(),
     }
 }
 
@@ -209,4 +211,34 @@ fn publish_counts_up_keeps_the_latest_floor_and_spends_no_counter_on_a_failed_de
         "every later list repeats the latest floor"
     );
     assert_eq!(list.revoked, vec![CardId([1; 8])]);
+}
+
+#[test]
+fn who_is_told_is_kept_with_the_card_and_an_address_is_checked() {
+    let d = dir("notify");
+    let mut r = Registry::open(&d.join("r.sqlite")).unwrap();
+    let mut card = record(7, "case-7", "musashino", "k1");
+    card.notify = vec![
+        NotifyTo::parse(" family@example.jp ", Lang::EasyJa).unwrap(),
+        NotifyTo::parse("holder@example.jp", Lang::Ja).unwrap(),
+    ];
+    r.record(&[card], None, UnixTime(10)).unwrap();
+    let told = r.notify_to(&CardId([7; 8]).to_hex()).unwrap();
+    assert_eq!(told.len(), 2);
+    assert_eq!(
+        (told[0].address.as_str(), told[0].lang),
+        ("family@example.jp", Lang::EasyJa)
+    );
+    assert!(r.notify_to(&CardId([8; 8]).to_hex()).unwrap().is_empty());
+    for bad in [
+        "",
+        "family",
+        "a@b",
+        "a b@example.jp",
+        "a@@example.jp",
+        "a@example.",
+        "@example.jp",
+    ] {
+        assert!(NotifyTo::parse(bad, Lang::Ja).is_err(), "{bad}");
+    }
 }

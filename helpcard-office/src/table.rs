@@ -8,6 +8,7 @@ use helpcard_core::vocab::Lang;
 use serde_json::{Map, Value, json};
 
 use crate::error::OfficeError;
+use crate::registry::NotifyTo;
 
 /// One row of the table.
 pub struct Row {
@@ -17,6 +18,9 @@ pub struct Row {
     pub holder: String,
     /// The validated profile, or each of its problems as a line naming the field.
     pub profile: Result<Profile, Vec<String>>,
+    /// Who is told when its private part is opened (`notify`, addresses separated by `;`),
+    /// in the card's language.
+    pub notify: Vec<NotifyTo>,
 }
 
 /// Each problem of a profile as one line naming the field, in `lang`.
@@ -57,18 +61,50 @@ pub fn read(table: &[u8], today: Date, lang: Lang) -> Result<Vec<Row>, OfficeErr
                 line,
                 holder: String::new(),
                 profile: Err(vec![e.to_string()]),
+                notify: Vec::new(),
             },
-            Ok(cells) => Row {
-                line,
-                holder: headers
-                    .iter()
-                    .position(|h| h == "holder_ref")
-                    .and_then(|i| cells.get(i))
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("row{line}")),
-                profile: validate(row_to_json(&headers, &cells)),
-            },
+            Ok(cells) => {
+                let cell = |name: &str| {
+                    headers
+                        .iter()
+                        .position(|h| h == name)
+                        .and_then(|i| cells.get(i))
+                        .map(str::trim)
+                        .unwrap_or_default()
+                };
+                let mut profile = validate(row_to_json(&headers, &cells));
+                let card_lang = profile.as_ref().map_or(lang, |p| {
+                    p.private
+                        .as_ref()
+                        .map(|q| q.language)
+                        .unwrap_or_default()
+                        .vocab_lang()
+                });
+                let mut notify = Vec::new();
+                for address in cell("notify").split(';').filter(|a| !a.trim().is_empty()) {
+                    match NotifyTo::parse(address, card_lang) {
+                        Ok(n) => notify.push(n),
+                        Err(e) => {
+                            let problem = format!("notify: {}", e.message(lang));
+                            match &mut profile {
+                                Err(problems) => problems.push(problem),
+                                Ok(_) => profile = Err(vec![problem]),
+                            }
+                        }
+                    }
+                }
+                let holder = cell("holder_ref");
+                Row {
+                    line,
+                    holder: if holder.is_empty() {
+                        format!("row{line}")
+                    } else {
+                        holder.to_owned()
+                    },
+                    profile,
+                    notify,
+                }
+            }
         });
     }
     Ok(rows)
@@ -77,8 +113,9 @@ pub fn read(table: &[u8], today: Date, lang: Lang) -> Result<Vec<Row>, OfficeErr
 /// What a CSV column holds and where it goes in the profile.
 #[derive(Clone, Copy)]
 enum Column {
-    /// The holder's reference (file names, registry), not part of the profile.
-    HolderRef,
+    /// Not part of the profile: the holder's reference (file names, registry), who is told of
+    /// openings.
+    Office,
     /// `public.<field>`, text.
     PublicText,
     /// `public.<field>`, a list separated by ';'.
@@ -95,7 +132,8 @@ enum Column {
 
 /// Every column a CSV row may have, besides `contact<N>_name|relation|phone` (N = 1–5).
 const COLUMNS: &[(&str, Column)] = &[
-    ("holder_ref", Column::HolderRef),
+    ("holder_ref", Column::Office),
+    ("notify", Column::Office),
     ("help", Column::PublicList),
     ("message", Column::PublicText),
     ("name", Column::PrivateText),
@@ -157,7 +195,7 @@ fn row_to_json(headers: &[String], cells: &csv::StringRecord) -> Value {
     for (name, column) in COLUMNS {
         let Some(cell) = get(name) else { continue };
         let (part, key, value) = match *column {
-            Column::HolderRef => continue,
+            Column::Office => continue,
             Column::PublicText => (&mut public, *name, json!(cell)),
             Column::PublicList => (&mut public, *name, json!(list(cell))),
             Column::PrivateText => (&mut private, *name, json!(cell)),

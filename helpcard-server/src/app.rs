@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 
 use axum::http::{HeaderMap, StatusCode, header};
-use helpcard_audit::{AuditLog, Event};
+use helpcard_audit::{AuditLog, Event, Message};
 use webauthn_rs::Webauthn;
 
 use crate::assets::Asset;
@@ -17,6 +17,7 @@ use crate::http::{ApiError, header_items, now};
 use crate::keys::KeyHolder;
 use crate::limits::{Buckets, Pending, Rate, Tally};
 use crate::lists::Lists;
+use crate::notices::NoticeConfig;
 use crate::store::{Person, SessionState, Store};
 use helpcard_core::refusal::Refusal;
 
@@ -68,6 +69,8 @@ pub struct Parts {
     pub www: HashMap<String, Asset>,
     /// The issuing desk, when this service runs one.
     pub desk: Option<Desk>,
+    /// What notices of openings say.
+    pub notices: NoticeConfig,
 }
 
 /// Everything a request handler needs.
@@ -88,6 +91,8 @@ pub struct App {
     pub www: HashMap<String, Asset>,
     /// The issuing desk, when this service runs one.
     pub desk: Option<Desk>,
+    /// What notices of openings say.
+    pub notices: NoticeConfig,
     pub(crate) ceremonies: Pending<Ceremony>,
     pub(crate) buckets: Buckets,
     /// Refusals of requests without a session, written as one audit row a minute.
@@ -106,6 +111,7 @@ impl App {
             audit,
             www,
             desk,
+            notices,
         } = parts;
         App {
             buckets: Buckets::new(config.per_address, config.global),
@@ -117,6 +123,7 @@ impl App {
             audit: Mutex::new(audit),
             www,
             desk,
+            notices,
             ceremonies: Pending::new(MAX_CEREMONIES, CEREMONY_SECS),
             refusals: Tally::default(),
         }
@@ -131,6 +138,19 @@ impl App {
         result: &str,
         detail: &str,
     ) -> Result<(), ApiError> {
+        self.audit_with(kind, actor, card, result, detail, &[])
+    }
+
+    /// Appends an audit row and the messages owed because of it, in one transaction.
+    pub fn audit_with(
+        &self,
+        kind: &str,
+        actor: &str,
+        card: Option<(&str, Option<&str>)>,
+        result: &str,
+        detail: &str,
+        messages: &[Message],
+    ) -> Result<(), ApiError> {
         let event = Event {
             at: now(),
             kind: kind.into(),
@@ -143,7 +163,7 @@ impl App {
         self.audit
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .append(&event)
+            .append_with_messages(&event, messages)
             .map(drop)
             .map_err(ApiError::internal)
     }

@@ -28,6 +28,7 @@ pub mod http;
 pub mod keys;
 pub mod limits;
 pub mod lists;
+pub mod notices;
 pub mod passkeys;
 pub mod routes;
 pub mod serve;

@@ -23,6 +23,7 @@ use helpcard_server::http::now;
 use helpcard_server::keys::{FileKeys, KeyHolder};
 use helpcard_server::limits::Rate;
 use helpcard_server::lists::{ListFiles, Lists};
+use helpcard_server::notices::{self, Mailer, NoticeConfig};
 use helpcard_server::setup::{self, DataDir};
 use helpcard_server::store::{InviteError, Role as PersonRole, Store};
 use helpcard_server::{assets, routes, serve};
@@ -129,7 +130,40 @@ struct Serve {
     #[command(flatten)]
     desk: DeskArgs,
     #[command(flatten)]
+    mail: MailArgs,
+    #[command(flatten)]
     data: DataArg,
+}
+
+/// Notices of openings to the holder and chosen family (addresses from the registry).
+#[derive(Args)]
+struct MailArgs {
+    /// The office's SMTP relay: smtp://HOST:587?tls=required (STARTTLS), smtps://HOST:465
+    /// (implicit TLS), or smtp://HOST:PORT without TLS on a trusted host. Without it notices
+    /// wait in the outbox.
+    #[arg(long)]
+    smtp: Option<String>,
+    /// The relay's user name.
+    #[arg(long)]
+    smtp_user: Option<String>,
+    /// A file holding the relay's password.
+    #[arg(long)]
+    smtp_password_file: Option<PathBuf>,
+    /// The notices' sender address.
+    #[arg(long, default_value = "helpcard@localhost")]
+    notice_from: String,
+    /// Whom a holder calls about an opening they did not expect (default: the issuer name).
+    #[arg(long)]
+    notice_contact: Option<String>,
+    /// A group's organisation as people know it, GROUP=NAME (repeat).
+    #[arg(long = "organisation")]
+    organisations: Vec<String>,
+    /// Seconds between two looks at the outbox.
+    #[arg(long, default_value_t = 2)]
+    notice_every_secs: u64,
+    /// Seconds before a notice the relay refused is tried again (doubling, at most an hour).
+    #[arg(long, default_value_t = 30)]
+    notice_retry_secs: u64,
 }
 
 /// The issuing desk (at /desk/), run when an issuer key is given.
@@ -719,6 +753,40 @@ fn serve(s: Serve) -> Result<(), String> {
         } else {
             None
         };
+        let notices = NoticeConfig {
+            contact: s.mail.notice_contact.clone().unwrap_or_else(|| {
+                desk.as_ref()
+                    .map(|d| d.config.issuer_name.clone())
+                    .unwrap_or_else(|| "the issuing office".into())
+            }),
+            organisations: s
+                .mail
+                .organisations
+                .iter()
+                .map(|o| {
+                    o.split_once('=')
+                        .map(|(g, n)| (g.trim().to_owned(), n.trim().to_owned()))
+                        .ok_or_else(|| format!("--organisation {o}: GROUP=NAME"))
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let mailer = match &s.mail.smtp {
+            Some(url) => {
+                let credentials = match (&s.mail.smtp_user, &s.mail.smtp_password_file) {
+                    (Some(user), Some(file)) => Some((
+                        user.clone(),
+                        std::fs::read_to_string(file)
+                            .map_err(|e| format!("--smtp-password-file {}: {e}", file.display()))?
+                            .trim()
+                            .to_owned(),
+                    )),
+                    (None, None) => None,
+                    _ => return Err("--smtp-user and --smtp-password-file go together".into()),
+                };
+                Some(Mailer::new(url, &s.mail.notice_from, credentials)?)
+            }
+            None => None,
+        };
         let app = Arc::new(App::new(Parts {
             config,
             store,
@@ -728,7 +796,17 @@ fn serve(s: Serve) -> Result<(), String> {
             audit,
             www,
             desk,
+            notices,
         }));
+        if let Some(mailer) = mailer {
+            notices::run(
+                app.clone(),
+                mailer,
+                Duration::from_secs(s.mail.notice_every_secs.max(1)),
+                s.mail.notice_retry_secs.max(1),
+            );
+            println!("notices: sent through the SMTP relay");
+        }
         println!(
             "helpcard-server listening on http://{} (origin {origin})",
             listener.local_addr().map_err(|e| e.to_string())?

@@ -8,7 +8,7 @@ use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::keys::{Protection, Role};
 use helpcard_core::qrtext;
-use helpcard_office::registry::{Record, Registry};
+use helpcard_office::registry::{NotifyTo, Record, Registry};
 use rand_core::OsRng;
 use webauthn_rs::prelude::Url;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
@@ -72,6 +72,10 @@ pub fn webauthn(origin: &str) -> Result<Webauthn, String> {
         .and_then(|b| b.rp_name("helpcard").build())
         .map_err(|e| format!("--origin {origin}: {e}"))
 }
+
+/// Who the demo's registry says is told when a demo card is opened (an SMTP relay given with
+/// `--smtp` receives them; without one they wait in the outbox).
+pub const DEMO_NOTIFY: [&str; 2] = ["holder@example.jp", "family@example.jp"];
 
 /// The passphrase of the demo's issuer key (printed at start: it is a demo).
 pub const DEMO_DESK_PASSPHRASE: &str = "demo-desk";
@@ -196,6 +200,10 @@ fn seed_registry(data: &DataDir, set: &DemoSet, now: UnixTime) -> Result<(), Str
             issuer_kid: kid.clone(),
             issued_at: opened.issued_at,
             expires_at: opened.expires_at,
+            notify: DEMO_NOTIFY
+                .iter()
+                .filter_map(|a| NotifyTo::parse(a, helpcard_core::vocab::Lang::Ja).ok())
+                .collect(),
         });
     }
     registry

@@ -25,6 +25,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::http::{ApiError, body, now};
 use crate::lists::Freshness;
+use crate::notices;
 use helpcard_core::refusal::Refusal;
 
 #[derive(Deserialize)]
@@ -194,12 +195,22 @@ pub(crate) async fn unwrap(
         }
     };
     // Recorded before the key leaves: an opening that is not in the log does not happen.
-    app.audit(
+    // The holder's chosen people are told, from the same transaction as the row.
+    let told = match &app.desk {
+        Some(desk) => desk
+            .registry()
+            .notify_to(&card_id)
+            .map_err(ApiError::internal)?,
+        None => Vec::new(),
+    };
+    let messages = notices::messages(&app.notices, &told, &card_id, &person, &reason, now());
+    app.audit_with(
         "unwrap",
         &person.name,
         card,
         "granted",
         &format!("group={} {}", person.group, reason.detail()),
+        &messages,
     )?;
     Ok(axum::Json(json!({
         "card_id": card_id,

@@ -117,7 +117,9 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
         "case-0042",
         json!({ "help": "public", "blood_type": "off" }),
     );
-    let request = json!({ "form": placed, "consent": { "by": "holder" } });
+    let mut told = placed.clone();
+    told["notify"] = json!(["family@example.jp"]);
+    let request = json!({ "form": told, "consent": { "by": "holder" } });
     // Locked: refused, nothing signed or registered.
     let (status, body, _) = s.post("/api/desk/issue", &request, Some(&clerk));
     assert_eq!(
@@ -141,6 +143,18 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
     assert_eq!(
         (status, body["key"]["state"].as_str()),
         (200, Some("unlocked"))
+    );
+    // A bad notice address is named, and nothing signed.
+    let mut bad = placed.clone();
+    bad["notify"] = json!(["family"]);
+    let (status, body, _) = s.post(
+        "/api/desk/issue",
+        &json!({ "form": bad, "consent": { "by": "holder" } }),
+        Some(&clerk),
+    );
+    assert_eq!(
+        (status, body["problems"][0]["field"].as_str()),
+        (422, Some("notify"))
     );
     // No consent: refused.
     let (status, body, _) = s.post(
@@ -221,6 +235,13 @@ fn a_card_is_issued_only_with_the_key_unlocked_and_consent_and_holds_what_was_pl
     assert_eq!(
         (status, refused["error"].as_str()),
         (422, Some("no_card_found"))
+    );
+
+    // Who is told of openings is kept with the card.
+    let (_, detail) = get(&s, &format!("/api/desk/cards/{card_id}"), &clerk);
+    assert_eq!(
+        detail["notify"],
+        json!([{ "address": "family@example.jp", "lang": "ja" }])
     );
 
     // A scanner verifies it; a responder opens exactly what was placed.

@@ -154,7 +154,8 @@ fn the_audit_chain_survives_someone_who_can_rewrite_the_data_directory() {
     // 1. Rows cut off the end (with the stored checkpoints dropped to match).
     let db = rusqlite::Connection::open(s.data.join("audit.sqlite")).unwrap();
     db.execute_batch(
-        "DROP TRIGGER events_append_only_delete; DROP TRIGGER checkpoints_append_only_delete;
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER events_append_only_delete; DROP TRIGGER checkpoints_append_only_delete;
          DELETE FROM events WHERE seq > 3; DELETE FROM checkpoints;",
     )
     .unwrap();

@@ -19,6 +19,7 @@ use helpcard_core::vocab::Lang;
 use helpcard_office::issue::{MAX_VERSION, WARN_VERSION};
 use helpcard_office::layout::{self, Layout, Run};
 use helpcard_office::pdf::Document;
+use helpcard_office::registry::NotifyTo;
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -50,6 +51,10 @@ pub struct CardForm {
     /// goes where a profile file puts it.
     #[serde(default)]
     pub placements: BTreeMap<String, Placement>,
+    /// E-mail addresses told when the private part is opened (the holder, family), kept in
+    /// the registry only.
+    #[serde(default)]
+    pub notify: Vec<String>,
 }
 
 /// One problem of the form, naming its field.
@@ -73,6 +78,34 @@ impl CardForm {
             Some("single") => Layout::Single,
             Some("folded") => Layout::Folded,
             _ => Layout::Duplex,
+        }
+    }
+
+    /// Who is told of openings, in the card's language; each bad address a problem.
+    pub fn notify(&self, profile: &Profile, lang: Lang) -> Result<Vec<NotifyTo>, Vec<Problem>> {
+        let card_lang = profile
+            .private
+            .as_ref()
+            .map(|p| p.language)
+            .unwrap_or_default()
+            .vocab_lang();
+        let (ok, bad): (Vec<_>, Vec<_>) = self
+            .notify
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| NotifyTo::parse(a, card_lang))
+            .partition(Result::is_ok);
+        if bad.is_empty() {
+            Ok(ok.into_iter().filter_map(Result::ok).collect())
+        } else {
+            Err(bad
+                .into_iter()
+                .filter_map(Result::err)
+                .map(|e| Problem {
+                    field: "notify".into(),
+                    message: e.message(lang),
+                })
+                .collect())
         }
     }
 

@@ -431,11 +431,12 @@ pub async fn issue(
         .form
         .profile(UnixTime(now).date(), lang)
         .map_err(form_invalid)?;
+    let notify = req.form.notify(&profile, lang).map_err(form_invalid)?;
     confirmed(&req.consent.by)?;
     let config = &desk.config;
     let outcome = desk.key.with(now, |key| -> Result<Value, ApiError> {
         let issuing = issuing(config, key, now);
-        let signed = issuing
+        let mut signed = issuing
             .sign(&profile, req.form.holder_ref.trim(), &mut OsRng)
             .map_err(|e| match e {
                 OfficeError::TooLarge { version } => refuse(
@@ -450,6 +451,7 @@ pub async fn issue(
                 }]),
                 e => internal(e),
             })?;
+        signed.record.notify = notify.clone();
         let files = handout_files(&signed, &profile, &config.issuer_name, req.form.layout())
             .map_err(internal)?;
         let card_id = signed.card_id().to_hex();
@@ -637,8 +639,16 @@ pub async fn card(
             })
         })
         .collect();
+    let told: Vec<Value> = desk
+        .registry()
+        .notify_to(&card.card_id)
+        .map_err(internal)?
+        .into_iter()
+        .map(|n| json!({ "address": n.address, "lang": n.lang.code() }))
+        .collect();
     let mut out = card_json(&card, now(), desk.config.renewal_days);
     out["history"] = Value::Array(history);
+    out["notify"] = Value::Array(told);
     Ok(axum::Json(out).into_response())
 }
 
@@ -823,7 +833,10 @@ pub async fn batch(
                 Err(problems) => Err(problems.clone()),
                 Ok(p) => issuing
                     .sign(p, &row.holder, &mut OsRng)
-                    .map(|s| (p, s))
+                    .map(|mut s| {
+                        s.record.notify = row.notify.clone();
+                        (p, s)
+                    })
                     .map_err(|e| vec![e.message(lang)]),
             };
             report.push(json!({

@@ -2,6 +2,8 @@
 //! integration tests and the load benchmark.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod smtp;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -128,6 +130,14 @@ impl Server {
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         assert!(exit.success(), "the service did not stop cleanly: {exit}");
+    }
+
+    /// Kills the process (SIGKILL: no goodbye) and starts it again on the same data.
+    pub fn crash_and_restart(mut self) -> Server {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (data, args) = (self.data.clone(), self.args.clone());
+        Server::launch(data, args)
     }
 
     /// Sends a signal (`-HUP`) to the service.

@@ -11,6 +11,7 @@ const WORDS = {
     lock: "鍵をロック", tabForm: "カードを作る", tabList: "カードの一覧", tabRenewals: "更新の予定", tabBatch: "一括発行",
     formTitle: "カードの内容（ご本人と一緒に決めます）", holderRef: "本人参照（ケース番号）", holderRefHint: "氏名は入れません。",
     replaces: "置き換えるカードの番号（再発行のとき）", replacesHint: "紛失・更新のとき、前のカード番号（16桁）。前のカードは失効します。",
+    notify: "開かれたときに知らせるメールアドレス（1行に1つ）", notifyHint: "ご本人・家族が選んだ人だけ。カードには載りません。", nobody: "なし",
     layout: "印刷の形", duplex: "両面（QRコードは裏面に大きく）", folded: "二つ折り", single: "片面", cardLanguage: "カードの言語",
     help: "お願い（手助けの内容）", search: "言葉で探す", miss: "見つからない内容をメッセージに書く（記録されます）",
     message: "本人からのメッセージ", placement: "載せる場所", privateTitle: "支援の詳細", conditions: "障害・疾患",
@@ -42,6 +43,7 @@ const WORDS = {
     lock: "Lock the key", tabForm: "Make a card", tabList: "Cards", tabRenewals: "Renewals", tabBatch: "Batch",
     formTitle: "What goes on the card (decided with the holder)", holderRef: "Holder reference (case number)", holderRefHint: "Never the name.",
     replaces: "Card this one replaces (reissue)", replacesHint: "For a lost or renewed card: its number (16 digits). It is revoked.",
+    notify: "E-mail addresses told when the card is opened (one a line)", notifyHint: "Only whom the holder or family chose. Not on the card.", nobody: "nobody",
     layout: "Print layout", duplex: "Two-sided (large QR code on the back)", folded: "Folded", single: "One face", cardLanguage: "Card language",
     help: "Help requests", search: "Search words", miss: "Not found: write it in the message (counted)",
     message: "Message from the holder", placement: "Where it goes", privateTitle: "Support details", conditions: "Conditions",
@@ -236,6 +238,7 @@ function cardForm() {
   return {
     holder_ref: value("holder_ref"),
     layout: value("layout"),
+    notify: $("notify").value.split("\n").map((a) => a.trim()).filter(Boolean),
     profile: { public: { help: state.chosen.help.map((e) => e.key), message: value("message") }, private: priv },
     placements,
   };
@@ -321,6 +324,7 @@ async function toConsent() {
     }));
   };
   fill(await read("easy-ja"), $("consent-public"), $("consent-private"));
+  $("consent-notify").textContent = cardForm().notify.join("、") || w().nobody;
   const english = $("language").value === "en";
   $("consent-en").hidden = !english;
   if (english) fill(await read("en"), $("consent-public-en"), $("consent-private-en"));
