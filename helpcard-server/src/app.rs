@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use axum::http::{HeaderMap, StatusCode, header};
 use helpcard_audit::{AuditLog, Event, Message};
@@ -93,6 +93,8 @@ pub struct App {
     pub desk: Option<Desk>,
     /// What notices of openings say.
     pub notices: NoticeConfig,
+    /// Signalled (under the audit lock) when notices are written: the sender wakes at once.
+    pub(crate) notices_written: Condvar,
     pub(crate) ceremonies: Pending<Ceremony>,
     pub(crate) buckets: Buckets,
     /// Refusals of requests without a session, written as one audit row a minute.
@@ -124,6 +126,7 @@ impl App {
             www,
             desk,
             notices,
+            notices_written: Condvar::new(),
             ceremonies: Pending::new(MAX_CEREMONIES, CEREMONY_SECS),
             refusals: Tally::default(),
         }
@@ -160,12 +163,13 @@ impl App {
             result: result.into(),
             detail: truncated(detail, helpcard_audit::MAX_DETAIL).to_owned(),
         };
-        self.audit
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .append_with_messages(&event, messages)
-            .map(drop)
-            .map_err(ApiError::internal)
+        let mut log = self.audit.lock().unwrap_or_else(|e| e.into_inner());
+        log.append_with_messages(&event, messages)
+            .map_err(ApiError::internal)?;
+        if !messages.is_empty() {
+            self.notices_written.notify_one();
+        }
+        Ok(())
     }
 
     /// Writes the refusals counted since the last call as one audit row (the service calls

@@ -158,7 +158,8 @@ struct MailArgs {
     /// A group's organisation as people know it, GROUP=NAME (repeat).
     #[arg(long = "organisation")]
     organisations: Vec<String>,
-    /// Seconds between two looks at the outbox.
+    /// Seconds between two looks at the outbox for notices due again after a refusal (an
+    /// opening wakes the sender at once).
     #[arg(long, default_value_t = 2)]
     notice_every_secs: u64,
     /// Seconds before a notice the relay refused is tried again (doubling, at most an hour).

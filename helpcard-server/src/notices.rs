@@ -192,43 +192,53 @@ fn backoff(first: u64, attempts: u32) -> u64 {
     (first << attempts.min(12)).min(3600)
 }
 
-/// Sends what is due, then waits `every` and looks again, until the process ends (its own
-/// thread: SMTP is slow and blocking, and openings never wait for it). A refused message is
-/// tried again after `retry_secs`, doubling.
+/// Messages taken from the outbox at a time.
+const BATCH: usize = 50;
+
+/// Sends what is due until the process ends, in its own thread: SMTP is slow and blocking, and
+/// openings never wait for it. With nothing due it sleeps until an opening writes notices (the
+/// audit log's lock and [`App`]'s condition variable: none is missed) or `every` passes (a
+/// notice waiting for its retry). A refused message is tried again after `retry_secs`, doubling.
 pub fn run(app: Arc<App>, mailer: Mailer, every: Duration, retry_secs: u64) {
     let spawned = std::thread::Builder::new()
         .name("notices".into())
         .spawn(move || {
             loop {
-                let due = app
-                    .audit
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .due(now(), 50);
-                match due {
-                    Ok(due) => {
-                        for pending in due {
-                            let sent = mailer.send(&pending);
-                            let log = app.audit.lock().unwrap_or_else(|e| e.into_inner());
-                            let marked = match &sent {
-                                Ok(()) => log.sent(pending.id, now()),
-                                Err(e) => log.not_sent(
-                                    pending.id,
-                                    now() + backoff(retry_secs, pending.attempts),
-                                    e,
-                                ),
-                            };
-                            if let Err(e) = sent {
-                                eprintln!("helpcard-server: notice {}: {e}", pending.id);
-                            }
-                            if let Err(e) = marked {
-                                eprintln!("helpcard-server: outbox: {e}");
-                            }
+                let due = {
+                    let log = app.audit.lock().unwrap_or_else(|e| e.into_inner());
+                    match log.due(now(), BATCH) {
+                        Ok(due) if !due.is_empty() => due,
+                        Ok(_) => {
+                            drop(app.notices_written.wait_timeout(log, every));
+                            continue;
+                        }
+                        Err(e) => {
+                            eprintln!("helpcard-server: outbox: {e}");
+                            drop(app.notices_written.wait_timeout(log, every));
+                            continue;
                         }
                     }
-                    Err(e) => eprintln!("helpcard-server: outbox: {e}"),
+                };
+                for pending in due {
+                    let sent = mailer.send(&pending);
+                    if let Err(e) = &sent {
+                        eprintln!("helpcard-server: notice {}: {e}", pending.id);
+                    }
+                    let log = app.audit.lock().unwrap_or_else(|e| e.into_inner());
+                    let marked = match &sent {
+                        Ok(()) => log.sent(pending.id, now()),
+                        Err(e) => log.not_sent(
+                            pending.id,
+                            now() + backoff(retry_secs, pending.attempts),
+                            e,
+                        ),
+                    };
+                    if let Err(e) = marked {
+                        // Not marked: sleep rather than send it again at once.
+                        eprintln!("helpcard-server: outbox: {e}");
+                        drop(app.notices_written.wait_timeout(log, every));
+                    }
                 }
-                std::thread::sleep(every);
             }
         });
     if let Err(e) = spawned {

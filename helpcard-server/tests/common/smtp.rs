@@ -90,6 +90,7 @@ impl Drop for Sink {
 
 fn session(stream: TcpStream, kept: &Mutex<Vec<Received>>) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
+    stream.set_nodelay(true)?;
     let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);
     write!(out, "220 sink ESMTP\r\n")?;
