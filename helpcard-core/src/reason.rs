@@ -114,6 +114,14 @@ impl Given {
         }
     }
 
+    /// The reason an audit row's detail records (the part from `reason=` on, as
+    /// [`Given::detail`] wrote it); `None` for a row without one.
+    pub fn from_detail(detail: &str) -> Option<Given> {
+        let (_, rest) = detail.split_once("reason=")?;
+        let (code, text) = rest.split_once(": ").unwrap_or((rest.trim(), ""));
+        Given::parse(code, text).ok()
+    }
+
     /// Its words in `lang` (the text of "other" after its label).
     pub fn words(&self, lang: Lang) -> String {
         if self.text.is_empty() {
@@ -136,6 +144,12 @@ mod tests {
                 assert!(!r.label(lang).is_empty());
             }
         }
+        for (code, text) in [("welfare_check", ""), ("other", "近所の人: 連絡なし")] {
+            let g = Given::parse(code, text).unwrap();
+            let row = format!("group=welfare {}", g.detail());
+            assert_eq!(Given::from_detail(&row), Some(g));
+        }
+        assert_eq!(Given::from_detail("group=welfare"), None);
         let g = Given::parse("welfare_check", "ignored").unwrap();
         assert_eq!(
             (g.detail(), g.words(Lang::Ja)),

@@ -24,6 +24,7 @@ pub mod assets;
 pub mod ceremony;
 pub mod desk;
 pub mod groups;
+pub mod history;
 pub mod http;
 pub mod keys;
 pub mod limits;

@@ -4,6 +4,7 @@
 //!
 //! Exit codes: 0 success; 1 usage, file or start-up error; 2 the audit log is damaged.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,11 +15,13 @@ use clap::{Args, Parser, Subcommand};
 use helpcard_audit::CheckpointPolicy;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{ResponderKey, Role, VerifyingKey};
+use helpcard_core::vocab::Lang;
 use helpcard_office::registry::Registry;
 use helpcard_server::app::{App, Config, Parts};
 use helpcard_server::desk::key::IssuerKey;
 use helpcard_server::desk::{Desk, DeskConfig};
 use helpcard_server::groups::Groups;
+use helpcard_server::history::{self, ReviewRules, parse_hour, parse_hours};
 use helpcard_server::http::now;
 use helpcard_server::keys::{FileKeys, KeyHolder};
 use helpcard_server::limits::Rate;
@@ -265,27 +268,52 @@ enum AuditCommand {
         #[command(flatten)]
         data: DataArg,
     },
-    /// Who opened this card and when (for a holder's disclosure request under APPI).
+    /// Who opened these cards, when and why (a holder's disclosure request under APPI): every
+    /// row naming them, or with --pdf the openings printed for the holder.
     Card {
-        /// Card id (16 hex digits).
-        card_id: String,
+        /// Card ids (16 hex digits): all of one holder's cards.
+        #[arg(required = true)]
+        card_ids: Vec<String>,
+        /// Write the holder's opening history here as a PDF (Japanese and やさしい日本語).
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The PDF's first part in English instead of Japanese.
+        #[arg(long)]
+        english: bool,
+        /// A group's organisation as the holder knows it, GROUP=NAME (repeat).
+        #[arg(long = "organisation")]
+        organisations: Vec<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Openings worth a second look: reason その他 (other), outside working hours, or more
+    /// than --per-hour cards by one person within an hour.
+    Review {
+        /// Working hours in Japan time, FROM-TO (`08:00-19:00`; `20:00-06:00` for a night
+        /// shift), or `none`.
+        #[arg(long, default_value = "08:00-19:00")]
+        hours: String,
+        /// More than this many distinct cards by one person within 60 minutes is flagged.
+        #[arg(long, default_value_t = 10)]
+        per_hour: usize,
+        /// Only the last DAYS days.
+        #[arg(long, default_value_t = 31)]
+        days: u64,
         #[command(flatten)]
         data: DataArg,
     },
 }
 
-/// `HH:MM` as seconds after midnight.
-fn parse_hour(s: &str) -> Result<u64, String> {
-    let (h, m) = s.split_once(':').ok_or("HH:MM")?;
-    let (h, m): (u64, u64) = (
-        h.parse().map_err(|_| "HH:MM")?,
-        m.parse().map_err(|_| "HH:MM")?,
-    );
-    if h < 24 && m < 60 {
-        Ok(h * 3600 + m * 60)
-    } else {
-        Err("HH:MM, 00:00 to 23:59".into())
-    }
+/// `--organisation GROUP=NAME` values.
+fn organisations(given: &[String]) -> Result<HashMap<String, String>, String> {
+    given
+        .iter()
+        .map(|o| {
+            o.split_once('=')
+                .map(|(g, n)| (g.trim().to_owned(), n.trim().to_owned()))
+                .ok_or_else(|| format!("--organisation {o}: GROUP=NAME"))
+        })
+        .collect()
 }
 
 fn parse_role(s: &str) -> Result<PersonRole, String> {
@@ -402,30 +430,122 @@ fn main() -> ExitCode {
                 .map(|k| println!("{}", hex::encode(k.public())))
                 .map_err(|e| e.to_string())
         }
-        Some(Command::Audit(AuditCommand::Card { card_id, data })) => {
-            let dir = DataDir(data.data);
-            dir.open_audit(CheckpointPolicy::none()).and_then(|log| {
-                let rows = log
-                    .rows_for_card(&card_id.to_ascii_lowercase())
-                    .map_err(|e| e.to_string())?;
-                println!("time\tperson\tresult\tdetail");
-                for r in rows {
-                    println!(
-                        "{}\t{}\t{}\t{}",
-                        UnixTime(r.event.at).to_iso8601(),
-                        r.event.actor,
-                        r.event.result,
-                        r.event.detail
-                    );
-                }
-                Ok(())
-            })
-        }
+        Some(Command::Audit(AuditCommand::Card {
+            card_ids,
+            pdf,
+            english,
+            organisations: given,
+            data,
+        })) => organisations(&given).and_then(|organisations| {
+            let config = NoticeConfig {
+                contact: String::new(),
+                organisations,
+            };
+            audit_card(&data, &card_ids, pdf.as_deref(), english, &config)
+        }),
+        Some(Command::Audit(AuditCommand::Review {
+            hours,
+            per_hour,
+            days,
+            data,
+        })) => parse_hours(&hours)
+            .map_err(|e| format!("--hours {e}"))
+            .and_then(|hours| {
+            audit_review(&data, ReviewRules { hours, per_hour }, days)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
+}
+
+/// Every audit row naming `card_ids`, or with `pdf` the holder's opening history.
+fn audit_card(
+    data: &DataArg,
+    card_ids: &[String],
+    pdf: Option<&Path>,
+    english: bool,
+    config: &NoticeConfig,
+) -> Result<(), String> {
+    let (dir, store) = open_store(data)?;
+    let log = dir.open_audit(CheckpointPolicy::none())?;
+    let card_ids: Vec<String> = card_ids.iter().map(|c| c.to_ascii_lowercase()).collect();
+    let mut rows = Vec::new();
+    for card in &card_ids {
+        rows.extend(log.rows_for_card(card).map_err(|e| e.to_string())?);
+    }
+    rows.sort_by_key(|r| r.seq);
+    let Some(path) = pdf else {
+        println!("time\tcard\tperson\tresult\tdetail");
+        for r in rows {
+            println!(
+                "{}\t{}\t{}\t{}\t{}",
+                UnixTime(r.event.at).to_iso8601(),
+                r.event.card_id.unwrap_or_default(),
+                r.event.actor,
+                r.event.result,
+                r.event.detail
+            );
+        }
+        return Ok(());
+    };
+    let openings = history::openings(&rows, |name| role_of(&store, name));
+    let lang = if english { Lang::En } else { Lang::Ja };
+    let font = helpcard_font::BIZ_UD_GOTHIC;
+    let bytes = history::history_pdf(&card_ids, &openings, config, now(), lang, font)
+        .map_err(|e| e.message(Lang::En))?;
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The request and its answer are themselves on the record.
+    audit_event(
+        &dir,
+        "history_printed",
+        "granted",
+        &format!("cards={} openings={}", card_ids.join(","), openings.len()),
+    )?;
+    println!(
+        "{}: {} opening(s) of {} card(s)",
+        path.display(),
+        openings.len(),
+        card_ids.len()
+    );
+    Ok(())
+}
+
+/// A person's role, if the people database knows them.
+fn role_of(store: &Store, name: &str) -> Option<PersonRole> {
+    store.person(name).ok().flatten().map(|p| p.role)
+}
+
+/// The openings of the last `days` days worth a second look, one per line with its flags.
+fn audit_review(data: &DataArg, rules: ReviewRules, days: u64) -> Result<(), String> {
+    let (dir, store) = open_store(data)?;
+    let log = dir.open_audit(CheckpointPolicy::none())?;
+    let since = now().saturating_sub(days * 86_400);
+    let rows: Vec<_> = log
+        .rows()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|r| r.event.at >= since)
+        .collect();
+    let flagged = history::review(&history::openings(&rows, |n| role_of(&store, n)), rules);
+    println!("time\tcard\tperson\tgroup\treason\tflags");
+    for (o, flags) in &flagged {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            UnixTime(o.at).to_iso8601(),
+            o.card_id,
+            o.person,
+            o.group,
+            o.reason.as_ref().map(|r| r.detail()).unwrap_or_default(),
+            flags.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
+        );
+    }
+    eprintln!(
+        "{} opening(s) to look at in the last {days} day(s)",
+        flagged.len()
+    );
+    Ok(())
 }
 
 /// The pinned checkpoint key: 64 hex digits, or a file holding them.
@@ -760,16 +880,7 @@ fn serve(s: Serve) -> Result<(), String> {
                     .map(|d| d.config.issuer_name.clone())
                     .unwrap_or_else(|| "the issuing office".into())
             }),
-            organisations: s
-                .mail
-                .organisations
-                .iter()
-                .map(|o| {
-                    o.split_once('=')
-                        .map(|(g, n)| (g.trim().to_owned(), n.trim().to_owned()))
-                        .ok_or_else(|| format!("--organisation {o}: GROUP=NAME"))
-                })
-                .collect::<Result<_, _>>()?,
+            organisations: organisations(&s.mail.organisations)?,
         };
         let mailer = match &s.mail.smtp {
             Some(url) => {

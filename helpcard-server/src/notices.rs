@@ -36,10 +36,21 @@ pub struct NoticeConfig {
     pub organisations: HashMap<String, String>,
 }
 
+impl NoticeConfig {
+    /// The organisation of responder group `group` (the group's own name if none is set).
+    pub fn organisation(&self, group: &str) -> String {
+        self.organisations
+            .get(group)
+            .cloned()
+            .unwrap_or_else(|| group.to_owned())
+    }
+}
+
 /// JST: notices give the time as people in Japan read it.
 const JST: u64 = 9 * 3600;
 
-fn role_words(role: Role, lang: Lang) -> &'static str {
+/// A role as a holder reads it.
+pub(crate) fn role_words(role: Role, lang: Lang) -> &'static str {
     match role {
         Role::Responder => lang.pick("応答者", "responder", "たすける ひと"),
         Role::Issuer => lang.pick("発行窓口の職員", "issuing office staff", "まどぐちの ひと"),
@@ -48,7 +59,7 @@ fn role_words(role: Role, lang: Lang) -> &'static str {
 }
 
 /// "2026年12月5日 19:23" (Japan time), or the English and やさしい日本語 forms.
-fn when(at: u64, lang: Lang) -> String {
+pub(crate) fn when(at: u64, lang: Lang) -> String {
     let local = at + JST;
     let date = UnixTime(local).date();
     let (y, m, d) = date.ymd();
@@ -70,11 +81,7 @@ pub fn messages(
     reason: &Given,
     at: u64,
 ) -> Vec<Message> {
-    let organisation = config
-        .organisations
-        .get(&person.group)
-        .cloned()
-        .unwrap_or_else(|| person.group.clone());
+    let organisation = config.organisation(&person.group);
     let one = |lang: Lang| {
         let contact = &config.contact;
         lang.pick(

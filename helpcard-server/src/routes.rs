@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::app::App;
-use crate::desk::{page, routes as desk};
+use crate::desk::{openings, page, routes as desk};
 use crate::http::{ApiError, now, secure};
 use crate::{passkeys, unwrap};
 use helpcard_core::refusal::Refusal;
@@ -75,6 +75,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/desk/cards", get(desk::cards))
         .route("/api/desk/cards/{id}", get(desk::card))
         .route("/api/desk/cards/{id}/revoke", post(desk::revoke))
+        .route(
+            "/api/desk/cards/{id}/openings.pdf",
+            get(openings::openings_pdf),
+        )
+        .route("/api/desk/review", get(openings::review))
         .route("/api/desk/renewals", get(desk::renewal_queue))
         .route("/api/desk/renewals.csv", get(desk::renewal_csv))
         .layer(middleware::from_fn_with_state(app.clone(), guard))

@@ -12,7 +12,8 @@
 //      opens the new one;
 //  (f) a responder's session gets 403 from the desk's page;
 //  (g) axe-core reports no serious or critical violation on each desk screen and on the web
-//      scanner's page.
+//      scanner's page;
+//  (h) a card's openings record prints as a PDF; an admin has the review screen.
 // Screenshots (target/desk-*.png) of the form with its meter, the consent screen and the card
 // list. Prints the meter's time from a keystroke to the updated meter. "desk: N passed, M failed".
 import { spawn, execFileSync } from "node:child_process";
@@ -205,6 +206,20 @@ try {
   await page.click("#reprint-form button[type=submit]");
   await page.waitForFunction(() => document.body.dataset.reprinted, null, { timeout: 20000 }).catch(() => {});
   check("(d) a card printed again from the phone image", (await page.evaluate(() => document.body.dataset.reprinted)) === cardId && (await page.isVisible('#reprint-files a[href$="card.pdf"]')));
+  // The holder's openings record (APPI disclosure) from the card's history, and an admin's review.
+  await page.click(`#list-rows button[aria-label="履歴 ${cardId}"]`);
+  await page.waitForSelector("#card-detail:not([hidden])", { timeout: 10000 });
+  const record = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector("#detail-openings").href, { credentials: "same-origin" });
+    return { status: r.status, type: r.headers.get("content-type"), start: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+  });
+  check("(h) the card's openings record is a PDF for the holder", record.status === 200 && record.type === "application/pdf" && record.start === "%PDF-", JSON.stringify(record));
+  check("(h) an admin has the review screen", await page.isVisible("#review-tab"));
+  await page.click('[data-tab="review"]');
+  await page.waitForSelector("#tab-review:not([hidden])", { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector("#review-rows").children.length > 0 || !document.querySelector("#review-empty").hidden, null, { timeout: 10000 });
+  await axe("the review");
+  await page.click('[data-tab="list"]');
   await page.click(`#list-rows button[aria-label="紛失・再発行 ${cardId}"]`);
   await page.waitForSelector("#tab-form:not([hidden])", { timeout: 10000 });
   check("(e) the lost card revoked, the form ready for the new one", (await page.inputValue("#holder_ref")) === "case-0042", await text("#status"));

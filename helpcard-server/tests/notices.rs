@@ -7,9 +7,6 @@ mod common;
 
 use common::Server;
 use common::smtp::Sink;
-use helpcard_core::date::UnixTime;
-use helpcard_core::demo::REFERENCE_PROFILES;
-use helpcard_core::profile::Profile;
 use serde_json::json;
 
 fn args(smtp: &str) -> Vec<&str> {
@@ -25,28 +22,6 @@ fn args(smtp: &str) -> Vec<&str> {
         "--notice-contact",
         "武蔵野市 障害者福祉課 0422-60-1234",
     ]
-}
-
-/// Every text the card's private part holds (none may be in a notice).
-fn private_texts(name: &str) -> Vec<String> {
-    let text = REFERENCE_PROFILES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap()
-        .1;
-    let p = Profile::load_toml(text, UnixTime(common::unix_now()).date()).unwrap();
-    let private = serde_json::to_value(p.private.unwrap()).unwrap();
-    let mut out = Vec::new();
-    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::String(s) if s.chars().count() >= 3 => out.push(s.clone()),
-            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    walk(&private, &mut out);
-    out
 }
 
 #[test]
@@ -82,7 +57,7 @@ fn each_address_gets_one_notice_with_who_when_and_why_and_nothing_the_card_says(
         ] {
             assert!(m.text.contains(needle), "{needle}: {}", m.text);
         }
-        for private in private_texts("02-autism-teen") {
+        for private in common::private_texts("02-autism-teen") {
             assert!(!m.text.contains(&private), "{private} in a notice");
         }
         assert!(

@@ -19,6 +19,7 @@ use helpcard_office::registry::Registry;
 
 pub mod form;
 pub mod key;
+pub mod openings;
 pub mod page;
 pub mod routes;
 

@@ -38,7 +38,8 @@ pub struct LangQuery {
 }
 
 impl LangQuery {
-    fn lang(&self) -> Lang {
+    /// The language asked for.
+    pub fn lang(&self) -> Lang {
         self.lang
             .as_deref()
             .and_then(Lang::from_code)

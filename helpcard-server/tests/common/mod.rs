@@ -468,3 +468,29 @@ impl Office {
         list
     }
 }
+
+/// Every text the card's private part holds (none may be in a notice).
+pub fn private_texts(name: &str) -> Vec<String> {
+    let text = helpcard_core::demo::REFERENCE_PROFILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1;
+    let p = helpcard_core::profile::Profile::load_toml(
+        text,
+        helpcard_core::date::UnixTime(unix_now()).date(),
+    )
+    .unwrap();
+    let private = serde_json::to_value(p.private.unwrap()).unwrap();
+    let mut out = Vec::new();
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if s.chars().count() >= 3 => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&private, &mut out);
+    out
+}

@@ -23,6 +23,9 @@ const WORDS = {
     issuedTitle: "発行しました", newCard: "次のカードを作る", searchCards: "ケース番号・カード番号", status: "状態",
     all: "すべて", valid: "有効", expiring: "更新が近い", expired: "期限切れ", revoked: "失効", find: "探す",
     cardId: "カード番号", expires: "有効期限", actions: "操作", csv: "CSVで書き出す", history: "履歴",
+    openingsPdf: "開かれた記録を印刷する（本人への開示・PDF）", tabReview: "見直し", reviewHint: "確かめたほうがよい開封：理由が「その他」、時間外（8:00〜19:00 以外）、1人が1時間に10枚を超えて開いたもの（過去31日）。",
+    when: "日時", person: "開いた人", reason: "理由", flags: "確かめる点", noReview: "確かめる開封はありません。",
+    other_reason: "理由が「その他」", outside_hours: "時間外", many_cards: "1時間に多数",
     lost: "紛失・再発行", lostDone: "失効させ、失効リストを配布しました。新しいカードを作ってください。",
     batchHint: "helpcard batch と同じ列のCSV。すべての行を先に確かめ、誤りのある行があれば何も発行しません。",
     batchFile: "CSVファイル", batchRun: "確かめて発行", chooseConsent: "確認した人を選んでください。",
@@ -55,6 +58,9 @@ const WORDS = {
     issuedTitle: "Issued", newCard: "Make the next card", searchCards: "Case or card number", status: "Status",
     all: "All", valid: "Valid", expiring: "Expiring", expired: "Expired", revoked: "Revoked", find: "Find",
     cardId: "Card id", expires: "Valid until", actions: "Actions", csv: "Export as CSV", history: "History",
+    openingsPdf: "Print the openings record (for the holder, PDF)", tabReview: "Review", reviewHint: "Openings worth a second look: reason \"other\", outside 8:00–19:00, or more than 10 cards by one person in an hour (last 31 days).",
+    when: "When", person: "Opened by", reason: "Reason", flags: "To check", noReview: "Nothing to look at.",
+    other_reason: "Reason \"other\"", outside_hours: "Outside hours", many_cards: "Many in an hour",
     lost: "Lost: revoke and reissue", lostDone: "Revoked and the list published. Make the new card.",
     batchHint: "A CSV with helpcard batch's columns. Every row is checked first; if any row has a problem, nothing is issued.",
     batchFile: "CSV file", batchRun: "Check and issue", chooseConsent: "Choose who confirmed.",
@@ -384,7 +390,19 @@ async function showCard(id) {
   const c = await call(`/api/desk/cards/${id}`);
   $("detail-title").textContent = `${c.card_id} — ${c.holder_ref} — ${w()[c.status] ?? c.status}`;
   $("detail-history").replaceChildren(...c.history.map((h) => Object.assign(document.createElement("li"), { textContent: `${h.at} ${h.kind} ${h.actor} ${h.result} ${h.detail}` })));
+  $("detail-openings").href = `/api/desk/cards/${encodeURIComponent(c.card_id)}/openings.pdf?lang=${state.lang === "en" ? "en" : "ja"}`;
   $("card-detail").hidden = false;
+}
+async function review() {
+  const { openings } = await call("/api/desk/review");
+  $("review-rows").replaceChildren(...openings.map((o) => {
+    const tr = document.createElement("tr");
+    const td = (t) => Object.assign(document.createElement("td"), { textContent: t });
+    const reason = o.reason ? `${o.reason.code}${o.reason.text ? `: ${o.reason.text}` : ""}` : "";
+    tr.append(td(o.at), td(o.card_id), td(`${o.person} (${o.group})`), td(reason), td(o.flags.map((f) => w()[f] ?? f).join("、")));
+    return tr;
+  }));
+  $("review-empty").hidden = openings.length > 0;
 }
 async function lostCard(c) {
   try {
@@ -442,6 +460,7 @@ function show(tab) {
   for (const b of document.querySelectorAll("[data-tab]")) b.setAttribute("aria-current", String(b.dataset.tab === tab));
   if (tab === "list") list().catch((e) => say(failure(e)));
   if (tab === "renewals") renewals().catch((e) => say(failure(e)));
+  if (tab === "review") review().catch((e) => say(failure(e)));
 }
 function renderKey() {
   const me = state.me;
@@ -452,6 +471,7 @@ function renderKey() {
   $("key-state").dataset.state = me.key.state;
   $("unlock-form").hidden = unlocked || me.role !== "admin";
   $("lock").hidden = !unlocked || me.role !== "admin";
+  $("review-tab").hidden = me.role !== "admin";
 }
 async function refreshMe() {
   state.me = await call("/api/desk/me");
