@@ -477,6 +477,11 @@ def load_revocations(data, issuers, now, held=None):
         raise Reject("list_expired")
     if held is not None and body != held and body[3] <= held[3]:
         raise Reject("list_older")
+    # Key 8, paused cards: present only when it names one, 8-byte ids strictly ascending.
+    paused = body.get(8)
+    if paused is not None and (not paused or any(len(c) != 8 for c in paused)
+                               or any(a >= b for a, b in zip(paused, paused[1:]))):
+        raise Reject("list_malformed")
     return body
 
 
@@ -578,6 +583,9 @@ def open_vector(v):
                        public_packed=content[1].hex(),
                        public_cbor=cbor2.dumps(public, canonical=True).hex())
         details["public_verified"] = True
+        if len(content) == 3 and revocations is not None and cti in revocations.get(8, []):
+            # Paused by the holder (§11): the public part stands, the private part stays shut.
+            return "paused", details
         if len(content) == 3 and v["open_with_responder_key"]:
             plaintext, private_cbor, cek = decrypt(content[2], bytes.fromhex(keys["responder_secret"]),
                                                    bytes.fromhex(keys["responder_kid"]), cti)

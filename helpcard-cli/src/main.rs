@@ -98,7 +98,18 @@ enum Command {
         #[command(flatten)]
         registry: RegistryArg,
     },
-    /// Write a signed revocation list of the registry's revoked cards (issuer key).
+    /// Pause responders' access to a card's private part at the holder's wish, without
+    /// reprinting (then `publish`); `--resume` lifts it.
+    Pause {
+        /// Card id (16 hex digits, printed on the card).
+        card_id: String,
+        /// Resume access instead.
+        #[arg(long)]
+        resume: bool,
+        #[command(flatten)]
+        registry: RegistryArg,
+    },
+    /// Write a signed revocation list of the registry's revoked and paused cards (issuer key).
     Publish(registry_cmd::PublishArgs),
     /// QR symbol tools.
     #[command(subcommand)]
@@ -159,6 +170,11 @@ fn main() -> ExitCode {
             reason,
             registry,
         } => registry_cmd::revoke(&registry, &card_id, &reason, lang),
+        Command::Pause {
+            card_id,
+            resume,
+            registry,
+        } => registry_cmd::pause(&registry, &card_id, !resume, lang),
         Command::Publish(a) => registry_cmd::publish(a, lang),
         Command::Qr(QrCommand::Read { images }) => qr_read::run(&images).map_err(Fail::general),
         Command::Qr(QrCommand::Write {

@@ -1,4 +1,4 @@
-//! `list`, `show`, `revoke` and `publish`: the registry ([`helpcard_office::registry`]) at the
+//! `list`, `show`, `revoke`, `pause` and `publish`: the registry ([`helpcard_office::registry`]) at the
 //! terminal.
 
 use std::path::PathBuf;
@@ -68,6 +68,7 @@ pub fn show(registry: &RegistryArg, card_id: &str, lang: Lang) -> Result<(), Fai
         .notify_to(&r.card_id)
         .map_err(|e| Fail::office(e, lang))?;
     let revoked = r.revoked_at.map(|t| day(t).to_string()).unwrap_or_default();
+    let paused = r.paused_at.map(|t| day(t).to_string()).unwrap_or_default();
     for (k, v) in [
         (lang.t("カード番号", "card id"), r.card_id.as_str()),
         (lang.t("本人参照", "holder"), &r.holder),
@@ -80,6 +81,7 @@ pub fn show(registry: &RegistryArg, card_id: &str, lang: Lang) -> Result<(), Fai
         ),
         (lang.t("状態", "status"), &r.status),
         (lang.t("失効日", "revoked"), &revoked),
+        (lang.t("一時停止", "paused since"), &paused),
         (lang.t("理由", "reason"), &r.reason),
         (lang.t("後継カード", "replaced by"), &r.replaced_by),
     ] {
@@ -111,6 +113,27 @@ pub fn revoke(registry: &RegistryArg, card_id: &str, reason: &str, lang: Lang) -
             "revoked. Run `helpcard publish` to distribute the revocation list"
         )
     );
+    Ok(())
+}
+
+/// `pause CARD_ID [--resume]`.
+pub fn pause(registry: &RegistryArg, card_id: &str, paused: bool, lang: Lang) -> Result<(), Fail> {
+    let id = registry
+        .open(lang)?
+        .set_paused(card_id, paused, crate::clock::now())
+        .map_err(|e| Fail::office(e, lang))?;
+    let done = if paused {
+        lang.t(
+            "支援の詳細を開けないようにしました（公開部分はそのまま）。`helpcard publish` で失効リストを配布してください",
+            "paused: responders cannot open its private part (its public part stands). Run `helpcard publish` to distribute the list",
+        )
+    } else {
+        lang.t(
+            "支援の詳細をまた開けるようにしました。`helpcard publish` で失効リストを配布してください",
+            "resumed. Run `helpcard publish` to distribute the list",
+        )
+    };
+    println!("{id}: {done}");
     Ok(())
 }
 
@@ -160,5 +183,12 @@ pub fn publish(a: PublishArgs, lang: Lang) -> Result<(), Fail> {
         published.revoked,
         lang.t("枚失効", "cards revoked")
     );
+    if published.paused > 0 {
+        println!(
+            "{} {}",
+            published.paused,
+            lang.t("枚一時停止中", "cards paused")
+        );
+    }
     Ok(())
 }

@@ -296,6 +296,54 @@ not_after = "2099-01-01"
         o.ok(&["list"])
             .contains(&format!("{card_id}\tcase-0042\tmusashino"))
     );
+    // Paused at the holder's wish: the public part stands, the private part stays shut even
+    // with the responder key; resumed, it opens again.
+    let publish = |out: &str| {
+        o.ok(&[
+            "publish",
+            "--issuer",
+            "issuer.key.json",
+            "--issuer-id",
+            "musashino",
+            "--out",
+            out,
+        ])
+    };
+    let open_with = |list: &str| {
+        let out = o.run(
+            &[
+                "open",
+                "card.png",
+                "--root",
+                "root.pub.json",
+                "--trust",
+                "trust.cbor",
+                "--revocations",
+                list,
+                "--responder-key",
+                "responder.key.json",
+                "--json",
+            ],
+            "correct horse battery",
+        );
+        assert!(
+            !out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&String::from_utf8(out.stdout).unwrap())
+    };
+    assert!(o.ok(&["pause", &card_id]).contains("paused"));
+    assert!(o.ok(&["show", &card_id]).contains("paused since: "));
+    assert!(publish("paused.cbor").contains("1 cards paused"));
+    let paused = open_with("paused.cbor");
+    assert_eq!(paused["status"], "ok", "{paused}");
+    assert_eq!(paused["private"]["error"], "paused", "{paused}");
+    assert_eq!(paused["public"]["help"][0]["key"], "speak-slowly");
+    o.ok(&["pause", &card_id, "--resume"]);
+    publish("resumed.cbor");
+    assert_eq!(open_with("resumed.cbor")["private"]["name"], "佐藤 健太");
+
     o.ok(&["revoke", &card_id, "--reason", "lost"]);
     o.ok(&[
         "publish",

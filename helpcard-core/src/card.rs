@@ -386,6 +386,7 @@ fn open_sealed(
             next_update: list.next_update,
         });
     }
+    let mut paused = false;
     let revocation = match revocations {
         None => RevocationStatus::NotChecked,
         Some(r) => match r.get(&issuer.issuer) {
@@ -395,6 +396,7 @@ fn open_sealed(
             None => RevocationStatus::NoListForIssuer,
             Some(list) if list.revokes(claims.cti, claims.iat) => return Err(OpenError::Revoked),
             Some(list) => {
+                paused = list.pauses(claims.cti);
                 if now >= list.next_update {
                     warnings.push(Warning::RevocationListOutOfDate {
                         next_update: list.next_update,
@@ -419,10 +421,10 @@ fn open_sealed(
         expires_at: claims.exp,
         public,
         revocation,
-        private: if sealed.is_some() {
-            PrivateOutcome::Locked
-        } else {
-            PrivateOutcome::Absent
+        private: match (&sealed, paused) {
+            (None, _) => PrivateOutcome::Absent,
+            (Some(_), true) => PrivateOutcome::Failed(OpenError::Paused),
+            (Some(_), false) => PrivateOutcome::Locked,
         },
         warnings,
         checked_at: now,
@@ -450,8 +452,12 @@ impl Opened {
 
     /// The private part's content key, derived with the matching key among `keys`: the first of
     /// the two steps of opening the private part, and the only one a key service performs.
+    /// A paused card's is refused ([`OpenError::Paused`]).
     pub fn content_key(&self, keys: &ResponderKeys) -> Result<ContentKey, OpenError> {
         let sealed = self.sealed.as_ref().ok_or(OpenError::NoPrivatePart)?;
+        if matches!(self.private, PrivateOutcome::Failed(OpenError::Paused)) {
+            return Err(OpenError::Paused);
+        }
         let key = keys
             .get(sealed.recipient_kid)
             .ok_or(OpenError::NoMatchingResponderKey(sealed.recipient_kid))?;
@@ -463,6 +469,9 @@ impl Opened {
     /// success, the error otherwise (the public part stays verified either way).
     pub fn decrypt_with_content_key(&mut self, key: &ContentKey) -> Result<(), OpenError> {
         let sealed = self.sealed.as_ref().ok_or(OpenError::NoPrivatePart)?;
+        if matches!(self.private, PrivateOutcome::Failed(OpenError::Paused)) {
+            return Err(OpenError::Paused);
+        }
         let result = sealed
             .decrypt_with_content_key(key, &self.card_id.0)
             .and_then(|plaintext| {

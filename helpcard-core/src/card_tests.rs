@@ -164,6 +164,7 @@ fn revocation_by_id_and_by_time() {
         next_update: UnixTime(now().0 + 30 * DAY),
         revoked: vec![crate::trust::CardId([9; 8])],
         revoked_before: None,
+        paused: Vec::new(),
     };
     let mut revs = Revocations::new();
     revs.load(&list.sign(&w.issuer), &trust, now()).unwrap();

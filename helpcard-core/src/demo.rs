@@ -299,6 +299,7 @@ impl DemoSet {
             next_update: UnixTime(now.0 + 30 * day),
             revoked: vec![revoked.card_id],
             revoked_before: None,
+            paused: Vec::new(),
         }
         .sign(&world.issuer);
         Ok(DemoSet {

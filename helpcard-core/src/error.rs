@@ -62,6 +62,10 @@ pub enum OpenError {
     /// On the issuer's revocation list (lost or replaced card).
     #[error("the card was revoked (lost or replaced); do not rely on it")]
     Revoked,
+    /// The holder, with the office, paused responders' access to the private part (the
+    /// issuer's revocation list says so); the public part stands.
+    #[error("the holder has paused access to the private part; the public part stands")]
+    Paused,
     /// None of the responder keys given is the one the card is encrypted to.
     #[error("the private part is encrypted to responder key {0}, which this device does not hold")]
     NoMatchingResponderKey(KeyId),
@@ -109,6 +113,7 @@ impl OpenError {
             OpenError::NotYetValid(_) => "not_yet_valid",
             OpenError::Expired(_) => "expired",
             OpenError::Revoked => "revoked",
+            OpenError::Paused => "paused",
             OpenError::NoMatchingResponderKey(_) => "no_matching_responder_key",
             OpenError::AllZeroSharedSecret => "all_zero_shared_secret",
             OpenError::DecryptionFailed => "decryption_failed",
@@ -122,7 +127,7 @@ impl OpenError {
 impl OpenError {
     /// One error of each code, with placeholder details: what [`OpenError::from_code`] picks
     /// from. (A QR text of an unknown version has the code `unknown_version`, as the card's.)
-    pub(crate) fn kinds() -> [OpenError; 26] {
+    pub(crate) fn kinds() -> [OpenError; 27] {
         let kid = KeyId([0; crate::keys::KEY_ID_LEN]);
         [
             OpenError::QrText(QrTextError::MissingFragment),
@@ -145,6 +150,7 @@ impl OpenError {
             OpenError::NotYetValid(UnixTime(0)),
             OpenError::Expired(UnixTime(0)),
             OpenError::Revoked,
+            OpenError::Paused,
             OpenError::NoMatchingResponderKey(kid),
             OpenError::AllZeroSharedSecret,
             OpenError::DecryptionFailed,
@@ -222,6 +228,11 @@ impl OpenError {
                 "このカードは失効しています（紛失または再発行）。内容を頼りにしないでください。",
                 "This card was revoked (lost or replaced). Do not rely on it.",
                 "この カードは もう つかえません。",
+            ),
+            OpenError::Paused => (
+                "本人の希望により、支援の詳細（非公開情報）は今は見られません。公開部分の内容に従って支援してください。",
+                "At the holder's wish, the support details (private part) cannot be opened for now. Help as the public part says.",
+                "ほんにんの きぼうで、いまは くわしい ことは みられません。カードに かいて ある ことを みて たすけて ください。",
             ),
             OpenError::NoMatchingResponderKey(_) => (
                 "非公開情報は、この端末が持たない応答者キーで暗号化されています。",

@@ -70,7 +70,11 @@
 //! only accepted if newer than the one held (rollback protection) and not past its next-update
 //! time; once held, passing that time degrades to a visible warning on every card. Revocation
 //! lists are per issuer (an issuer id groups its keys across rotation), hold sorted card ids
-//! and an optional "revoked before T" time, and at 10⁵ entries are under 1 MB.
+//! and an optional "revoked before T" time, and at 10⁵ entries are under 1 MB. They also carry
+//! the cards whose holder has **paused** responders' access to the private part (for example
+//! while reconsidering what it says): such a card still verifies and shows its public part, and
+//! its private part is refused (`paused`) by every scanner holding the list and by the key
+//! service, without reprinting; resuming is the next list without it.
 //!
 //! ## Key files
 //!

@@ -367,7 +367,7 @@ impl TrustList {
         };
         let mut seen = 0u8;
         for (k, v) in cbor::as_int_map(cbor::decode_strict(&signed.payload)?, "trust list")? {
-            seen |= 1 << k.clamp(0, 7);
+            seen |= 1 << k.clamp(0, 8);
             match k {
                 1 => check_version(&v)?,
                 2 => list.sequence = cbor::uint(&v, "sequence")?,
@@ -506,6 +506,9 @@ pub struct RevocationList {
     pub revoked: Vec<CardId>,
     /// Every card of this issuer issued before this time is revoked (e.g. after a key leak).
     pub revoked_before: Option<UnixTime>,
+    /// Cards whose private part responders may not open for now (the holder paused access);
+    /// their public part stands. Sorted and unique.
+    pub paused: Vec<CardId>,
 }
 
 impl RevocationList {
@@ -527,6 +530,15 @@ impl RevocationList {
         ];
         if let Some(t) = self.revoked_before {
             m.push((7, Value::from(t.0)));
+        }
+        if !self.paused.is_empty() {
+            let mut ids = self.paused.clone();
+            ids.sort();
+            ids.dedup();
+            m.push((
+                8,
+                Value::Array(ids.iter().map(|c| Value::Bytes(c.0.to_vec())).collect()),
+            ));
         }
         cose::sign1(
             issuer_key,
@@ -556,32 +568,26 @@ impl RevocationList {
             next_update: UnixTime(0),
             revoked: Vec::new(),
             revoked_before: None,
+            paused: Vec::new(),
         };
-        let mut seen = 0u8;
+        let mut seen = 0u16;
         for (k, v) in cbor::as_int_map(cbor::decode_strict(&signed.payload)?, "revocation list")? {
-            seen |= 1 << k.clamp(0, 7);
+            seen |= 1 << k.clamp(0, 8);
             match k {
                 1 => check_version(&v)?,
                 2 => list.issuer = cbor::text(v, "issuer")?,
                 3 => list.counter = cbor::uint(&v, "counter")?,
                 4 => list.issued_at = time(&v, "issued-at")?,
                 5 => list.next_update = time(&v, "next-update")?,
-                6 => {
-                    for id in cbor::array(v, "revoked")? {
-                        let id = cbor::bytes(id, "card id")?;
-                        let id =
-                            CardId(id.try_into().map_err(|_| {
-                                ListError::Malformed(OpenError::BadLength("card id"))
-                            })?);
-                        if list.revoked.last().is_some_and(|last| *last >= id) {
-                            return Err(
-                                CborError::Structure("card ids must be sorted and unique").into()
-                            );
-                        }
-                        list.revoked.push(id);
+                6 => list.revoked = card_ids(v, "revoked")?,
+                7 => list.revoked_before = Some(time(&v, "revoked-before")?),
+                8 => {
+                    list.paused = card_ids(v, "paused")?;
+                    // Present only when it names a card: one encoding per list.
+                    if list.paused.is_empty() {
+                        return Err(CborError::Structure("empty paused list").into());
                     }
                 }
-                7 => list.revoked_before = Some(time(&v, "revoked-before")?),
                 _ => return Err(CborError::Structure("unknown revocation list field").into()),
             }
         }
@@ -602,11 +608,33 @@ impl RevocationList {
         Ok(list)
     }
 
+    /// True if responders may not open card `id`'s private part for now.
+    pub fn pauses(&self, id: CardId) -> bool {
+        self.paused.binary_search(&id).is_ok()
+    }
+
     /// True if the card `id` issued at `issued_at` is revoked by this list.
     pub fn revokes(&self, id: CardId, issued_at: UnixTime) -> bool {
         self.revoked.binary_search(&id).is_ok()
             || self.revoked_before.is_some_and(|t| issued_at < t)
     }
+}
+
+/// A list of card ids: 8-byte strings, strictly ascending (sorted, no repeats).
+fn card_ids(v: Value, what: &'static str) -> Result<Vec<CardId>, ListError> {
+    let mut out: Vec<CardId> = Vec::new();
+    for id in cbor::array(v, what)? {
+        let id = cbor::bytes(id, "card id")?;
+        let id = CardId(
+            id.try_into()
+                .map_err(|_| ListError::Malformed(OpenError::BadLength("card id")))?,
+        );
+        if out.last().is_some_and(|last| *last >= id) {
+            return Err(CborError::Structure("card ids must be sorted and unique").into());
+        }
+        out.push(id);
+    }
+    Ok(out)
 }
 
 /// What a scanner remembers of an issuer's revocation lists across restarts: the highest

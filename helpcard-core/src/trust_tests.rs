@@ -54,6 +54,7 @@ fn lists_are_not_interchangeable() {
         next_update: at(30),
         revoked: vec![],
         revoked_before: None,
+        paused: Vec::new(),
     };
     let rev_bytes = rev.sign(&w.issuer);
     assert_eq!(
@@ -99,6 +100,7 @@ fn revocation_list_sorted_and_searchable_at_city_scale() {
         next_update: at(30),
         revoked: revoked.clone(),
         revoked_before: None,
+        paused: Vec::new(),
     };
     let bytes = list.sign(&w.issuer);
     assert!(bytes.len() < 1_000_000, "{} bytes", bytes.len());
@@ -119,6 +121,7 @@ fn remembered_floors_refuse_rollback_and_carry_revoked_before() {
             next_update: at(30),
             revoked: vec![],
             revoked_before,
+            paused: Vec::new(),
         }
         .sign(&w.issuer)
     };
@@ -158,6 +161,7 @@ fn a_revocation_list_must_be_bounded_and_signed_by_a_current_key() {
         next_update: at(400),
         revoked: vec![],
         revoked_before: None,
+        paused: Vec::new(),
     };
     assert_eq!(
         RevocationList::verify(&list.sign(&w.issuer), &trust),
@@ -204,4 +208,69 @@ fn a_trust_list_needs_a_sequence_a_bounded_lifetime_and_forward_windows() {
         check(&|l| l.issuers[0].entry.not_after = l.issuers[0].entry.not_before),
         Err(ListError::Malformed(_))
     ));
+}
+
+#[test]
+fn a_list_pauses_cards_in_one_encoding() {
+    let w = DemoWorld::new(1);
+    let trust = w.trust_store(at(1));
+    let list = RevocationList {
+        issuer: "musashino".into(),
+        counter: 1,
+        issued_at: at(1),
+        next_update: at(30),
+        revoked: vec![CardId([1; 8])],
+        revoked_before: None,
+        paused: vec![CardId([9; 8]), CardId([3; 8])],
+    };
+    let back = RevocationList::verify(&list.sign(&w.issuer), &trust).unwrap();
+    assert_eq!(back.paused, vec![CardId([3; 8]), CardId([9; 8])]);
+    assert!(back.pauses(CardId([9; 8])) && !back.pauses(CardId([1; 8])));
+    assert!(
+        !back.revokes(CardId([9; 8]), at(1)),
+        "paused is not revoked"
+    );
+    // No key 8 without a paused card: the empty list has one encoding (none).
+    let none = RevocationList {
+        paused: Vec::new(),
+        ..list.clone()
+    };
+    let payload = |extra: Option<Value>, order: &[CardId]| {
+        let mut m = vec![
+            (1, Value::from(1)),
+            (2, Value::Text("musashino".into())),
+            (3, Value::from(1u64)),
+            (4, Value::from(at(1).0)),
+            (5, Value::from(at(30).0)),
+            (6, Value::Array(vec![])),
+        ];
+        if let Some(v) = extra {
+            m.push((8, v));
+        } else if !order.is_empty() {
+            m.push((
+                8,
+                Value::Array(order.iter().map(|c| Value::Bytes(c.0.to_vec())).collect()),
+            ));
+        }
+        cose::sign1(
+            &w.issuer,
+            Some(REVOCATION_LIST_TYPE),
+            cbor::encode(&int_map(m)),
+        )
+    };
+    assert!(RevocationList::verify(&none.sign(&w.issuer), &trust).is_ok());
+    for (what, bytes) in [
+        ("empty", payload(Some(Value::Array(vec![])), &[])),
+        ("unsorted", payload(None, &[CardId([9; 8]), CardId([3; 8])])),
+        ("repeated", payload(None, &[CardId([3; 8]), CardId([3; 8])])),
+        (
+            "short id",
+            payload(Some(Value::Array(vec![Value::Bytes(vec![1; 7])])), &[]),
+        ),
+    ] {
+        assert!(
+            RevocationList::verify(&bytes, &trust).is_err(),
+            "{what} paused list accepted"
+        );
+    }
 }

@@ -41,6 +41,7 @@ fn revocations(w: &DemoWorld, revoked: Vec<CardId>) -> Revocations {
         next_update: UnixTime(now().0 + 30 * DAY),
         revoked,
         revoked_before: None,
+        paused: Vec::new(),
     };
     let mut revs = Revocations::new();
     revs.load(&list.sign(&w.issuer), &w.trust_store(now()), now())

@@ -65,6 +65,7 @@ fn revocations(world: &DemoWorld, counter: u64, now: UnixTime) -> Vec<u8> {
         next_update: UnixTime(now.0 + 86_400),
         revoked: vec![],
         revoked_before: None,
+        paused: Vec::new(),
     }
     .sign(&world.issuer)
 }

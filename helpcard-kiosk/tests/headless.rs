@@ -262,6 +262,49 @@ fn a_configured_kiosk_reads_a_y4m_video_and_stays_locked_without_a_key() {
     ]));
     assert_eq!(cards(&locked)[0], ("verified".into(), "locked".into()));
 
+    // The holder paused access to 02's private part: the issuer's next list says so, and the
+    // kiosk, holding the key, shows the card verified with its private part unavailable.
+    let teen = set
+        .cards
+        .iter()
+        .find(|c| c.name == "02-autism-teen")
+        .unwrap();
+    let lost = set.cards.iter().find(|c| c.name == "revoked").unwrap();
+    let paused = helpcard_core::trust::RevocationList {
+        issuer: "musashino".into(),
+        counter: 1_000,
+        issued_at: now,
+        next_update: UnixTime(now.0 + 7 * 86_400),
+        revoked: vec![helpcard_core::card::claimed_id(&lost.bytes).unwrap().0],
+        revoked_before: None,
+        paused: vec![helpcard_core::card::claimed_id(&teen.bytes).unwrap().0],
+    }
+    .sign(&set.world.issuer);
+    std::fs::write(d.join("paused.cbor"), paused).unwrap();
+    std::fs::write(
+        d.join("paused.toml"),
+        config("responder_key = \"responder.key.json\"\n")
+            .replace("revoked.cbor", "paused.cbor")
+            .replace("audit.sqlite", "paused-audit.sqlite"),
+    )
+    .unwrap();
+    let out = kiosk(&[
+        "--config",
+        d.join("paused.toml").to_str().unwrap(),
+        "--headless",
+    ]);
+    assert_eq!(
+        cards(&events(&out)),
+        [
+            ("verified".into(), "shown".into()),
+            ("revoked".into(), "refused".into()),
+            // The notice that its private part is paused is the warning.
+            ("verified_with_warning".into(), "unavailable".into())
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // A configuration error names the key.
     std::fs::write(
         d.join("typo.toml"),

@@ -16,11 +16,11 @@ use crate::error::OfficeError;
 use crate::files::{Access, create_new};
 
 /// The schema version this code writes.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 /// Migrations by the version they bring the registry to. Version 1 is the schema registries
 /// had before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "
 CREATE TABLE IF NOT EXISTS cards (
     card_id     TEXT PRIMARY KEY,
@@ -55,6 +55,10 @@ CREATE TABLE notify (
     lang    TEXT NOT NULL,
     PRIMARY KEY (card_id, address)
 );
+",
+    "
+-- Set while the holder has paused responders' access to the card's private part.
+ALTER TABLE cards ADD COLUMN paused_at INTEGER;
 ",
 ];
 
@@ -134,6 +138,8 @@ pub struct Listed {
     pub reason: String,
     /// The card that replaced it; empty if none.
     pub replaced_by: String,
+    /// Since when responders' access to its private part is paused (the holder's wish).
+    pub paused_at: Option<UnixTime>,
 }
 
 /// A revocation list signed from the registry.
@@ -145,6 +151,8 @@ pub struct Publication {
     pub counter: u64,
     /// Cards it revokes by id.
     pub revoked: usize,
+    /// Cards it pauses.
+    pub paused: usize,
 }
 
 /// An open registry.
@@ -257,7 +265,7 @@ impl Registry {
     fn select(&self, filter: &str, param: &str) -> Result<Vec<Listed>, OfficeError> {
         let sql = format!(
             "SELECT card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status, revoked_at,
-                    COALESCE(reason, ''), COALESCE(replaced_by, '')
+                    COALESCE(reason, ''), COALESCE(replaced_by, ''), paused_at
              FROM cards WHERE {filter} ORDER BY issued_at, rowid"
         );
         let time = |t: i64| UnixTime(t.max(0) as u64);
@@ -275,6 +283,7 @@ impl Registry {
                     revoked_at: r.get::<_, Option<i64>>(7)?.map(time),
                     reason: r.get(8)?,
                     replaced_by: r.get(9)?,
+                    paused_at: r.get::<_, Option<i64>>(10)?.map(time),
                 })
             })
             .map_err(self.db())?;
@@ -353,8 +362,33 @@ impl Registry {
         Ok(id)
     }
 
+    /// Pauses (`paused`) or resumes responders' access to an active card's private part, at
+    /// the holder's wish; an error if it is not registered or revoked. Scanners and the key
+    /// service learn it from the next published list ([`Registry::publish`]). Pausing a paused
+    /// card keeps its first time.
+    pub fn set_paused(
+        &self,
+        card_id: &str,
+        paused: bool,
+        now: UnixTime,
+    ) -> Result<CardId, OfficeError> {
+        let id =
+            CardId::from_hex(card_id).ok_or_else(|| OfficeError::BadCardId(card_id.to_owned()))?;
+        let card = self.card(&id.to_hex())?;
+        if card.status == "revoked" {
+            return Err(OfficeError::AlreadyRevoked(id));
+        }
+        self.conn
+            .execute(
+                "UPDATE cards SET paused_at = CASE WHEN ?2 THEN COALESCE(paused_at, ?3) END WHERE card_id = ?1",
+                params![id.to_hex(), paused, now.0 as i64],
+            )
+            .map_err(self.db())?;
+        Ok(id)
+    }
+
     /// Signs the issuer's next revocation list with `key`: every revoked card of `issuer_id`
-    /// (and of this key), the next counter, due for update `next_update_days` from `now`, and
+    /// (and of this key) and every paused one, the next counter, due for update `next_update_days` from `now`, and
     /// the latest "revoked before" date ever given (`revoked_before` raises it). `served` is
     /// the list scanners hold now, if the caller knows it (the key service does): the new list
     /// comes after its counter and keeps its "revoked before", so no scanner refuses it as a
@@ -377,18 +411,21 @@ impl Registry {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&db)?;
-        let revoked: Vec<CardId> = {
-            // By issuer id, and by this key's id: a card recorded under a mistyped issuer id
-            // is still this issuer's card.
+        // By issuer id, and by this key's id: a card recorded under a mistyped issuer id is
+        // still this issuer's card.
+        let ids = |condition: &str| -> Result<Vec<CardId>, OfficeError> {
             let mut stmt = tx
-                .prepare("SELECT card_id FROM cards WHERE (issuer_id = ?1 OR issuer_kid = ?2) AND status = 'revoked' ORDER BY card_id")
+                .prepare(&format!("SELECT card_id FROM cards WHERE (issuer_id = ?1 OR issuer_kid = ?2) AND {condition} ORDER BY card_id"))
                 .map_err(&db)?;
             let ids = stmt
                 .query_map([issuer_id, &kid], |r| r.get::<_, String>(0))
                 .map_err(&db)?;
-            ids.filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
-                .collect()
+            Ok(ids
+                .filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
+                .collect())
         };
+        let revoked = ids("status = 'revoked'")?;
+        let paused = ids("status = 'active' AND paused_at IS NOT NULL")?;
         let counter = (tx
             .query_row(
                 "SELECT COALESCE(MAX(counter), 0) + 1 FROM publications WHERE issuer_id = ?1",
@@ -424,6 +461,7 @@ impl Registry {
             next_update: UnixTime(now.0 + next_update_days * 86_400),
             revoked: revoked.clone(),
             revoked_before,
+            paused: paused.clone(),
         }
         .sign(key);
         deliver(&bytes)?;
@@ -437,6 +475,7 @@ impl Registry {
             bytes,
             counter,
             revoked: revoked.len(),
+            paused: paused.len(),
         })
     }
 }

@@ -242,3 +242,57 @@ fn who_is_told_is_kept_with_the_card_and_an_address_is_checked() {
         assert!(NotifyTo::parse(bad, Lang::Ja).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_paused_card_is_on_the_next_list_until_resumed_and_a_revoked_one_cannot_be_paused() {
+    let d = dir("pause");
+    let world = DemoWorld::new(1);
+    let kid = world.issuer.key_id().to_hex();
+    let mut r = Registry::open(&d.join("r.sqlite")).unwrap();
+    r.record(
+        &[
+            record(1, "case-1", "musashino", &kid),
+            record(2, "case-2", "musashino", &kid),
+        ],
+        None,
+        UnixTime(10),
+    )
+    .unwrap();
+    let now = UnixTime(DEMO_EPOCH.0 + 60 * 86_400);
+    let trust = world.trust_store(now);
+    let publish = |r: &mut Registry| {
+        let p = r
+            .publish(&world.issuer, "musashino", 7, None, None, now, |_| Ok(()))
+            .unwrap();
+        (p.paused, RevocationList::verify(&p.bytes, &trust).unwrap())
+    };
+    let one = CardId([1; 8]).to_hex();
+    r.set_paused(&one, true, UnixTime(20)).unwrap();
+    r.set_paused(&one, true, UnixTime(30)).unwrap();
+    assert_eq!(
+        r.card(&one).unwrap().paused_at,
+        Some(UnixTime(20)),
+        "first time kept"
+    );
+    let (n, list) = publish(&mut r);
+    assert_eq!((n, list.paused.as_slice()), (1, &[CardId([1; 8])][..]));
+    assert!(list.revoked.is_empty(), "paused is not revoked");
+    r.set_paused(&one, false, UnixTime(40)).unwrap();
+    assert_eq!(r.card(&one).unwrap().paused_at, None);
+    let (n, list) = publish(&mut r);
+    assert_eq!((n, list.paused.len()), (0, 0), "resumed");
+    // A revoked card is not paused (and a paused one that is revoked leaves the paused list).
+    let two = CardId([2; 8]).to_hex();
+    r.set_paused(&two, true, UnixTime(50)).unwrap();
+    r.revoke(&two, "lost", UnixTime(60)).unwrap();
+    let (n, list) = publish(&mut r);
+    assert_eq!((n, list.revoked), (0, vec![CardId([2; 8])]));
+    assert!(matches!(
+        r.set_paused(&two, true, UnixTime(70)),
+        Err(OfficeError::AlreadyRevoked(_))
+    ));
+    assert!(matches!(
+        r.set_paused("0909090909090909", true, UnixTime(70)),
+        Err(OfficeError::NotRegistered(_))
+    ));
+}

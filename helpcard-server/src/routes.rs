@@ -75,6 +75,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/desk/cards", get(desk::cards))
         .route("/api/desk/cards/{id}", get(desk::card))
         .route("/api/desk/cards/{id}/revoke", post(desk::revoke))
+        .route("/api/desk/cards/{id}/pause", post(desk::pause))
         .route(
             "/api/desk/cards/{id}/openings.pdf",
             get(openings::openings_pdf),

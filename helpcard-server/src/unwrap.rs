@@ -190,6 +190,14 @@ pub(crate) async fn unwrap(
                 card,
             );
         }
+        // Paused at the holder's wish (the issuer's list says so): the card stands, its
+        // private part stays shut.
+        Err(e @ OpenError::Paused) => {
+            return refuse(
+                ApiError::card(StatusCode::CONFLICT, &e).with(json!({ "verdict": "verified" })),
+                card,
+            );
+        }
         Err(e) => {
             return refuse(ApiError::card(StatusCode::UNPROCESSABLE_ENTITY, &e), card);
         }

@@ -13,7 +13,9 @@
 //  (f) a responder's session gets 403 from the desk's page;
 //  (g) axe-core reports no serious or critical violation on each desk screen and on the web
 //      scanner's page;
-//  (h) a card's openings record prints as a PDF; an admin has the review screen.
+//  (h) a card's openings record prints as a PDF; an admin has the review screen;
+//  (i) a card paused on the desk: the web scanner shows its public part and says its details
+//      are paused.
 // Screenshots (target/desk-*.png) of the form with its meter, the consent screen and the card
 // list. Prints the meter's time from a keystroke to the updated meter. "desk: N passed, M failed".
 import { spawn, execFileSync } from "node:child_process";
@@ -231,6 +233,12 @@ try {
   const newId = await page.evaluate(() => document.body.dataset.issued);
   const newText = await page.evaluate(async () => (await fetch(document.querySelector('#issued-files a[href$="card.txt"]').href, { credentials: "same-origin" })).text());
   await axe("the issued screen");
+  // (i) the holder pauses access to the new card's details: the list is published at once.
+  await page.click('[data-tab="list"]');
+  await page.waitForSelector(`#list-rows button[aria-label="詳細を一時停止 ${newId}"]`, { timeout: 10000 });
+  await page.click(`#list-rows button[aria-label="詳細を一時停止 ${newId}"]`);
+  await page.waitForSelector(`#list-rows button[aria-label="詳細を再開 ${newId}"]`, { timeout: 10000 });
+  check("(i) the desk says the card's details are paused", (await text("#status")).includes("開けないように"), await text("#status"));
   const scanner = async (card) => {
     await page.goto(`${origin}/S/#${card.split("#")[1]}`);
     await page.waitForSelector("body[data-ready]", { timeout: 20000 });
@@ -238,7 +246,8 @@ try {
     return page.getAttribute("#verdict", "data-verdict");
   };
   check("(e) the web scanner shows the lost card revoked", (await scanner(qrText)) === "revoked");
-  check("(e) and opens the new card", newId !== cardId && (await scanner(newText)) === "verified");
+  check("(e) and opens the new card", newId !== cardId && ["verified", "verified_with_warning"].includes(await scanner(newText)));
+  check("(i) the web scanner shows the paused card's public part, its details paused", (await page.getAttribute("#private", "data-state")) === "unavailable" && (await text("#private-note")).includes("本人の希望"), await text("#private-note"));
   await axe("the web scanner's card page");
 
   // (f) a responder's session: 403 from the desk's page.

@@ -496,3 +496,84 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn a_paused_card_keeps_its_public_part_and_the_service_and_scanners_refuse_its_private_part() {
+    let s = Server::start("desk-pause", &[]);
+    let mut key = s.register(&s.invite);
+    let responder = s.sign_in(&mut key, "demo-responder");
+    let text = s.card("02-autism-teen");
+    let (status, body) = s.unwrap_card(Some(&responder), &text);
+    assert_eq!(status, 200, "{body}");
+    let id = body["card_id"].as_str().unwrap().to_owned();
+    let clerk = clerk(&s);
+    let pause = |paused: bool| {
+        let (status, body, _) = s.post(
+            &format!("/api/desk/cards/{id}/pause"),
+            &json!({ "paused": paused }),
+            Some(&clerk),
+        );
+        (status, body)
+    };
+    // The key locked: nothing changes.
+    assert_ne!(pause(true).0, 200);
+    assert_eq!(s.unwrap_card(Some(&responder), &text).0, 200);
+    s.post(
+        "/api/desk/key/unlock",
+        &json!({ "passphrase": "demo-desk" }),
+        Some(&clerk),
+    );
+    let (status, body) = pause(true);
+    assert_eq!(status, 200, "{body}");
+    // The key service refuses at once, and says the card itself stands.
+    let (status, body) = s.unwrap_card(Some(&responder), &text);
+    assert_eq!(
+        (status, body["error"].as_str(), body["verdict"].as_str()),
+        (409, Some("paused"), Some("verified")),
+        "{body}"
+    );
+    let refused = s
+        .audit_rows()
+        .into_iter()
+        .rev()
+        .find(|r| r.event.kind == "unwrap")
+        .unwrap();
+    assert_eq!(
+        (
+            refused.event.result.as_str(),
+            refused.event.card_id.as_deref()
+        ),
+        ("refused", Some(id.as_str()))
+    );
+    // Scanners learn it from the list they fetch: verified, the private part paused.
+    let (trust, revocations) = scanner(&s);
+    let opened = card::open_text(
+        &text,
+        &trust,
+        UnixTime(unix_now()),
+        None,
+        Some(&revocations),
+    )
+    .unwrap();
+    assert_eq!(
+        opened.private,
+        card::PrivateOutcome::Failed(helpcard_core::error::OpenError::Paused)
+    );
+    assert!(get(&s, &format!("/api/desk/cards/{id}"), &clerk).1["paused"].is_string());
+    // Resumed: it opens again. A revoked card cannot be paused.
+    assert_eq!(pause(false).0, 200);
+    assert_eq!(s.unwrap_card(Some(&responder), &text).0, 200);
+    let revoked = card::claimed_id(&helpcard_core::qrtext::decode(&s.card("revoked")).unwrap())
+        .unwrap()
+        .0
+        .to_hex();
+    let (status, body, _) = s.post(
+        &format!("/api/desk/cards/{revoked}/pause"),
+        &json!({ "paused": true }),
+        Some(&clerk),
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("already_revoked"))
+    );
+}

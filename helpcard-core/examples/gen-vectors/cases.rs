@@ -235,6 +235,15 @@ fn valid(ctx: &Ctx, name: &str, description: &str, p: &Profile, seed: u64) -> (D
 }
 
 fn revocations(ctx: &Ctx, revoked: Vec<CardId>, revoked_before: Option<UnixTime>) -> Vec<u8> {
+    paused_list(ctx, revoked, revoked_before, Vec::new())
+}
+
+fn paused_list(
+    ctx: &Ctx,
+    revoked: Vec<CardId>,
+    revoked_before: Option<UnixTime>,
+    paused: Vec<CardId>,
+) -> Vec<u8> {
     RevocationList {
         issuer: "musashino".into(),
         counter: 7,
@@ -242,6 +251,7 @@ fn revocations(ctx: &Ctx, revoked: Vec<CardId>, revoked_before: Option<UnixTime>
         next_update: UnixTime(ctx.now.0 + 30 * DAY),
         revoked,
         revoked_before,
+        paused,
     }
     .sign(&ctx.world.issuer)
 }
@@ -389,6 +399,17 @@ pub fn all() -> Vec<Vector> {
 
     let (mut d, _) = valid(
         &ctx,
+        "valid-other-card-paused",
+        "the issuer's list pauses another card; this one opens",
+        &profile("05-blind-elder"),
+        207,
+    );
+    d.revocation_list = Some(paused_list(&ctx, vec![], None, vec![CardId([0xee; 8])]));
+    d.expect["revocation"] = json!({ "not_revoked": 7 });
+    out.push(d.finish(&ctx));
+
+    let (mut d, _) = valid(
+        &ctx,
         "valid-revoked-before-earlier",
         "revoked-before time is the card's issue time: not revoked",
         &profile("06-schizophrenia"),
@@ -429,6 +450,7 @@ pub fn all() -> Vec<Vector> {
         next_update: UnixTime(ctx.now.0 + 30 * DAY),
         revoked: vec![CardId([3; 8])],
         revoked_before: None,
+        paused: Vec::new(),
     };
     let older = RevocationList {
         counter: 6,
@@ -752,6 +774,21 @@ pub fn all() -> Vec<Vector> {
     d.revocation_floors = Some(json!({
         "musashino": { "counter": 3, "revoked_before": ctx.validity.issued_at.0 + 1 }
     }));
+    out.push(d.finish(&ctx));
+
+    let mut d = fail(
+        "fail-paused",
+        "the issuer's list pauses the card: the public part verifies, the private part is not opened (even with the responder key)",
+    )
+    .card(&card)
+    .fails("paused");
+    d.revocation_list = Some(paused_list(
+        &ctx,
+        vec![CardId([1; 8])],
+        None,
+        vec![base.card_id, CardId([0xee; 8])],
+    ));
+    d.expect["public_verified"] = json!(true);
     out.push(d.finish(&ctx));
 
     let mut late = ctx.world.trust_list.clone();

@@ -576,6 +576,7 @@ fn card_json(card: &Listed, now: u64, renewal_days: u64) -> Value {
         "status": status(card, now, renewal_days),
         "reason": card.reason,
         "replaced_by": card.replaced_by,
+        "paused": card.paused_at.map(|t| t.to_iso8601()),
     })
 }
 
@@ -672,31 +673,78 @@ pub async fn revoke(
     let reason: String = req.reason.trim().chars().take(40).collect();
     let now = now();
     let outcome = desk.key.with(now, |key| -> Result<u64, ApiError> {
-        let revoked = desk.registry().revoke(&id, &reason, UnixTime(now));
-        let card_id = match revoked {
-            Ok(c) => c.to_hex(),
-            Err(OfficeError::AlreadyRevoked(_)) => {
-                return Err(refuse(
-                    StatusCode::CONFLICT,
-                    Refusal::AlreadyRevoked,
-                    "already revoked",
-                ));
-            }
-            Err(OfficeError::NotRegistered(_) | OfficeError::BadCardId(_)) => {
-                return Err(refuse(
-                    StatusCode::NOT_FOUND,
-                    Refusal::NotRegistered,
-                    "not in the registry",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
+        let card_id = desk
+            .registry()
+            .revoke(&id, &reason, UnixTime(now))
+            .map_err(card_refusal)?
+            .to_hex();
         app.audit(
             "desk_revoke",
             &person.name,
             Some((card_id.as_str(), Some(desk.config.issuer_id.as_str()))),
             "granted",
             &reason,
+        )?;
+        publish(&app, desk, key, &person.name)
+    });
+    match outcome {
+        Some(counter) => Ok(axum::Json(json!({ "published": counter? })).into_response()),
+        None => Err(locked()),
+    }
+}
+
+/// A registry refusal about one card: 409 revoked, 404 not registered.
+fn card_refusal(e: OfficeError) -> ApiError {
+    match e {
+        OfficeError::AlreadyRevoked(_) => refuse(
+            StatusCode::CONFLICT,
+            Refusal::AlreadyRevoked,
+            "already revoked",
+        ),
+        OfficeError::NotRegistered(_) | OfficeError::BadCardId(_) => refuse(
+            StatusCode::NOT_FOUND,
+            Refusal::NotRegistered,
+            "not in the registry",
+        ),
+        e => internal(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PauseRequest {
+    paused: bool,
+}
+
+/// `POST /api/desk/cards/{id}/pause` `{"paused": true|false}`: pauses (or resumes)
+/// responders' access to a card's private part at the holder's wish, and publishes the list
+/// at once (so the key is needed): the key service refuses its unwrap from then on, and
+/// scanners learn it from the list. Nothing is reprinted.
+pub async fn pause(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let (person, desk) = staff(&app, &headers, Role::Issuer)?;
+    let req: PauseRequest = body(&bytes)?;
+    let now = now();
+    let outcome = desk.key.with(now, |key| -> Result<u64, ApiError> {
+        let card_id = desk
+            .registry()
+            .set_paused(&id, req.paused, UnixTime(now))
+            .map_err(card_refusal)?
+            .to_hex();
+        app.audit(
+            if req.paused {
+                "desk_pause"
+            } else {
+                "desk_resume"
+            },
+            &person.name,
+            Some((card_id.as_str(), Some(desk.config.issuer_id.as_str()))),
+            "granted",
+            "",
         )?;
         publish(&app, desk, key, &person.name)
     });

@@ -462,6 +462,7 @@ impl Office {
             next_update: helpcard_core::date::UnixTime(now + next_update_secs),
             revoked,
             revoked_before: None,
+            paused: Vec::new(),
         }
         .sign(&self.set.world.issuer);
         std::fs::write(self.dir.join("revocations").join(file), &list).unwrap();

@@ -23,7 +23,8 @@ const WORDS = {
     issuedTitle: "発行しました", newCard: "次のカードを作る", searchCards: "ケース番号・カード番号", status: "状態",
     all: "すべて", valid: "有効", expiring: "更新が近い", expired: "期限切れ", revoked: "失効", find: "探す",
     cardId: "カード番号", expires: "有効期限", actions: "操作", csv: "CSVで書き出す", history: "履歴",
-    openingsPdf: "開かれた記録を印刷する（本人への開示・PDF）", tabReview: "見直し", reviewHint: "確かめたほうがよい開封：理由が「その他」、時間外（8:00〜19:00 以外）、1人が1時間に10枚を超えて開いたもの（過去31日）。",
+    openingsPdf: "開かれた記録を印刷する（本人への開示・PDF）", pause: "詳細を一時停止", resume: "詳細を再開", pausedNow: "詳細は一時停止中",
+    pauseDone: "支援の詳細を開けないようにし、リストを配布しました（公開部分はそのまま）。", resumeDone: "支援の詳細をまた開けるようにし、リストを配布しました。", tabReview: "見直し", reviewHint: "確かめたほうがよい開封：理由が「その他」、時間外（8:00〜19:00 以外）、1人が1時間に10枚を超えて開いたもの（過去31日）。",
     when: "日時", person: "開いた人", reason: "理由", flags: "確かめる点", noReview: "確かめる開封はありません。",
     other_reason: "理由が「その他」", outside_hours: "時間外", many_cards: "1時間に多数",
     lost: "紛失・再発行", lostDone: "失効させ、失効リストを配布しました。新しいカードを作ってください。",
@@ -58,7 +59,8 @@ const WORDS = {
     issuedTitle: "Issued", newCard: "Make the next card", searchCards: "Case or card number", status: "Status",
     all: "All", valid: "Valid", expiring: "Expiring", expired: "Expired", revoked: "Revoked", find: "Find",
     cardId: "Card id", expires: "Valid until", actions: "Actions", csv: "Export as CSV", history: "History",
-    openingsPdf: "Print the openings record (for the holder, PDF)", tabReview: "Review", reviewHint: "Openings worth a second look: reason \"other\", outside 8:00–19:00, or more than 10 cards by one person in an hour (last 31 days).",
+    openingsPdf: "Print the openings record (for the holder, PDF)", pause: "Pause details", resume: "Resume details", pausedNow: "details paused",
+    pauseDone: "Responders can no longer open its private part; the list is published (the public part stands).", resumeDone: "Responders can open its private part again; the list is published.", tabReview: "Review", reviewHint: "Openings worth a second look: reason \"other\", outside 8:00–19:00, or more than 10 cards by one person in an hour (last 31 days).",
     when: "When", person: "Opened by", reason: "Reason", flags: "To check", noReview: "Nothing to look at.",
     other_reason: "Reason \"other\"", outside_hours: "Outside hours", many_cards: "Many in an hour",
     lost: "Lost: revoke and reissue", lostDone: "Revoked and the list published. Make the new card.",
@@ -379,9 +381,13 @@ async function list() {
       const lost = Object.assign(document.createElement("button"), { type: "button", textContent: w().lost });
       lost.setAttribute("aria-label", `${w().lost} ${c.card_id}`);
       lost.onclick = () => lostCard(c);
-      actions.append(" ", lost);
+      const pause = Object.assign(document.createElement("button"), { type: "button", textContent: c.paused ? w().resume : w().pause });
+      pause.setAttribute("aria-label", `${pause.textContent} ${c.card_id}`);
+      pause.onclick = () => pauseCard(c, !c.paused);
+      actions.append(" ", lost, " ", pause);
     }
-    tr.append(td(c.card_id), td(c.holder_ref), td(c.expires), td(w()[c.status] ?? c.status), actions);
+    const shown = w()[c.status] ?? c.status;
+    tr.append(td(c.card_id), td(c.holder_ref), td(c.expires), td(c.paused ? `${shown}（${w().pausedNow}）` : shown), actions);
     tr.dataset.status = c.status;
     return tr;
   }));
@@ -403,6 +409,13 @@ async function review() {
     return tr;
   }));
   $("review-empty").hidden = openings.length > 0;
+}
+async function pauseCard(c, paused) {
+  try {
+    await call(`/api/desk/cards/${c.card_id}/pause`, { paused });
+    say(paused ? w().pauseDone : w().resumeDone);
+    await list();
+  } catch (e) { say(failure(e)); }
 }
 async function lostCard(c) {
   try {
