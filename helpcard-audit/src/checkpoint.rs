@@ -36,6 +36,14 @@ pub enum CheckpointError {
     BadFile(String),
 }
 
+/// True if `signature` over `message` verifies with device key `public` (strict Ed25519).
+pub fn device_signed(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+    VerifyingKey::from_bytes(public).is_ok_and(|vk| {
+        vk.verify_strict(message, &Signature::from_bytes(signature))
+            .is_ok()
+    })
+}
+
 impl DeviceKey {
     /// A new random key.
     pub fn generate() -> DeviceKey {
@@ -50,6 +58,12 @@ impl DeviceKey {
     /// The public key, to record wherever checkpoints are checked.
     pub fn public(&self) -> [u8; 32] {
         self.0.verifying_key().to_bytes()
+    }
+
+    /// Signs `message` as this device: a checkpoint, or a batch of rows it forwards (the
+    /// caller's message starts with a domain tag, so one is never taken for the other).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
     }
 
     /// Loads the key from `path` (64 hex digits); never creates one (a verifier must not make
@@ -95,10 +109,6 @@ impl DeviceKey {
             }
             Err(e) => Err(io(e)),
         }
-    }
-
-    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
-        self.0.sign(message).to_bytes()
     }
 }
 

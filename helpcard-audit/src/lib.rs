@@ -11,6 +11,9 @@
 //!   files to somewhere the device cannot rewrite (a USB stick, a backed-up share). Someone who
 //!   rewrites the whole database and recomputes every hash still cannot match a checkpoint
 //!   exported before.
+//! - **Forwarding** ([`Batch`]): a kiosk's rows sent to the key service, signed by the device
+//!   key, and mirrored there row by row ([`AuditLog::append_mirrored`]): each taken once, in
+//!   order, with its hash checked against the sender's chain.
 //! - **A verifier** ([`verify`]) that walks the chain and the checkpoints and names the first
 //!   bad row ([`Tamper`]).
 //!
@@ -22,10 +25,12 @@
 
 mod checkpoint;
 mod event;
+mod forward;
 mod store;
 mod verify;
 
-pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, read_exported};
+pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, device_signed, read_exported};
 pub use event::{Event, GENESIS, MAX_DETAIL};
-pub use store::{AuditError, AuditLog, CheckpointPolicy, Message, Pending, Row};
+pub use forward::{Batch, ForwardError, MAX_BATCH};
+pub use store::{AuditError, AuditLog, CheckpointPolicy, Message, Pending, Row, rows_after};
 pub use verify::{Report, Tamper, VerifyError, verify};

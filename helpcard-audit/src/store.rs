@@ -52,6 +52,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sent_at, next_at);
+-- The head of each other log this one mirrors (a kiosk's rows forwarded to the key service):
+-- the last of its rows taken, updated in that row's transaction, so a row sent twice is taken
+-- once and a gap is seen.
+CREATE TABLE IF NOT EXISTS mirrored (
+    source TEXT PRIMARY KEY,
+    seq    INTEGER NOT NULL,
+    hash   BLOB NOT NULL
+);
 ";
 
 /// A message owed because of an audit row (see [`AuditLog::append_with_messages`]).
@@ -93,6 +101,13 @@ pub enum AuditError {
     /// A checkpoint could not be exported.
     #[error("audit checkpoint: {0}")]
     Checkpoint(#[from] CheckpointError),
+    /// A mirrored row that is not the next of its log's chain (sent twice, out of order, or
+    /// changed): the row expected next.
+    #[error("not the next row of the mirrored log (row {expected} expected)")]
+    NotNext {
+        /// The sequence number expected.
+        expected: u64,
+    },
     /// A stored hash is not 32 bytes: the file was edited by hand.
     #[error("audit row {0} has a malformed hash (the database was edited)")]
     Malformed(u64),
@@ -215,6 +230,36 @@ impl AuditLog {
         event: &Event,
         messages: &[Message],
     ) -> Result<u64, AuditError> {
+        self.append_inner(event, messages, None)
+    }
+
+    /// Appends `event`, standing for row `row` of another log `source` (a kiosk's), with the
+    /// messages owed because of it, in one transaction that also moves `source`'s mirrored head
+    /// to `row`. Refused ([`AuditError::NotNext`]) unless `row` is the next of `source`'s chain:
+    /// its sequence number one more than the head's, its `prev` the head's hash, and its hash
+    /// its own — so a row sent twice is taken once, and a row missing or changed is seen.
+    pub fn append_mirrored(
+        &mut self,
+        source: &str,
+        row: &Row,
+        event: &Event,
+        messages: &[Message],
+    ) -> Result<u64, AuditError> {
+        self.append_inner(event, messages, Some((source, row)))
+    }
+
+    /// The last row taken from `source` (sequence number and hash; 0 and the genesis hash
+    /// when none).
+    pub fn mirrored(&self, source: &str) -> Result<(u64, [u8; 32]), AuditError> {
+        mirrored_head(&self.conn, source)
+    }
+
+    fn append_inner(
+        &mut self,
+        event: &Event,
+        messages: &[Message],
+        mirror: Option<(&str, &Row)>,
+    ) -> Result<u64, AuditError> {
         if event.detail.len() > MAX_DETAIL {
             return Err(AuditError::DetailTooLong(event.detail.len()));
         }
@@ -223,6 +268,20 @@ impl AuditLog {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some((source, row)) = mirror {
+            let (seq, hash) = mirrored_head(&tx, source)?;
+            if row.seq != seq + 1
+                || row.prev != hash
+                || row.event.hash(row.seq, &row.prev) != row.hash
+            {
+                return Err(AuditError::NotNext { expected: seq + 1 });
+            }
+            tx.execute(
+                "INSERT INTO mirrored (source, seq, hash) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                params![source, row.seq as i64, row.hash.as_slice()],
+            )?;
+        }
         let (last, prev) = head(&tx)?;
         let seq = last + 1;
         let hash = event.hash(seq, &prev);
@@ -380,6 +439,31 @@ impl AuditLog {
     }
 }
 
+fn mirrored_head(conn: &Connection, source: &str) -> Result<(u64, [u8; 32]), AuditError> {
+    let held = conn
+        .query_row(
+            "SELECT seq, hash FROM mirrored WHERE source = ?1",
+            [source],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
+        )
+        .optional()?;
+    match held {
+        None => Ok((0, GENESIS)),
+        Some((seq, hash)) => Ok((
+            seq,
+            hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
+        )),
+    }
+}
+
+/// Rows of the log at `path` after row `after`, oldest first, at most `limit`: read without
+/// writing (a forwarder beside the process that appends).
+pub fn rows_after(path: &Path, after: u64, limit: usize) -> Result<Vec<Row>, AuditError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    select(&conn, None, after, limit.try_into().unwrap_or(i64::MAX))
+}
+
 /// The last row's sequence number and hash (0 and the genesis hash when empty).
 fn head(conn: &Connection) -> Result<(u64, [u8; 32]), AuditError> {
     let last = conn
@@ -399,12 +483,22 @@ fn head(conn: &Connection) -> Result<(u64, [u8; 32]), AuditError> {
 }
 
 pub(crate) fn rows(conn: &Connection, card_id: Option<&str>) -> Result<Vec<Row>, AuditError> {
+    select(conn, card_id, 0, i64::MAX)
+}
+
+/// Rows about `card_id` (all without one) after row `after`, oldest first, at most `limit`.
+fn select(
+    conn: &Connection,
+    card_id: Option<&str>,
+    after: u64,
+    limit: i64,
+) -> Result<Vec<Row>, AuditError> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, kind, actor, card_id, issuer, result, detail, prev, hash FROM events
-         WHERE ?1 IS NULL OR card_id = ?1 ORDER BY seq",
+         WHERE (?1 IS NULL OR card_id = ?1) AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let raw = stmt
-        .query_map([card_id], |r| {
+        .query_map(params![card_id, after as i64, limit], |r| {
             Ok((
                 r.get::<_, i64>(0)? as u64,
                 Event {

@@ -375,3 +375,67 @@ fn messages_owed_for_a_row_are_stored_with_it_and_leave_the_outbox_once_sent() {
     // The chain still verifies: the outbox is beside it, not in it.
     assert!(verify(&path, &key().public(), &[]).is_ok());
 }
+
+#[test]
+fn forwarded_rows_are_mirrored_once_in_order_and_unchanged() {
+    let d = dir("forward");
+    let (kiosk_log, _) = log_with(&d, 7);
+    let rows = helpcard_audit::rows_after(&kiosk_log, 0, 100).unwrap();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(
+        helpcard_audit::rows_after(&kiosk_log, 5, 100).unwrap()[0].seq,
+        6
+    );
+    // Signed by the kiosk's key; any other key, or a changed body, is refused.
+    let batch = helpcard_audit::Batch::new("kiosk-1", &rows[..3]);
+    let (body, signature) = batch.signed(&key());
+    let got = helpcard_audit::Batch::parse(&body).unwrap();
+    assert_eq!(got.source, "kiosk-1");
+    assert_eq!(
+        got.verify(&body, &signature, &key().public()).unwrap(),
+        rows[..3]
+    );
+    let other = DeviceKey::from_bytes(&[7; 32]).public();
+    assert!(got.verify(&body, &signature, &other).is_err());
+    let mut changed = body.clone();
+    let at = changed.iter().position(|b| *b == b'7').unwrap();
+    changed[at] = b'8';
+    assert!(
+        helpcard_audit::Batch::parse(&changed)
+            .and_then(|b| b.verify(&changed, &signature, &key().public()))
+            .is_err()
+    );
+    // Mirrored: each row once, in order; a repeat, a gap or a changed row is refused.
+    let mut service =
+        AuditLog::open(&d.join("service.sqlite"), key(), CheckpointPolicy::none()).unwrap();
+    let mirror = |log: &mut AuditLog, row: &helpcard_audit::Row| {
+        let mut e = row.event.clone();
+        e.kind = format!("kiosk_{}", e.kind);
+        log.append_mirrored("kiosk:kiosk-1", row, &e, &[])
+    };
+    mirror(&mut service, &rows[0]).unwrap();
+    mirror(&mut service, &rows[1]).unwrap();
+    for (what, row) in [
+        ("again", rows[1].clone()),
+        ("gap", rows[3].clone()),
+        ("changed", {
+            let mut r = rows[2].clone();
+            r.event.detail.push('!');
+            r
+        }),
+    ] {
+        assert!(
+            matches!(
+                mirror(&mut service, &row),
+                Err(AuditError::NotNext { expected: 3 })
+            ),
+            "{what}"
+        );
+    }
+    mirror(&mut service, &rows[2]).unwrap();
+    assert_eq!(
+        service.mirrored("kiosk:kiosk-1").unwrap(),
+        (3, rows[2].hash)
+    );
+    assert_eq!(service.len().unwrap(), 3, "nothing refused was stored");
+}

@@ -73,11 +73,15 @@ pub enum Refusal {
     NoCardFound,
     /// An opening without a reason (or an "other" without its words).
     ReasonMissing,
+    /// Rows from a kiosk the service has not enrolled (or withdrew), or not signed by its key.
+    KioskNotEnrolled,
+    /// A kiosk's rows out of order: the service says which row it needs next.
+    RowsOutOfOrder,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 30] = [
+    pub const ALL: [Refusal; 32] = [
         Refusal::BadRequest,
         Refusal::TooLarge,
         Refusal::TooSlow,
@@ -108,6 +112,8 @@ impl Refusal {
         Refusal::AlreadyRevoked,
         Refusal::NoCardFound,
         Refusal::ReasonMissing,
+        Refusal::KioskNotEnrolled,
+        Refusal::RowsOutOfOrder,
     ];
 
     /// The stable code (the answer's `error`).
@@ -143,6 +149,8 @@ impl Refusal {
             Refusal::AlreadyRevoked => "already_revoked",
             Refusal::NoCardFound => "no_card_found",
             Refusal::ReasonMissing => "reason_missing",
+            Refusal::KioskNotEnrolled => "kiosk_not_enrolled",
+            Refusal::RowsOutOfOrder => "rows_out_of_order",
         }
     }
 
@@ -294,6 +302,16 @@ impl Refusal {
                 "支援の詳細を開く理由を選んでください（「その他」は内容を短く書いてください）。",
                 "Choose why you open the support details (for \"Other\", say why in a few words).",
                 "ひらく りゆうを えらんで ください。",
+            ],
+            Refusal::KioskNotEnrolled => [
+                "この端末は鍵サービスに登録されていないか、登録の鍵で署名されていません。管理者に登録を頼んでください。",
+                "This kiosk is not enrolled at the key service, or did not sign with its enrolled key. Ask an admin to enroll it.",
+                "この きかいは とうろく されて いません。せきにんしゃに たのんで ください。",
+            ],
+            Refusal::RowsOutOfOrder => [
+                "記録の順番が合いません。端末は指定された行から送り直します。",
+                "The rows are out of order: the kiosk sends again from the row the service names.",
+                "じゅんばんが ちがいます。もう いちど おくります。",
             ],
             Refusal::NoCardFound => [
                 "画像にヘルプカードの QR コードが見つかりません。カードやスマートフォンの画面をまっすぐ写してください。",

@@ -18,6 +18,10 @@
 //! responder_key = "keys/responder.key.json"  # optional: without it, public parts only
 //! relock_minutes = 30                    # the shift locks after this long unused (default 30)
 //!
+//! # service = "https://keys.musashino.example"  # optional: audit rows forwarded to the key
+//! #                                      # service (enrolled with `helpcard-server enroll-kiosk`)
+//! forward_seconds = 60                   # how often (default 60)
+//!
 //! audit = "/var/lib/helpcard-kiosk/audit.sqlite"
 //! device_key = "/var/lib/helpcard-kiosk/device.key"   # created if missing (signs checkpoints)
 //! checkpoints = "/media/backup/helpcard-checkpoints"  # optional: exported checkpoints
@@ -50,6 +54,7 @@ use serde::Deserialize;
 
 use crate::camera::{Camera, CameraSpec};
 use crate::capture::{Opener, Watchdog};
+use crate::forward::Forwarder;
 use crate::lists::{self, ListSource, State};
 use crate::pipeline::Shared;
 use crate::scan::Scanner;
@@ -75,6 +80,9 @@ pub struct Config {
     responder_key: Option<PathBuf>,
     #[serde(default = "thirty")]
     relock_minutes: u64,
+    service: Option<String>,
+    #[serde(default = "sixty")]
+    forward_seconds: u64,
     audit: PathBuf,
     device_key: PathBuf,
     checkpoints: Option<PathBuf>,
@@ -152,6 +160,22 @@ impl Config {
         Ok(config)
     }
 
+    /// The forwarder of the kiosk's audit rows to the key service, when `service` is set.
+    pub fn forwarder(&self) -> Result<Option<Forwarder>, String> {
+        self.service
+            .as_deref()
+            .map(|url| {
+                Forwarder::new(
+                    &self.kiosk_id,
+                    url,
+                    &self.audit,
+                    &self.device_key,
+                    self.state_dir.as_deref(),
+                )
+            })
+            .transpose()
+    }
+
     /// Checks every value, loads the keys and lists, and opens the audit log; the source is
     /// opened by the capture supervisor.
     pub fn setup(self, unlock: Unlock) -> Result<Kiosk, String> {
@@ -199,6 +223,12 @@ impl Config {
             n @ 1..=30 => Some(Duration::from_secs(1) / n as u32),
             n => return Err(format!("thorough_per_second = {n}: expected 0 to 30")),
         };
+        let forward = self.forwarder()?.map(|f| {
+            (
+                f,
+                Duration::from_secs(self.forward_seconds.clamp(5, 24 * 3600)),
+            )
+        });
         let camera = self.camera_spec()?;
         let opener = opener(&self.source, camera).map_err(|e| format!("source = {e}"))?;
         let state = self.state_dir.as_deref().map(State::open).transpose()?;
@@ -272,6 +302,7 @@ impl Config {
                 state,
             }),
             startup_lists: status,
+            forward,
             options: Options {
                 private_for: Duration::from_secs(self.private_seconds.clamp(5, 600)),
                 fullscreen: self.fullscreen,

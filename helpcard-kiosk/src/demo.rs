@@ -121,6 +121,7 @@ pub fn setup(data: &Path, pace: Pace) -> Result<Kiosk, String> {
         opener,
         refresh: None,
         startup_lists: crate::lists::ListsStatus::default(),
+        forward: None,
         options: Options::default(),
     })
 }

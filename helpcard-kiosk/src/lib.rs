@@ -22,6 +22,7 @@ pub mod camera;
 pub mod capture;
 pub mod config;
 pub mod demo;
+pub mod forward;
 pub mod gui;
 pub mod headless;
 pub mod lists;
@@ -40,6 +41,8 @@ pub struct Kiosk {
     pub refresh: Option<Refresh>,
     /// How the lists loaded at start went (problems are shown and printed).
     pub startup_lists: lists::ListsStatus,
+    /// Where the audit rows are forwarded, and how often (`None`: they stay here).
+    pub forward: Option<(forward::Forwarder, Duration)>,
     /// Screen and watchdog options.
     pub options: Options,
 }

@@ -7,12 +7,14 @@
 //! helpcard-kiosk --config kiosk.toml --headless     one JSON line per event
 //! helpcard-kiosk verify-audit FILE --checkpoint-key K   exit 0 intact, 2 naming the first bad row
 //! helpcard-kiosk audit-key DEVICE_KEY_FILE          the key to record for verify-audit
+//! helpcard-kiosk forward --config kiosk.toml        send the audit rows the key service lacks
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use helpcard_core::reason::Given;
 use helpcard_kiosk::config::{self, Config, Unlock};
 use helpcard_kiosk::demo::{self, Pace};
 use helpcard_kiosk::{Kiosk, camera, gui, headless};
@@ -51,6 +53,14 @@ struct Cli {
     /// The first language: ja, en or easy-ja (the screen can switch).
     #[arg(long)]
     lang: Option<String>,
+    /// Headless: record each card whose private part is decrypted as opened for this reason
+    /// (emergency_transport, welfare_check, facility_support, or other with --reason-text):
+    /// for a facility system that shows it.
+    #[arg(long, requires = "headless")]
+    reason: Option<String>,
+    /// The words of reason "other".
+    #[arg(long, default_value = "")]
+    reason_text: String,
     /// Save a PNG of the first result screen, then close.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
@@ -69,6 +79,13 @@ enum Command {
         /// Exported checkpoints to check it against.
         #[arg(long)]
         checkpoints: Option<PathBuf>,
+    },
+    /// Send the audit rows the key service does not hold yet (`service` in the configuration),
+    /// then exit: 0 when all are there.
+    Forward {
+        /// The configuration file (TOML).
+        #[arg(long)]
+        config: PathBuf,
     },
     /// Print the public key of a device key file, to record off the kiosk at setup (never
     /// creates a key).
@@ -91,6 +108,26 @@ fn main() -> ExitCode {
             return match helpcard_audit::DeviceKey::load(&device_key) {
                 Ok(k) => {
                     println!("{}", hex::encode(k.public()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("helpcard-kiosk: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Some(Command::Forward { config }) => {
+            let round = Config::load(&config).and_then(|c| {
+                c.forwarder()?
+                    .ok_or_else(|| format!("{}: no service to forward to", config.display()))?
+                    .round()
+            });
+            return match round {
+                Ok(done) => {
+                    println!(
+                        "forwarded {} rows; the service holds rows 1 to {}",
+                        done.sent, done.through
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -140,7 +177,13 @@ fn run(cli: Cli) -> Result<(), String> {
         kiosk.options.fullscreen = false;
     }
     if cli.headless {
-        return headless::run(kiosk);
+        let reason = cli
+            .reason
+            .as_deref()
+            .map(|code| Given::parse(code, &cli.reason_text))
+            .transpose()
+            .map_err(|e| format!("--reason: {e}"))?;
+        return headless::run(kiosk, reason);
     }
     gui::run(
         kiosk,

@@ -172,6 +172,23 @@ impl App {
         Ok(())
     }
 
+    /// Appends `event` standing for row `row` of kiosk log `source`, with the notices owed
+    /// ([`helpcard_audit::AuditLog::append_mirrored`]): each row taken once, in order.
+    pub fn mirror(
+        &self,
+        source: &str,
+        row: &helpcard_audit::Row,
+        event: &Event,
+        messages: &[Message],
+    ) -> Result<(), helpcard_audit::AuditError> {
+        let mut log = self.audit.lock().unwrap_or_else(|e| e.into_inner());
+        log.append_mirrored(source, row, event, messages)?;
+        if !messages.is_empty() {
+            self.notices_written.notify_one();
+        }
+        Ok(())
+    }
+
     /// Writes the refusals counted since the last call as one audit row (the service calls
     /// this every minute and when it stops).
     pub fn flush_refusals(&self) -> Result<(), ApiError> {
@@ -264,7 +281,8 @@ impl App {
 }
 
 /// `text` cut to at most `max` bytes, at a character boundary.
-fn truncated(text: &str, max: usize) -> &str {
+/// `text` cut to at most `max` bytes, on a character boundary.
+pub fn truncated(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;

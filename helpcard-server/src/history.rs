@@ -13,7 +13,7 @@ use helpcard_core::vocab::Lang;
 use helpcard_office::OfficeError;
 use helpcard_office::pdf::Document;
 
-use crate::notices::{NoticeConfig, role_words, when};
+use crate::notices::{NoticeConfig, Opener, when};
 use crate::store::Role;
 
 /// One opening of a card's private part.
@@ -31,14 +31,20 @@ pub struct Opening {
     pub group: String,
     /// Their role, when the people database still knows them.
     pub role: Option<Role>,
+    /// The kiosk's id, for an opening at a facility's kiosk (forwarded to the key service).
+    pub kiosk: Option<String>,
     /// Why (rows written before reasons were asked have none).
     pub reason: Option<Given>,
 }
 
-/// The openings among `rows`, oldest first; `role_of` names a person's role.
+/// The openings among `rows`, oldest first: through the key service (`unwrap`) and at
+/// kiosks (their `private_open` rows, forwarded); `role_of` names a person's role.
 pub fn openings(rows: &[Row], role_of: impl Fn(&str) -> Option<Role>) -> Vec<Opening> {
     rows.iter()
-        .filter(|r| r.event.kind == "unwrap" && r.event.result == "granted")
+        .filter(|r| {
+            matches!(r.event.kind.as_str(), "unwrap" | "kiosk_private_open")
+                && r.event.result == "granted"
+        })
         .map(|r| Opening {
             seq: r.seq,
             at: r.event.at,
@@ -52,6 +58,7 @@ pub fn openings(rows: &[Row], role_of: impl Fn(&str) -> Option<Role>) -> Vec<Ope
                 .unwrap_or_default()
                 .to_owned(),
             role: role_of(&r.event.actor),
+            kiosk: r.event.actor.strip_prefix("kiosk:").map(str::to_owned),
             reason: Given::from_detail(&r.event.detail),
         })
         .collect()
@@ -60,11 +67,17 @@ pub fn openings(rows: &[Row], role_of: impl Fn(&str) -> Option<Role>) -> Vec<Ope
 /// Who opened it, as a holder reads it: the organisation and the role, never the person's name
 /// (the office answers who, if the holder asks it in person).
 fn by_whom(o: &Opening, config: &NoticeConfig, lang: Lang) -> String {
-    let organisation = config.organisation(&o.group);
-    match o.role {
-        Some(role) => format!("{organisation}（{}）", role_words(role, lang)),
-        None => organisation,
+    match &o.kiosk {
+        Some(id) => Opener::Kiosk {
+            group: &o.group,
+            id,
+        },
+        None => Opener::Person {
+            group: &o.group,
+            role: o.role,
+        },
     }
+    .said(config, lang)
 }
 
 fn why(o: &Opening, lang: Lang) -> String {
@@ -79,7 +92,7 @@ fn why(o: &Opening, lang: Lang) -> String {
 
 /// The holder's opening history of `cards` as a PDF: in Japanese, then again in やさしい日本語
 /// (or in English and then やさしい日本語 when `lang` is English), every opening with when, by
-/// which organisation and role, why, and where (the key service's web page).
+/// which organisation and role, why, and where (the key service's web page, or which kiosk).
 pub fn history_pdf(
     cards: &[String],
     openings: &[Opening],
@@ -119,11 +132,17 @@ pub fn history_pdf(
                 w("理由", "Why", "なぜ"),
                 why(o, lang),
                 w("場所", "Where", "どこで"),
-                w(
-                    "ウェブ（鍵サービス）",
-                    "the web (key service)",
-                    "インターネット"
-                ),
+                match &o.kiosk {
+                    Some(id) => format!(
+                        "{} {id}",
+                        w("施設の端末", "a facility's kiosk", "しせつの きかい")
+                    ),
+                    None => w(
+                        "ウェブ（鍵サービス）",
+                        "the web (key service)",
+                        "インターネット"
+                    ),
+                },
             );
             if cards.len() > 1 {
                 body.push_str(&format!(

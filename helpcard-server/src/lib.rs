@@ -27,6 +27,7 @@ pub mod groups;
 pub mod history;
 pub mod http;
 pub mod keys;
+pub mod kiosks;
 pub mod limits;
 pub mod lists;
 pub mod notices;

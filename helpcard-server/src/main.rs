@@ -243,6 +243,27 @@ enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Enroll a kiosk: its forwarded audit rows are taken, and its openings told to holders.
+    EnrollKiosk {
+        /// The kiosk's id (its configuration's kiosk_id).
+        #[arg(long)]
+        id: String,
+        /// Its device key: the 64 hex digits `helpcard-kiosk audit-key` prints, or a file.
+        #[arg(long)]
+        key: String,
+        /// The responder group it belongs to (its organisation in notices).
+        #[arg(long)]
+        group: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Withdraw a kiosk: its rows are refused from now on.
+    WithdrawKiosk {
+        /// The kiosk's id.
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -406,6 +427,33 @@ fn main() -> ExitCode {
                         .unwrap_or_else(|| "-".into())
                 );
             }
+            Ok(())
+        }),
+        Some(Command::EnrollKiosk {
+            id,
+            key,
+            group,
+            data,
+        }) => open_store(&data).and_then(|(dir, store)| {
+            let key = pinned_key(&key).map_err(|e| e.replace("--checkpoint-key", "--key"))?;
+            store
+                .enroll_kiosk(&id, &key, &group, now())
+                .map_err(|e| e.to_string())?;
+            audit_event(
+                &dir,
+                "enroll_kiosk",
+                "granted",
+                &format!("kiosk={id} group={group} key={}", hex::encode(&key[..8])),
+            )?;
+            println!("{id}: enrolled in group {group}");
+            Ok(())
+        }),
+        Some(Command::WithdrawKiosk { id, data }) => open_store(&data).and_then(|(dir, store)| {
+            if !store.withdraw_kiosk(&id).map_err(|e| e.to_string())? {
+                return Err(format!("{id}: no such kiosk"));
+            }
+            audit_event(&dir, "withdraw_kiosk", "granted", &format!("kiosk={id}"))?;
+            println!("{id}: withdrawn; its rows are refused");
             Ok(())
         }),
         Some(Command::RevokePerson { name, data }) => open_store(&data).and_then(|(dir, store)| {
@@ -947,6 +995,11 @@ fn serve(s: Serve) -> Result<(), String> {
         if let Some(code) = demo_desk_invite {
             println!("demo desk invite (admin demo-clerk): {code}");
             println!("demo issuer key passphrase: {}", setup::DEMO_DESK_PASSPHRASE);
+            println!(
+                "demo kiosk: responder key {} (passphrase {})",
+                dir.0.join("demo-responder.key.json").display(),
+                setup::DEMO_KIOSK_PASSPHRASE
+            );
         }
         println!("ready");
 

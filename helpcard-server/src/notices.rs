@@ -25,7 +25,7 @@ use lettre::{SmtpTransport, Transport};
 
 use crate::app::App;
 use crate::http::now;
-use crate::store::{Person, Role};
+use crate::store::Role;
 
 /// What notices say beyond the opening itself.
 #[derive(Clone, Debug, Default)]
@@ -49,12 +49,62 @@ impl NoticeConfig {
 /// JST: notices give the time as people in Japan read it.
 const JST: u64 = 9 * 3600;
 
-/// A role as a holder reads it.
-pub(crate) fn role_words(role: Role, lang: Lang) -> &'static str {
-    match role {
-        Role::Responder => lang.pick("応答者", "responder", "たすける ひと"),
-        Role::Issuer => lang.pick("発行窓口の職員", "issuing office staff", "まどぐちの ひと"),
-        Role::Admin => lang.pick("管理者", "administrator", "せきにんしゃ"),
+/// Who opened a card, as a holder is told: never a person's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opener<'a> {
+    /// Someone signed in at the key service: their group and role.
+    Person {
+        /// Their responder group.
+        group: &'a str,
+        /// Their role, when known.
+        role: Option<Role>,
+    },
+    /// An enrolled kiosk at a facility: its group and id.
+    Kiosk {
+        /// The kiosk's group.
+        group: &'a str,
+        /// The kiosk's id.
+        id: &'a str,
+    },
+}
+
+impl Opener<'_> {
+    /// The person's or kiosk's group.
+    pub fn group(&self) -> &str {
+        match self {
+            Opener::Person { group, .. } | Opener::Kiosk { group, .. } => group,
+        }
+    }
+
+    /// The role's words, or the kiosk's (`施設の端末 ID`); `None` for a person whose role is
+    /// not known.
+    pub fn words(&self, lang: Lang) -> Option<String> {
+        match self {
+            Opener::Person { role, .. } => role.map(|role| {
+                match role {
+                    Role::Responder => lang.pick("応答者", "responder", "たすける ひと"),
+                    Role::Issuer => {
+                        lang.pick("発行窓口の職員", "issuing office staff", "まどぐちの ひと")
+                    }
+                    Role::Admin => lang.pick("管理者", "administrator", "せきにんしゃ"),
+                }
+                .to_owned()
+            }),
+            Opener::Kiosk { id, .. } => Some(format!(
+                "{} {id}",
+                lang.pick("施設の端末", "facility kiosk", "しせつの きかい")
+            )),
+        }
+    }
+
+    /// "武蔵野消防署（応答者）": the organisation and, when known, the role.
+    pub fn said(&self, config: &NoticeConfig, lang: Lang) -> String {
+        let organisation = config.organisation(self.group());
+        match self.words(lang) {
+            Some(words) if lang == Lang::En => format!("{organisation} ({words})"),
+            Some(words) => format!("{organisation}（{words}）"),
+            None => organisation,
+        }
     }
 }
 
@@ -77,30 +127,29 @@ pub fn messages(
     config: &NoticeConfig,
     to: &[NotifyTo],
     card_id: &str,
-    person: &Person,
+    by: Opener<'_>,
     reason: &Given,
     at: u64,
 ) -> Vec<Message> {
-    let organisation = config.organisation(&person.group);
     let one = |lang: Lang| {
         let contact = &config.contact;
         lang.pick(
             format!(
-                "ヘルプカード（カード番号 {card_id}）の支援の詳細が開かれました。\n\n日時: {}\n開いた人: {organisation}（{}）\n理由: {}\n\n心当たりがないときは、{contact} に連絡してください。\nこのメールにカードの内容は書かれていません。\n",
+                "ヘルプカード（カード番号 {card_id}）の支援の詳細が開かれました。\n\n日時: {}\n開いた人: {}\n理由: {}\n\n心当たりがないときは、{contact} に連絡してください。\nこのメールにカードの内容は書かれていません。\n",
                 when(at, Lang::Ja),
-                role_words(person.role, Lang::Ja),
+                by.said(config, Lang::Ja),
                 reason.words(Lang::Ja)
             ),
             format!(
-                "The support details on help card {card_id} were opened.\n\nWhen: {}\nBy: {organisation} ({})\nWhy: {}\n\nIf you did not expect this, call {contact}.\nThis e-mail holds nothing the card says.\n",
+                "The support details on help card {card_id} were opened.\n\nWhen: {}\nBy: {}\nWhy: {}\n\nIf you did not expect this, call {contact}.\nThis e-mail holds nothing the card says.\n",
                 when(at, Lang::En),
-                role_words(person.role, Lang::En),
+                by.said(config, Lang::En),
                 reason.words(Lang::En)
             ),
             format!(
-                "あなたの ヘルプカードの くわしい ことが ひらかれました。\n\nいつ: {}\nだれ: {organisation}（{}）\nなぜ: {}\n\nわからない ときは {contact} に れんらく して ください。\n",
+                "あなたの ヘルプカードの くわしい ことが ひらかれました。\n\nいつ: {}\nだれ: {}\nなぜ: {}\n\nわからない ときは {contact} に れんらく して ください。\n",
                 when(at, Lang::EasyJa),
-                role_words(person.role, Lang::EasyJa),
+                by.said(config, Lang::EasyJa),
                 reason.words(Lang::EasyJa)
             ),
         )

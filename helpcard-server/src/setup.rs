@@ -80,6 +80,10 @@ pub const DEMO_NOTIFY: [&str; 2] = ["holder@example.jp", "family@example.jp"];
 /// The passphrase of the demo's issuer key (printed at start: it is a demo).
 pub const DEMO_DESK_PASSPHRASE: &str = "demo-desk";
 
+/// The passphrase of the demo responder key written for a demo kiosk
+/// (`DATA/demo-responder.key.json`).
+pub const DEMO_KIOSK_PASSPHRASE: &str = "demo-kiosk";
+
 /// The demo's issuing desk: its issuer key sealed with [`DEMO_DESK_PASSPHRASE`], and the list
 /// file it publishes (the demo's own revocation list).
 pub struct DemoDesk {
@@ -106,7 +110,8 @@ pub struct Demo {
 }
 
 /// A fresh demo world at `now`: keys, lists and cards whose URLs point at `origin`'s scanner.
-/// Writes the lists (`lists/`), `demo-cards.json` and the demo root public key into `data`.
+/// Writes the lists (`lists/`), `demo-cards.json`, the demo root public key and the responder
+/// key for a demo kiosk (`demo-responder.key.json`, sealed) into `data`.
 pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
     let now = UnixTime(crate::http::now());
     let set = DemoSet::new(now, &mut OsRng).map_err(|e| e.to_string())?;
@@ -159,6 +164,13 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
             &mut OsRng,
         )
         .map_err(|e| e.to_string())?;
+    // A demo kiosk holds the group key, as a facility's kiosk does (sealed; never a phone).
+    let kiosk_key = set
+        .world
+        .responder
+        .to_file(Protection::Passphrase(DEMO_KIOSK_PASSPHRASE), &mut OsRng)
+        .map_err(|e| e.to_string())?;
+    write("demo-responder.key.json", kiosk_key.as_bytes())?;
     Ok(Demo {
         files: ListFiles {
             root: set.world.root.verifying_key(),

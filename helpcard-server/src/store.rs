@@ -15,11 +15,11 @@ use webauthn_rs::prelude::{Passkey, Uuid};
 use zeroize::Zeroize;
 
 /// The schema version this code writes.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 /// Migrations by the version they bring the database to. Version 1 is the schema databases had
 /// before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
-const MIGRATIONS: [&str; 2] = [SCHEMA_1, ROLES_2];
+const MIGRATIONS: [&str; 3] = [SCHEMA_1, ROLES_2, KIOSKS_3];
 
 const SCHEMA_1: &str = "
 CREATE TABLE IF NOT EXISTS people (
@@ -75,6 +75,30 @@ CREATE TABLE vocab_misses (
     last_at INTEGER NOT NULL
 );
 ";
+
+/// Kiosks enrolled by an admin: their device key signs the audit rows they forward.
+const KIOSKS_3: &str = "
+CREATE TABLE kiosks (
+    id          TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL,
+    grp         TEXT NOT NULL,
+    enrolled_at INTEGER NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 1
+);
+";
+
+/// An enrolled kiosk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kiosk {
+    /// Its id (the `kiosk_id` of its configuration).
+    pub id: String,
+    /// Its device key (Ed25519 public key): the one its checkpoints are signed with.
+    pub public_key: [u8; 32],
+    /// The responder group it belongs to (its organisation in notices).
+    pub group: String,
+    /// False once withdrawn.
+    pub active: bool,
+}
 
 /// How long an invite is valid.
 pub const INVITE_SECS: u64 = 24 * 3600;
@@ -553,6 +577,59 @@ impl Store {
             params![name, now as i64],
         )?;
         Ok(n > 0)
+    }
+
+    /// Enrolls kiosk `id` with its device key in `group` (again: the new key replaces the
+    /// old, and a withdrawn kiosk is active again).
+    pub fn enroll_kiosk(
+        &self,
+        id: &str,
+        public_key: &[u8; 32],
+        group: &str,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO kiosks (id, public_key, grp, enrolled_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, grp = excluded.grp,
+                 enrolled_at = excluded.enrolled_at, active = 1",
+            params![id, hex::encode(public_key), group, now as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Withdraws kiosk `id`: its rows are refused from then on. False if it was not enrolled.
+    pub fn withdraw_kiosk(&self, id: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn()
+            .execute("UPDATE kiosks SET active = 0 WHERE id = ?1", [id])?;
+        Ok(n > 0)
+    }
+
+    /// Kiosk `id`, if enrolled (withdrawn or not).
+    pub fn kiosk(&self, id: &str) -> Result<Option<Kiosk>, StoreError> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT id, public_key, grp, active FROM kiosks WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.and_then(|(id, key, group, active)| {
+            Some(Kiosk {
+                id,
+                public_key: hex::decode(key).ok()?.try_into().ok()?,
+                group,
+                active,
+            })
+        }))
     }
 
     /// Counts one need the desk's vocabulary search did not find (its words as typed, trimmed

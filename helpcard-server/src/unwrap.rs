@@ -211,7 +211,17 @@ pub(crate) async fn unwrap(
             .map_err(ApiError::internal)?,
         None => Vec::new(),
     };
-    let messages = notices::messages(&app.notices, &told, &card_id, &person, &reason, now());
+    let messages = notices::messages(
+        &app.notices,
+        &told,
+        &card_id,
+        notices::Opener::Person {
+            group: &person.group,
+            role: Some(person.role),
+        },
+        &reason,
+        now(),
+    );
     app.audit_with(
         "unwrap",
         &person.name,

@@ -107,8 +107,16 @@ impl App {
             opener,
             refresh,
             startup_lists,
+            forward,
             options,
         } = kiosk;
+        if let Some((forwarder, every)) = forward {
+            crate::forward::every(forwarder, every, |round| {
+                if let Err(e) = round {
+                    eprintln!("helpcard-kiosk: forwarding audit rows: {e}");
+                }
+            });
+        }
         let (sender, messages) = mpsc::channel();
         let (unlocked, can_unlock) = {
             let scanner = shared.scanner();

@@ -1,16 +1,4 @@
 use super::*;
-use webauthn_rs::prelude::Uuid;
-
-fn person() -> Person {
-    Person {
-        id: 1,
-        uuid: Uuid::nil(),
-        name: "山田 花子".into(),
-        group: "ems".into(),
-        role: Role::Responder,
-        active: true,
-    }
-}
 
 #[test]
 fn a_notice_says_who_when_and_why_in_the_readers_language_and_nothing_else() {
@@ -25,7 +13,17 @@ fn a_notice_says_who_when_and_why_in_the_readers_language_and_nothing_else() {
     let reason = Given::parse("emergency_transport", "").unwrap();
     // 2026-12-05 10:43 UTC is 19:43 in Japan.
     let at = 1_796_467_380;
-    let m = messages(&config, &to, "0123456789abcdef", &person(), &reason, at);
+    let m = messages(
+        &config,
+        &to,
+        "0123456789abcdef",
+        Opener::Person {
+            group: "ems",
+            role: Some(Role::Responder),
+        },
+        &reason,
+        at,
+    );
     assert_eq!(m.len(), 2);
     assert_eq!(m[0].to, "holder@example.jp");
     for needle in [
