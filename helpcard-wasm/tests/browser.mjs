@@ -10,10 +10,13 @@
 //  (c) a revoked person is refused;
 //  (d) after a first visit the page works offline (service worker) and says the private part
 //      needs the network;
-//  (e) a new build (another build id) replaces the cached one.
+//  (e) a new build (another build id) replaces the cached one;
+//  (g) the opening in (b) sends the holder and family one notice each through a local SMTP sink,
+//      with organisation, role, time and reason and none of the private part's text.
 // Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -34,11 +37,48 @@ const check = (name, ok, detail = "") => {
   console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
 };
 
+// --- a local SMTP sink (RFC 5321): the notices the service sends to the holder and family ---
+const mail = [];
+const sink = net.createServer((socket) => {
+  socket.setEncoding("utf8");
+  let buffer = "";
+  let to = [];
+  let data = null;
+  socket.write("220 sink ESMTP\r\n");
+  socket.on("data", (chunk) => {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf("\r\n")) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (data !== null) {
+        if (line !== ".") { data.push(line.startsWith("..") ? line.slice(1) : line); continue; }
+        const blank = data.indexOf("");
+        const headers = data.slice(0, blank).join("\n");
+        const body = Buffer.from(data.slice(blank + 1).join(""), "base64").toString("utf8");
+        const subject = (headers.match(/^Subject: (.*)$/m)?.[1] ?? "").replace(/=\?utf-8\?b\?([^?]*)\?=\s*/gi, (_, b) => Buffer.from(b, "base64").toString("utf8"));
+        for (const t of to) mail.push({ to: t, subject, text: body });
+        data = null;
+        socket.write("250 ok\r\n");
+      } else if (/^(EHLO|HELO)/i.test(line)) socket.write("250 sink\r\n");
+      else if (/^MAIL FROM/i.test(line)) { to = []; socket.write("250 ok\r\n"); }
+      else if (/^RCPT TO:<(.*)>/i.test(line)) { to.push(line.match(/<(.*)>/)[1]); socket.write("250 ok\r\n"); }
+      else if (/^DATA/i.test(line)) { data = []; socket.write("354 go on\r\n"); }
+      else if (/^QUIT/i.test(line)) { socket.end("221 bye\r\n"); }
+      else socket.write("250 ok\r\n");
+    }
+  });
+  socket.on("error", () => {});
+});
+await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
+const smtp = `smtp://127.0.0.1:${sink.address().port}`;
+
 // --- the service ---
 const www = path.join(root, "helpcard-wasm", "www");
 // Starts `helpcard-server --demo` serving `dir`; resolves with what it printed.
 const startServer = async (dir, listen, dataDir) => {
-  const child = spawn(server, ["--demo", "--listen", listen, "--www", dir, "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(server, ["--demo", "--listen", listen, "--www", dir, "--data", dataDir, "--smtp", smtp,
+    "--organisation", "demo=武蔵野消防署", "--notice-contact", "武蔵野市 障害者福祉課 0422-60-1234"], { stdio: ["ignore", "pipe", "inherit"] });
   const printed = { child, cards: {}, origin: "", listen: "", invite: "" };
   for await (const line of readline.createInterface({ input: child.stdout })) {
     let m;
@@ -212,6 +252,16 @@ try {
   page.off("request", countUnwraps);
   const sections = await page.textContent("#sections");
   check("(b) private part shown", sections.includes("佐藤 健太") && sections.includes("連絡先"), sections.slice(0, 80));
+  // The holder and family chose to be told: one notice each, with who, when and why, and
+  // nothing the private part says.
+  const privateTexts = await page.evaluate(() => [...document.querySelectorAll("#sections dd")].map((d) => d.textContent.trim()).filter((t) => t.length >= 3));
+  for (let i = 0; i < 100 && mail.length < 2; i += 1) await new Promise((r) => setTimeout(r, 100));
+  const told = mail.map((m) => m.to).sort().join(",");
+  check("(g) one notice per chosen address", told === "family@example.jp,holder@example.jp", told);
+  const leaked = mail.flatMap((m) => privateTexts.filter((t) => m.text.includes(t) || m.subject.includes(t)));
+  check("(g) each says the organisation, role, time and reason, and nothing from the private part",
+    mail.length === 2 && mail.every((m) => ["武蔵野消防署", "応答者", "日本時間", "安否確認", "0422-60-1234"].every((w) => m.text.includes(w))) && privateTexts.length > 3 && leaked.length === 0,
+    `${JSON.stringify(mail.map((m) => m.text.slice(0, 120)))} leaked: ${leaked}`);
   // A language switch shows the same card again: the decrypted private part stays, in the new
   // language's words (the WASM view's, not the page's).
   await page.click('[data-lang="en"]');
