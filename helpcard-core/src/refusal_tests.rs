@@ -143,7 +143,7 @@ fn every_verdict_and_label_has_its_words() {
             .and_then(|v| v.as_object().cloned())
             .unwrap_or_default()
     });
-    assert_eq!(ja.len(), 14);
+    assert_eq!(ja.len(), 15);
     for (key, value) in &ja {
         let word = |m: &serde_json::Map<String, serde_json::Value>| {
             m[key].as_str().unwrap_or_default().to_owned()

@@ -156,19 +156,14 @@ impl Verdict {
                     "ほんにんや かぞくに きいて ください。",
                 ),
                 Verdict::Revoked => (
-                    "紛失や再発行で無効になったカードです。内容を頼りにしないでください。",
-                    "Lost or replaced: do not rely on what it says.",
-                    "この カードの ことを しんじないで ください。",
+                    "内容を頼りにせず、本人や家族に確認してください。",
+                    "Do not rely on what it says: check with the holder or their family.",
+                    "かいて ある ことを しんじないで、ほんにんや かぞくに きいて ください。",
                 ),
-                Verdict::UnknownIssuer => (
-                    "正規の発行元か確認できません。内容を頼りにしないでください。",
-                    "It cannot be confirmed as genuine: do not rely on what it says.",
-                    "この カードの ことを しんじないで ください。",
-                ),
-                Verdict::Tampered => (
-                    "書き換えられたか偽造されています。内容を頼りにしないでください。",
-                    "It was altered or forged: do not rely on what it says.",
-                    "この カードの ことを しんじないで ください。",
+                Verdict::UnknownIssuer | Verdict::Tampered => (
+                    "内容を頼りにせず、本人や家族に確認してください。",
+                    "Do not rely on what it says: check with the holder or their family.",
+                    "かいて ある ことを しんじないで、ほんにんや かぞくに きいて ください。",
                 ),
                 Verdict::Unreadable => (
                     "カードをもう一度、明るい場所でまっすぐかざしてください。",
@@ -204,15 +199,21 @@ pub struct Label {
     pub key: Option<&'static str>,
     /// The label in the view's language ("unknown code N" in that language if newer).
     pub label: String,
+    /// The number the request asks a passer-by to call, for a call button: 119 where the holder
+    /// asks for an ambulance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<&'static str>,
 }
 
 impl Label {
     fn new(code: impl Into<Code>, lang: Lang) -> Label {
         let code = code.into();
+        let key = code.entry().map(|e| e.key);
         Label {
             code: code.value,
-            key: code.entry().map(|e| e.key),
+            key,
             label: code.label(lang),
+            call: key.filter(|k| k.contains("ambulance")).map(|_| "119"),
         }
     }
 }
@@ -370,6 +371,8 @@ pub struct Labels {
     pub private_absent: &'static str,
     /// Why a card was refused.
     pub reason: &'static str,
+    /// The call button of a request for an ambulance (the number is 119).
+    pub call: &'static str,
     /// Something to know beside the card.
     pub notice: &'static str,
 }
@@ -395,6 +398,7 @@ const LABELS_JA: Labels = Labels {
     private_hidden: "支援の詳細は隠しました。もう一度読み取ると表示します。",
     private_absent: "このカードに支援の詳細はありません。",
     reason: "理由",
+    call: "119番に電話する（救急車）",
     notice: "注意",
 };
 
@@ -412,6 +416,7 @@ const LABELS_EN: Labels = Labels {
     private_hidden: "The support details are hidden. Scan the card again to show them.",
     private_absent: "This card has no support details.",
     reason: "Reason",
+    call: "Call 119 (ambulance)",
     notice: "Note",
 };
 
@@ -429,6 +434,7 @@ const LABELS_EASY: Labels = Labels {
     private_hidden: "くわしい ことは かくしました。もう いちど よみとって ください。",
     private_absent: "くわしい ことは ありません。",
     reason: "りゆう",
+    call: "119に でんわ する（きゅうきゅうしゃ）",
     notice: "ちゅうい",
 };
 

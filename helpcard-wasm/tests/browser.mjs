@@ -11,6 +11,9 @@
 //  (d) after a first visit the page works offline (service worker) and says the private part
 //      needs the network;
 //  (e) a new build (another build id) replaces the cached one;
+//  (h) a stranger's page: sign-in folded away, a tel:119 button for an ambulance request, the
+//      verdict in shape and word, no empty sections on a refused card, its reason on asking;
+//      screenshots of every verdict (target/scanner-verdict-*.png);
 //  (g) the opening in (b) sends the holder and family one notice each through a local SMTP sink,
 //      with organisation, role, time and reason and none of the private part's text.
 // Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
@@ -210,10 +213,27 @@ try {
   console.log(`cached page load to verified view: ${cached} ms`);
   check("(a) cached load shows the verdict", (await attr("#verdict", "verdict")) === "verified");
 
-  // (c) verdicts of bad cards.
+  // (h) the page as a stranger reads it: the sign-in out of the way, a call button where the
+  // holder asks for an ambulance, the verdict in a word and a shape, and the status line not
+  // repeating the banner.
+  check("(h) a passer-by does not see the sign-in form", !(await page.isVisible("#signin")) && (await page.isVisible("#responder-box summary")));
+  await open(cards["03-epilepsy-child"].url);
+  const call = await page.$eval("#help a.call", (a) => ({ href: a.getAttribute("href"), text: a.textContent })).catch(() => null);
+  check("(h) a call button beside the request for an ambulance", call?.href === "tel:119" && call.text.includes("119"), JSON.stringify(call));
+  const mark = await page.$eval("#headline", (h) => getComputedStyle(h, "::before").content);
+  check("(h) the verdict has a shape as well as a colour", mark.includes("✓"), mark);
+  check("(h) the status line does not repeat the banner", (await page.textContent("#status")) === "");
+  await shot("verified");
+
+  // (c) verdicts of bad cards; a refused card shows no empty sections and says why only on asking.
   for (const name of ["tampered", "expired", "revoked", "foreign-issuer"]) {
     await open(cards[name].url);
     check(`(c) ${name}`, (await attr("#verdict", "verdict")) === cards[name].verdict, await attr("#verdict", "verdict"));
+    const visible = { asks: await page.isVisible("#asks"), message: await page.isVisible("#message"), why: await page.isVisible("#why summary") };
+    check(`(h) ${name}: no empty heading, the reason behind a summary`, !visible.asks && !visible.message && visible.why && !(await page.isVisible("#why-text")), JSON.stringify(visible));
+    const words = [await page.textContent("#headline"), await page.textContent("#advice"), await page.textContent("#why-text")];
+    check(`(h) ${name}: what to do, said once`, new Set(words).size === 3 && !words[2].includes(words[1]), JSON.stringify(words));
+    await shot(`verdict-${name}`);
   }
 
   // (b) a responder: passkey from an invite, sign-in, the private part.

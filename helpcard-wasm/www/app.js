@@ -19,7 +19,7 @@ const IDLE = Math.min(60, Number(params.get("idle")) || 60);
 // from the WASM view in the same language (view.labels, labels()); a key service refusal's
 // words from refusal_words(code).
 const WORDS = {
-  ja: { hide: "隠す", responder: "応答者の方へ", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
+  ja: { hide: "隠す", responder: "応答者の方へ", responderBox: "サインイン（登録された応答者）", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
         signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "支援の詳細を見るには、応答者としてサインインしてください。",
         offline: "支援の詳細を開くにはネットワークが必要です。", lists: "失効リストを読み込めませんでした。古いリストで確認しています。",
         registered: "パスキーを登録しました。サインインしてください。",
@@ -29,7 +29,7 @@ const WORDS = {
         reason: "開く理由（記録され、本人に知らされます）", reasonText: "その他の内容（短く）", chooseReason: "開く理由を選んでください。",
         network: "鍵サービスにつながりません。電波のよい場所でもう一度試してください。",
         camera: "カメラを使えません。ブラウザーでカメラの使用を許可してください。", failed: "ページを準備できませんでした。読み込み直してください。" },
-  "easy-ja": { hide: "かくす", responder: "たすける ひとへ", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
+  "easy-ja": { hide: "かくす", responder: "たすける ひとへ", responderBox: "はいる（とうろく した たすける ひと）", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
         signedIn: (n) => `${n} さんで はいって います`, needSignin: "くわしい ことは たすける ひとだけ みられます。",
         offline: "くわしい ことには インターネットが ひつようです。", lists: "リストが よめませんでした。",
         registered: "パスキーを とうろく しました。",
@@ -39,7 +39,7 @@ const WORDS = {
         reason: "ひらく りゆう", reasonText: "そのほかの りゆう", chooseReason: "ひらく りゆうを えらんで ください。",
         network: "つながりません。もう いちど して ください。",
         camera: "カメラが つかえません。", failed: "ページが うまく うごきません。よみこみ なおして ください。" },
-  en: { hide: "Hide", responder: "For responders", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
+  en: { hide: "Hide", responder: "For responders", responderBox: "Sign in (registered responders)", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the support details.",
         offline: "Opening the support details needs the network.", lists: "A revocation list could not be loaded; the last good one is in use.",
         registered: "Passkey registered. Please sign in.",
@@ -128,6 +128,8 @@ function render() {
   text("private-title", l.private);
   text("hide", w().hide);
   text("responder-title", w().responder);
+  text("responder-box-title", w().responderBox);
+  text("why-title", l.reason);
   text("name-label", w().name);
   text("signin-button", w().signin);
   text("register-title", w().register);
@@ -137,15 +139,25 @@ function render() {
   text("scan", w().scan);
   text("torch", w().torch);
   text("who", state.person ? w().signedIn(state.person) : "");
-  $("signin").hidden = Boolean(state.person);
-  $("register").hidden = Boolean(state.person);
+  $("responder-box").hidden = Boolean(state.person);
   if (!v) return;
   $("card").hidden = false;
   $("verdict").dataset.verdict = v.verdict;
   text("headline", v.headline);
-  text("advice", v.message ? `${v.advice} ${v.message}` : v.advice);
-  $("help").replaceChildren(...(v.public?.help ?? []).map((h) => Object.assign(document.createElement("li"), { textContent: h.label })));
+  // What to do first; why a card was refused only on asking (its words say again what the
+  // headline says).
+  text("advice", v.advice);
+  $("why").hidden = !v.message;
+  text("why-text", v.message);
+  const help = v.public?.help ?? [];
+  $("asks").hidden = help.length === 0;
+  $("help").replaceChildren(...help.map((h) => {
+    const li = Object.assign(document.createElement("li"), { textContent: h.label });
+    if (h.call) li.append(" ", Object.assign(document.createElement("a"), { className: "call", href: `tel:${h.call}`, textContent: l.call }));
+    return li;
+  }));
   text("message", v.public?.message);
+  $("message").hidden = !v.public?.message;
   $("notices").replaceChildren(...[...(v.notices ?? []).map((n) => n.message), v.age_note].filter(Boolean).map((m) => Object.assign(document.createElement("li"), { textContent: m })));
   const facts = [];
   for (const key of ["issuer_name", "card_id", "valid_until", "written"]) {
@@ -153,6 +165,7 @@ function render() {
     if (v[key]) facts.push(Object.assign(document.createElement("dt"), { textContent: label }), Object.assign(document.createElement("dd"), { textContent: v[key] }));
   }
   $("facts").replaceChildren(...facts);
+  $("facts").hidden = facts.length === 0;
   renderPrivate();
 }
 
@@ -208,7 +221,8 @@ async function showCard(cardText, { scanned = false } = {}) {
   $("reason-text").value = "";
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
-  say(state.view.headline);
+  // The verdict box announces itself (role=status); the status line stays for other news.
+  say("");
   if (scanned && state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
     $("reason").scrollIntoView?.({ block: "center" });
   }
@@ -371,6 +385,7 @@ async function boot() {
 async function fromFragment(fragment) {
   if (!fragment) return;
   if (fragment === "register") {
+    $("responder-box").open = true;
     $("register").open = true;
     $("invite-code").focus();
   } else if (/^[0-9]+$/.test(fragment)) {
