@@ -17,19 +17,18 @@
 //  (g) the opening in (b) sends the holder and family one notice each through a local SMTP sink,
 //      with organisation, role, time and reason and none of the private part's text.
 // Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { chromium } from "playwright-core";
+import { server, startServer } from "./service.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
-const server = path.join(root, "target", "debug", "helpcard-server");
 const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-"));
 
 let passed = 0;
@@ -78,21 +77,8 @@ const smtp = `smtp://127.0.0.1:${sink.address().port}`;
 
 // --- the service ---
 const www = path.join(root, "helpcard-wasm", "www");
-// Starts `helpcard-server --demo` serving `dir`; resolves with what it printed.
-const startServer = async (dir, listen, dataDir) => {
-  const child = spawn(server, ["--demo", "--listen", listen, "--www", dir, "--data", dataDir, "--smtp", smtp,
-    "--organisation", "demo=武蔵野消防署", "--notice-contact", "武蔵野市 障害者福祉課 0422-60-1234"], { stdio: ["ignore", "pipe", "inherit"] });
-  const printed = { child, cards: {}, origin: "", listen: "", invite: "" };
-  for await (const line of readline.createInterface({ input: child.stdout })) {
-    let m;
-    if ((m = line.match(/^helpcard-server listening on http:\/\/(\S+) \(origin (.+)\)$/))) [printed.listen, printed.origin] = [m[1], m[2]];
-    else if ((m = line.match(/^demo card (\S+) \((\w+)\): (.+)$/))) printed.cards[m[1]] = { verdict: m[2], url: m[3] };
-    else if ((m = line.match(/^demo invite: (\S+)$/))) printed.invite = m[1];
-    else if (line === "ready") break;
-  }
-  return printed;
-};
-let service = await startServer(www, "127.0.0.1:0", data);
+const noticeArgs = ["--smtp", smtp, "--organisation", "demo=武蔵野消防署", "--notice-contact", "武蔵野市 障害者福祉課 0422-60-1234"];
+let service = await startServer(www, "127.0.0.1:0", data, noticeArgs);
 const { cards, origin, invite } = service;
 
 // --- the fake camera: a Y4M video of the demo card 01-deaf-adult's code, written by
@@ -377,7 +363,7 @@ try {
   const html = fs.readFileSync(path.join(www, "index.html"), "utf8");
   fs.writeFileSync(path.join(next, "index.html"), html.replace("<head>", '<head>\n<meta name="helpcard-test-build" content="next">'));
   fs.writeFileSync(path.join(next, "pkg", "version.js"), 'self.HELPCARD_BUILD = "next-build";\n');
-  service = await startServer(next, service.listen, fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-")));
+  service = await startServer(next, service.listen, fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-")), noticeArgs);
   // The first visit after the deployment finds the new build and installs it; once no page
   // uses the old build the new one is activated (Chromium's service worker events tell when),
   // and the visit after runs it.

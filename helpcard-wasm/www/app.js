@@ -99,14 +99,31 @@ async function stored(key, value) {
   });
 }
 
-async function loadLists() {
+// The lists, and who is signed in, are asked for at once, beside the WASM's download (index.html
+// preloads the fixed names): a slow phone link pays for every round trip made one after another.
+const listsFetched = fetchLists();
+const signedIn = whoAmI();
+
+async function fetchLists() {
   const index = await (await fetch("/lists/index.json")).json();
-  state.scanner = new Scanner(await (await fetch(index.root)).text());
-  state.scanner.load_trust(new Uint8Array(await (await fetch(index.trust)).arrayBuffer()), Date.now());
+  const bytes = (url) => fetch(url).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b));
+  const [root, trust, revocations] = await Promise.all([
+    fetch(index.root).then((r) => r.text()),
+    bytes(index.trust),
+    Promise.all(index.revocations.map((url) => bytes(url).then((b) => ({ url, b }), (e) => ({ url, e })))),
+  ]);
+  return { root, trust, revocations };
+}
+
+async function loadLists() {
+  const { root, trust, revocations } = await listsFetched;
+  state.scanner = new Scanner(root);
+  state.scanner.load_trust(trust, Date.now());
   state.scanner.set_floors((await stored("floors")) || "{}");
-  for (const url of index.revocations) {
+  for (const { url, b, e: fetchError } of revocations) {
     try {
-      state.scanner.load_revocations(new Uint8Array(await (await fetch(url)).arrayBuffer()), Date.now());
+      if (fetchError) throw fetchError;
+      state.scanner.load_revocations(b, Date.now());
     } catch (e) {
       // The code and the English detail are for the console; the reader gets the page's words.
       console.warn(`revocation list ${url}: ${e.message}`);
@@ -367,7 +384,7 @@ async function boot() {
   for (const ev of ["pointerdown", "keydown", "scroll"]) document.addEventListener(ev, () => { if (state.view?.private_sections?.length) armIdle(); }, { passive: true });
 
   await loadLists();
-  await whoAmI();
+  await signedIn;
   render();
   // The fragment fragment.js took out of the address bar before this module ran.
   await fromFragment(self.helpcardFragment ?? "");
