@@ -15,7 +15,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
   # Not --locked: its lockfile pins a webpki-roots release the registry here does not offer.
   cargo install --quiet wasm-bindgen-cli --version "$want"
 fi
-if ! [ -x "$here/node_modules/.bin/wasm-opt" ] || ! [ -f "$here/node_modules/axe-core/axe.min.js" ]; then
+if ! [ -x "$here/node_modules/.bin/wasm-opt" ] || ! [ -f "$here/node_modules/axe-core/axe.min.js" ] \
+  || ! [ -f "$here/node_modules/puppeteer-core/package.json" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi
 

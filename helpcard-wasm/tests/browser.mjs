@@ -23,9 +23,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import zlib from "node:zlib";
 import { chromium } from "playwright-core";
-import { server, startServer } from "./service.mjs";
+import { grayPng, server, startServer } from "./service.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -95,38 +94,6 @@ for (let r = 0; r < side; r += 1) {
 const frame = Buffer.concat([Buffer.from("FRAME\n"), y, Buffer.alloc(W * H / 2, 128)]);
 const y4m = path.join(data, "camera.y4m");
 fs.writeFileSync(y4m, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
-
-/// A square 1-bit greyscale PNG (what helpcard-qr writes) as one byte per pixel, 1 = white.
-function grayPng(png) {
-  const width = png.readUInt32BE(16);
-  if (png[24] !== 1 || png[25] !== 0) throw new Error("expected a 1-bit greyscale PNG");
-  const chunks = [];
-  for (let at = 8; at < png.length; ) {
-    const len = png.readUInt32BE(at);
-    if (png.toString("latin1", at + 4, at + 8) === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + len));
-    at += 12 + len;
-  }
-  const raw = zlib.inflateSync(Buffer.concat(chunks));
-  const stride = Math.ceil(width / 8);
-  const rows = [];
-  for (let r = 0; r < width; r += 1) {
-    const filter = raw[r * (stride + 1)];
-    const line = Buffer.from(raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1)));
-    const up = rows[r - 1] ?? Buffer.alloc(stride);
-    for (let i = 0; i < stride; i += 1) {
-      const a = i > 0 ? line[i - 1] : 0, b = up[i], c = i > 0 ? up[i - 1] : 0;
-      const p = a + b - c, [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
-      line[i] = (line[i] + predictor) & 0xff;
-    }
-    rows.push(line);
-  }
-  const pixels = new Uint8Array(width * width);
-  for (let r = 0; r < width; r += 1) {
-    for (let c = 0; c < width; c += 1) pixels[r * width + c] = (rows[r][c >> 3] >> (7 - (c & 7))) & 1;
-  }
-  return { side: width, pixels };
-}
 
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-chromium-"));
 const browser = await chromium.launchPersistentContext(profile, {
