@@ -1,0 +1,174 @@
+// The web scanner in WebKit, Safari's engine: Debian's WebKitGTK MiniBrowser (the WebKit of
+// Safari 26) under Xvfb, driven over W3C WebDriver (WebKitWebDriver, plain HTTP from here)
+// against the real key service on 127.0.0.1; one automation session per scenario (a reused one
+// dropped Cache Storage writes). Checks:
+//  (a) a card URL shows the verified public part in Japanese and the fragment is cleared;
+//  (c) tampered, expired, revoked and foreign-issuer cards show their verdicts;
+//  (k) a card shown to the page's camera is read (a canvas stream of the card's code stands in
+//      for the camera's frames) and verified;
+//  (d) with the service gone, a card URL still verifies from the service worker's cache;
+//  (g) axe-core: no serious or critical violation on the passer-by's verdicts and the camera
+//      view.
+// Screenshots (target/webkit-*.png). WebKitGTK has no WebAuthn: passkeys are tested in Chromium.
+// Run under Xvfb: xvfb-run -a node helpcard-wasm/tests/webkit.mjs. Prints "webkit: N passed,
+// M failed".
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { grayPng, startServer } from "./service.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, "..", "..");
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const miniBrowser = ["/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser"].find((p) => fs.existsSync(p));
+if (!miniBrowser) throw new Error("WebKitGTK's MiniBrowser is missing: apt-get install webkit2gtk-driver");
+
+const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-webkit-"));
+const service = await startServer(path.join(root, "helpcard-wasm", "www"), "127.0.0.1:0", data);
+const { cards, origin } = service;
+
+let passed = 0;
+const failures = [];
+const check = (name, ok, detail = "") => {
+  if (ok) passed += 1;
+  else failures.push(`${name} ${detail}`);
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
+};
+
+// --- a small W3C WebDriver client ---
+const port = await new Promise((resolve) => {
+  const probe = net.createServer().listen(0, "127.0.0.1", () => {
+    const { port: p } = probe.address();
+    probe.close(() => resolve(p));
+  });
+});
+const driver = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: ["ignore", "ignore", "inherit"] });
+const base = `http://127.0.0.1:${port}`;
+const call = async (method, url, body) => {
+  const r = await fetch(base + url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await r.json();
+  if (answer.value?.error) throw new Error(`${method} ${url}: ${answer.value.error}: ${answer.value.message}`);
+  return answer.value;
+};
+for (let i = 0; i < 50; i += 1) {
+  if (await fetch(`${base}/status`).then(() => true, () => false)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+class Session {
+  static async start() {
+    const s = new Session();
+    const { sessionId } = await call("POST", "/session", { capabilities: { alwaysMatch: {
+      browserName: "MiniBrowser",
+      "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation", "--enable-mock-capture-devices=true"] },
+    } } });
+    s.id = sessionId;
+    // WebKitGTK's windows are at least 447 px wide.
+    await call("POST", `/session/${s.id}/window/rect`, { width: 447, height: 900 });
+    return s;
+  }
+  go(url) { return call("POST", `/session/${this.id}/url`, { url }); }
+  // Runs `fn(...args)` in the page; its value comes back.
+  run(fn, ...args) { return call("POST", `/session/${this.id}/execute/sync`, { script: `return (${fn}).apply(null, arguments);`, args }); }
+  // Runs async `fn(...args)` in the page and waits for it.
+  runAsync(fn, ...args) {
+    return call("POST", `/session/${this.id}/execute/async`, { script: `const done = arguments[arguments.length - 1]; (${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)).then(done, (e) => done({ error: String(e) }));`, args });
+  }
+  async until(fn, ms = 30000, ...args) {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      if (await this.run(fn, ...args).catch(() => false)) return true;
+    }
+    return false;
+  }
+  async screenshot(name) {
+    fs.writeFileSync(path.join(root, "target", `webkit-${name}.png`), Buffer.from(await call("GET", `/session/${this.id}/screenshot`), "base64"));
+  }
+  end() { return call("DELETE", `/session/${this.id}`).catch(() => {}); }
+}
+
+const verdict = (s) => s.run(() => document.querySelector("#verdict")?.dataset.verdict ?? "");
+// Opens a card URL and waits for its verdict.
+const open = async (s, url) => {
+  await s.go(url);
+  return s.until(() => Boolean(document.querySelector("#verdict")?.dataset.verdict));
+};
+// axe-core in the page: violations of impact serious or critical.
+const axe = async (s, name) => {
+  // As the script's own body: the page's CSP forbids eval, not the driver's scripts.
+  await call("POST", `/session/${s.id}/execute/sync`, { script: `if (!window.axe) {\n${axeSource}\n}\nreturn typeof window.axe;`, args: [] });
+  const found = await s.runAsync(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`));
+  check(`(g) axe: no serious or critical violation on ${name}`, Array.isArray(found) && found.length === 0, JSON.stringify(found));
+};
+
+const cameraPng = path.join(data, "camera-card.png");
+execFileSync(path.join(root, "target", "debug", "helpcard"), ["qr", "write", cards["01-deaf-adult"].url, "--out", cameraPng, "--pixels-per-module", "3"]);
+const symbol = grayPng(fs.readFileSync(cameraPng));
+
+try {
+  // (a) a passer-by.
+  let s = await Session.start();
+  check("(a) a card URL is verified", await open(s, cards["02-autism-teen"].url) && (await verdict(s)) === "verified", await verdict(s));
+  const seen = await s.run(() => ({ headline: document.querySelector("#headline").textContent, message: document.querySelector("#message").textContent, hash: location.hash, lang: navigator.language }));
+  check("(a) the public part", seen.message.includes("自閉症があります"), JSON.stringify(seen));
+  check("(a) fragment cleared", seen.hash === "", seen.hash);
+  await s.screenshot("passer-by");
+  await axe(s, "a verified card");
+  await s.end();
+
+  // (c) bad cards, each in its own session.
+  for (const name of ["tampered", "expired", "revoked", "foreign-issuer"]) {
+    s = await Session.start();
+    await open(s, cards[name].url);
+    check(`(c) ${name}`, (await verdict(s)) === cards[name].verdict, await verdict(s));
+    await s.screenshot(`verdict-${name}`);
+    if (name === "tampered") await axe(s, "a refused card");
+    await s.end();
+  }
+
+  // (k) the camera path, then (d) offline, in one session (the service worker of the first).
+  s = await Session.start();
+  await s.go(`${origin}/S/`);
+  await s.until(() => document.body.dataset.ready === "true");
+  await s.run(({ side, pixels }) => {
+    const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
+    const ctx = canvas.getContext("2d");
+    const draw = () => {
+      ctx.fillStyle = "#bebebe";
+      ctx.fillRect(0, 0, 640, 480);
+      const [x0, y0] = [(640 - side) >> 1, (480 - side) >> 1];
+      for (let r = 0; r < side; r += 1) {
+        for (let c = 0; c < side; c += 1) {
+          ctx.fillStyle = pixels[r * side + c] ? "#e1e1e1" : "#1e1e1e";
+          ctx.fillRect(x0 + c, y0 + r, 1, 1);
+        }
+      }
+    };
+    draw();
+    setInterval(draw, 100);
+    navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
+  }, { side: symbol.side, pixels: Array.from(symbol.pixels) });
+  await s.run(() => document.querySelector("#scan").click());
+  const read = await s.until(() => document.querySelector("#message").textContent.includes("筆談か手話"));
+  check("(k) a card shown to the camera is read and verified", read && (await verdict(s)) === "verified", await verdict(s));
+  await axe(s, "the camera view");
+  const controlled = await s.until(() => navigator.serviceWorker.controller !== null, 20000);
+  service.child.kill();
+  await new Promise((r) => setTimeout(r, 300));
+  await open(s, cards["05-blind-elder"].url);
+  check("(d) offline: verified from the cache", controlled && (await verdict(s)) === "verified", await verdict(s));
+  await s.end();
+} catch (e) {
+  failures.push(String(e.stack ?? e));
+  console.log(`FAIL ${e}`);
+} finally {
+  service.child.kill();
+  driver.kill();
+}
+console.log(`webkit: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
