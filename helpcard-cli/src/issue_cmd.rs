@@ -292,12 +292,7 @@ pub fn run(a: IssueArgs, lang: Lang) -> Result<(), Fail> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    let card_lang = profile
-        .private
-        .as_ref()
-        .map(|p| p.language)
-        .unwrap_or_default()
-        .vocab_lang();
+    let card_lang = profile.lang();
     let notify = a
         .notify
         .iter()

@@ -237,6 +237,16 @@ pub enum ProfileError {
 }
 
 impl Profile {
+    /// The card's language: its private part's (`language`), Japanese without one. What its
+    /// holder's copy and the notices to its holder are written in.
+    pub fn lang(&self) -> Lang {
+        self.private
+            .as_ref()
+            .map(|p| p.language)
+            .unwrap_or_default()
+            .vocab_lang()
+    }
+
     /// Parses a profile from TOML text (syntax and schema only; call [`Profile::validate`]).
     pub fn from_toml(text: &str) -> Result<Profile, ProfileError> {
         // toml's Display quotes the offending line of the file, which may be a medicine or a

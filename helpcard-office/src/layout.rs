@@ -110,16 +110,6 @@ impl Layout {
     }
 }
 
-/// The card's own language (the holder's), which may differ from the staff's.
-fn card_lang(profile: &Profile) -> Lang {
-    profile
-        .private
-        .as_ref()
-        .map(|p| p.language)
-        .unwrap_or_default()
-        .vocab_lang()
-}
-
 /// The card's words: Japanese (also for a card in やさしい日本語, whose vocabulary labels are
 /// its own) or English.
 fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
@@ -134,7 +124,7 @@ pub fn face<'a>(
     card_id: CardId,
     expires: UnixTime,
 ) -> CardFace<'a> {
-    let lang = card_lang(profile);
+    let lang = profile.lang();
     CardFace {
         title: t(lang, "ヘルプカード", "Help card"),
         help: labels(&profile.public.help, lang),
@@ -160,7 +150,7 @@ pub fn holder_copy(
     card_id: CardId,
     expires: UnixTime,
 ) -> (String, Vec<(String, String)>) {
-    holder_copy_in(profile, issuer, card_id, expires, card_lang(profile))
+    holder_copy_in(profile, issuer, card_id, expires, profile.lang())
 }
 
 /// The holder's copy in `lang` (the desk adds one in やさしい日本語 to a card in Japanese).

@@ -73,13 +73,7 @@ pub fn read(table: &[u8], today: Date, lang: Lang) -> Result<Vec<Row>, OfficeErr
                         .unwrap_or_default()
                 };
                 let mut profile = validate(row_to_json(&headers, &cells));
-                let card_lang = profile.as_ref().map_or(lang, |p| {
-                    p.private
-                        .as_ref()
-                        .map(|q| q.language)
-                        .unwrap_or_default()
-                        .vocab_lang()
-                });
+                let card_lang = profile.as_ref().map_or(lang, Profile::lang);
                 let mut notify = Vec::new();
                 for address in cell("notify").split(';').filter(|a| !a.trim().is_empty()) {
                     match NotifyTo::parse(address, card_lang) {

@@ -24,19 +24,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { grayPng, server, startServer } from "./service.mjs";
+import { checks, grayPng, server, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
 const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-browser-"));
 
-let passed = 0;
-const failures = [];
-const check = (name, ok, detail = "") => {
-  if (ok) passed += 1;
-  else failures.push(`${name} ${detail}`);
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
-};
+const { check, fail, finish } = checks();
 
 // --- a local SMTP sink (RFC 5321): the notices the service sends to the holder and family ---
 const mail = [];
@@ -353,8 +347,7 @@ try {
   check("(e) the next visit runs the new build", (await page.$('meta[name="helpcard-test-build"]')) !== null);
   fs.rmSync(next, { recursive: true, force: true });
 } catch (e) {
-  failures.push(String(e.stack ?? e));
-  console.log(`FAIL ${e}`);
+  fail(e);
 } finally {
   await browser.close();
   service.child.kill();
@@ -368,7 +361,6 @@ try {
   check("(f) no invite code in the browser's history", !urls.toUpperCase().replace(/-/g, "").includes(code), urls);
   check("(f) the history holds the card address as opened (documented)", urls.includes(cards["02-autism-teen"].url.split("#")[1]));
 } catch (e) {
-  failures.push(String(e.stack ?? e));
+  fail(e);
 }
-console.log(`browser: ${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+finish("browser");

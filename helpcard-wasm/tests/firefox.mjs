@@ -18,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
-import { grayPng, startServer } from "./service.mjs";
+import { checks, grayPng, showToCamera, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -26,13 +26,7 @@ const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-firefox-"));
 const service = await startServer(path.join(root, "helpcard-wasm", "www"), "127.0.0.1:0", data);
 const { cards, origin } = service;
 
-let passed = 0;
-const failures = [];
-const check = (name, ok, detail = "") => {
-  if (ok) passed += 1;
-  else failures.push(`${name} ${detail}`);
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
-};
+const { check, fail, finish } = checks();
 
 // The card the camera is shown: 01-deaf-adult's code as pixels (helpcard qr write).
 const cameraPng = path.join(data, "camera-card.png");
@@ -78,24 +72,7 @@ try {
   await page.goto("about:blank");
   await page.goto(`${origin}/S/`);
   await page.waitForSelector("body[data-ready]", { timeout: 30000 });
-  await page.evaluate(({ side, pixels }) => {
-    const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
-    const ctx = canvas.getContext("2d");
-    const draw = () => {
-      ctx.fillStyle = "#bebebe";
-      ctx.fillRect(0, 0, 640, 480);
-      const [x0, y0] = [(640 - side) >> 1, (480 - side) >> 1];
-      for (let r = 0; r < side; r += 1) {
-        for (let c = 0; c < side; c += 1) {
-          ctx.fillStyle = pixels[r * side + c] ? "#e1e1e1" : "#1e1e1e";
-          ctx.fillRect(x0 + c, y0 + r, 1, 1);
-        }
-      }
-    };
-    draw();
-    setInterval(draw, 100);
-    navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
-  }, { side: symbol.side, pixels: Array.from(symbol.pixels) });
+  await page.evaluate(showToCamera, { side: symbol.side, pixels: Array.from(symbol.pixels) });
   await page.click("#scan");
   await page.waitForFunction(() => document.querySelector("#message").textContent.includes("筆談か手話"), { timeout: 30000 }).catch(() => {});
   check("(k) a card shown to the camera is read and verified", (await verdict()) === "verified" && (await page.$eval("#message", (e) => e.textContent)).includes("筆談か手話"), await verdict());
@@ -107,11 +84,9 @@ try {
   await open(cards["05-blind-elder"].url);
   check("(d) offline: verified from the cache", (await verdict()) === "verified", await verdict());
 } catch (e) {
-  failures.push(String(e.stack ?? e));
-  console.log(`FAIL ${e}`);
+  fail(e);
 } finally {
   await browser.close();
   service.child.kill();
 }
-console.log(`firefox: ${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+finish("firefox");

@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { grayPng, startServer } from "./service.mjs";
+import { checks, grayPng, showToCamera, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -32,13 +32,7 @@ const data = fs.mkdtempSync(path.join(os.tmpdir(), "helpcard-webkit-"));
 const service = await startServer(path.join(root, "helpcard-wasm", "www"), "127.0.0.1:0", data);
 const { cards, origin } = service;
 
-let passed = 0;
-const failures = [];
-const check = (name, ok, detail = "") => {
-  if (ok) passed += 1;
-  else failures.push(`${name} ${detail}`);
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
-};
+const { check, fail, finish } = checks();
 
 // --- a small W3C WebDriver client ---
 const port = await new Promise((resolve) => {
@@ -135,24 +129,7 @@ try {
   s = await Session.start();
   await s.go(`${origin}/S/`);
   await s.until(() => document.body.dataset.ready === "true");
-  await s.run(({ side, pixels }) => {
-    const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
-    const ctx = canvas.getContext("2d");
-    const draw = () => {
-      ctx.fillStyle = "#bebebe";
-      ctx.fillRect(0, 0, 640, 480);
-      const [x0, y0] = [(640 - side) >> 1, (480 - side) >> 1];
-      for (let r = 0; r < side; r += 1) {
-        for (let c = 0; c < side; c += 1) {
-          ctx.fillStyle = pixels[r * side + c] ? "#e1e1e1" : "#1e1e1e";
-          ctx.fillRect(x0 + c, y0 + r, 1, 1);
-        }
-      }
-    };
-    draw();
-    setInterval(draw, 100);
-    navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
-  }, { side: symbol.side, pixels: Array.from(symbol.pixels) });
+  await s.run(showToCamera, { side: symbol.side, pixels: Array.from(symbol.pixels) });
   await s.run(() => document.querySelector("#scan").click());
   const read = await s.until(() => document.querySelector("#message").textContent.includes("筆談か手話"));
   check("(k) a card shown to the camera is read and verified", read && (await verdict(s)) === "verified", await verdict(s));
@@ -164,11 +141,9 @@ try {
   check("(d) offline: verified from the cache", controlled && (await verdict(s)) === "verified", await verdict(s));
   await s.end();
 } catch (e) {
-  failures.push(String(e.stack ?? e));
-  console.log(`FAIL ${e}`);
+  fail(e);
 } finally {
   service.child.kill();
   driver.kill();
 }
-console.log(`webkit: ${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+finish("webkit");

@@ -83,12 +83,7 @@ impl CardForm {
 
     /// Who is told of openings, in the card's language; each bad address a problem.
     pub fn notify(&self, profile: &Profile, lang: Lang) -> Result<Vec<NotifyTo>, Vec<Problem>> {
-        let card_lang = profile
-            .private
-            .as_ref()
-            .map(|p| p.language)
-            .unwrap_or_default()
-            .vocab_lang();
+        let card_lang = profile.lang();
         let (ok, bad): (Vec<_>, Vec<_>) = self
             .notify
             .iter()

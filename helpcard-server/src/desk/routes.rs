@@ -12,13 +12,14 @@ use helpcard_core::card;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::SigningKey;
 use helpcard_core::refusal::Refusal;
+use helpcard_core::trust::CardId;
 use helpcard_core::vocab::{Category, Lang};
 use helpcard_office::OfficeError;
 use helpcard_office::files::Staged;
 use helpcard_office::issue::{self, Issuing, Signed};
 use helpcard_office::layout::{self, Layout};
 use helpcard_office::pdf::Document;
-use helpcard_office::registry::Listed;
+use helpcard_office::registry::{Listed, Registry};
 use rand_core::OsRng;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -305,13 +306,7 @@ fn handout_files(
     let mut copy = Document::new(font)?;
     let (title, lines) = layout::holder_copy(profile, issuer_name, card_id, expires);
     copy.text_pages(&title, &lines);
-    let card_lang = profile
-        .private
-        .as_ref()
-        .map(|p| p.language)
-        .unwrap_or_default()
-        .vocab_lang();
-    if card_lang != Lang::EasyJa {
+    if profile.lang() != Lang::EasyJa {
         let (title, lines) =
             layout::holder_copy_in(profile, issuer_name, card_id, expires, Lang::EasyJa);
         copy.text_pages(&title, &lines);
@@ -668,24 +663,37 @@ pub async fn revoke(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let (person, desk) = staff(&app, &headers, Role::Issuer)?;
     let req: RevokeRequest = body(&bytes)?;
     let reason: String = req.reason.trim().chars().take(40).collect();
+    change_and_publish(&app, &headers, "desk_revoke", &reason, |registry, now| {
+        registry.revoke(&id, &reason, now)
+    })
+}
+
+/// One change to a registered card (`change`), audited as `kind` with `detail`, and the
+/// issuer's list published at once, so the key service and scanners follow: the issuer key
+/// must be unlocked.
+fn change_and_publish(
+    app: &App,
+    headers: &HeaderMap,
+    kind: &str,
+    detail: &str,
+    change: impl FnOnce(&Registry, UnixTime) -> Result<CardId, OfficeError>,
+) -> Result<Response, ApiError> {
+    let (person, desk) = staff(app, headers, Role::Issuer)?;
     let now = now();
     let outcome = desk.key.with(now, |key| -> Result<u64, ApiError> {
-        let card_id = desk
-            .registry()
-            .revoke(&id, &reason, UnixTime(now))
+        let card_id = change(&desk.registry(), UnixTime(now))
             .map_err(card_refusal)?
             .to_hex();
         app.audit(
-            "desk_revoke",
+            kind,
             &person.name,
             Some((card_id.as_str(), Some(desk.config.issuer_id.as_str()))),
             "granted",
-            &reason,
+            detail,
         )?;
-        publish(&app, desk, key, &person.name)
+        publish(app, desk, key, &person.name)
     });
     match outcome {
         Some(counter) => Ok(axum::Json(json!({ "published": counter? })).into_response()),
@@ -726,32 +734,15 @@ pub async fn pause(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let (person, desk) = staff(&app, &headers, Role::Issuer)?;
     let req: PauseRequest = body(&bytes)?;
-    let now = now();
-    let outcome = desk.key.with(now, |key| -> Result<u64, ApiError> {
-        let card_id = desk
-            .registry()
-            .set_paused(&id, req.paused, UnixTime(now))
-            .map_err(card_refusal)?
-            .to_hex();
-        app.audit(
-            if req.paused {
-                "desk_pause"
-            } else {
-                "desk_resume"
-            },
-            &person.name,
-            Some((card_id.as_str(), Some(desk.config.issuer_id.as_str()))),
-            "granted",
-            "",
-        )?;
-        publish(&app, desk, key, &person.name)
-    });
-    match outcome {
-        Some(counter) => Ok(axum::Json(json!({ "published": counter? })).into_response()),
-        None => Err(locked()),
-    }
+    let kind = if req.paused {
+        "desk_pause"
+    } else {
+        "desk_resume"
+    };
+    change_and_publish(&app, &headers, kind, "", |registry, now| {
+        registry.set_paused(&id, req.paused, now)
+    })
 }
 
 /// `?days=…`.

@@ -55,3 +55,47 @@ export function grayPng(png) {
   }
   return { side: width, pixels };
 }
+
+/// The checks of one test file: `check(name, ok, detail)` prints each, `fail(error)` records an
+/// exception, and `finish(label)` prints "LABEL: N passed, M failed" and exits 1 if any failed.
+export function checks() {
+  let passed = 0;
+  const failures = [];
+  return {
+    check(name, ok, detail = "") {
+      if (ok) passed += 1;
+      else failures.push(`${name} ${detail}`);
+      console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
+    },
+    fail(e) {
+      failures.push(String(e.stack ?? e));
+      console.log(`FAIL ${e}`);
+    },
+    finish(label) {
+      console.log(`${label}: ${passed} passed, ${failures.length} failed`);
+      process.exit(failures.length ? 1 : 0);
+    },
+  };
+}
+
+/// Runs in a page: its camera replaced by a canvas stream of a QR code (`side` × `side`
+/// `pixels`, 1 = white) on grey, redrawn ten times a second — a card held to the camera, for a
+/// browser whose fake camera shows only a test pattern.
+export function showToCamera({ side, pixels }) {
+  const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
+  const ctx = canvas.getContext("2d");
+  const draw = () => {
+    ctx.fillStyle = "#bebebe";
+    ctx.fillRect(0, 0, 640, 480);
+    const [x0, y0] = [(640 - side) >> 1, (480 - side) >> 1];
+    for (let r = 0; r < side; r += 1) {
+      for (let c = 0; c < side; c += 1) {
+        ctx.fillStyle = pixels[r * side + c] ? "#e1e1e1" : "#1e1e1e";
+        ctx.fillRect(x0 + c, y0 + r, 1, 1);
+      }
+    }
+  };
+  draw();
+  setInterval(draw, 100);
+  navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
+}
