@@ -14,7 +14,9 @@
 //  (h) a stranger's page: sign-in folded away, a tel:119 button for an ambulance request, the
 //      verdict in shape and word, no empty sections on a refused card, its reason on asking;
 //      screenshots of every verdict (target/scanner-verdict-*.png);
-//  (g) the opening in (b) sends the holder and family one notice each through a local SMTP sink,
+//  (g) axe-core: no serious or critical violation on a verified card, a refused card, the
+//      private part shown to a signed-in responder and the camera view;
+//  (n) the opening in (b) sends the holder and family one notice each through a local SMTP sink,
 //      with organisation, role, time and reason and none of the private part's text.
 // Screenshots of (a) and (b) are taken. Prints "browser: N passed, M failed".
 import { execFileSync } from "node:child_process";
@@ -24,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { checks, grayPng, server, startServer } from "./common.mjs";
+import { axeSource, checks, grayPng, seriousViolations, server, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -120,6 +122,11 @@ const open = async (url) => {
   await page.waitForFunction((b) => (document.body.dataset.seq ?? "") !== b, before, { timeout: 20000 });
 };
 const attr = (sel, a) => page.$eval(sel, (e, a) => e.dataset[a], a);
+const axe = async (name) => {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(seriousViolations);
+  check(`(g) axe: no serious or critical violation on ${name}`, found.length === 0, found.join("; "));
+};
 // Screenshots go to target/ (HELPCARD_SCREENSHOTS=docs puts them in docs/ for the README).
 const shots = process.env.HELPCARD_SCREENSHOTS === "docs" ? path.join(root, "docs") : path.join(root, "target");
 const shot = (name) => page.screenshot({ path: path.join(shots, `scanner-${name}.png`), fullPage: true });
@@ -135,6 +142,7 @@ try {
   check("(a) fragment cleared", (await page.evaluate(() => location.hash)) === "" && !page.url().includes("#"));
   check("(a) private part asks for sign-in", (await page.textContent("#private-note")).includes("サインイン"));
   await shot("passer-by");
+  await axe("a verified card (passer-by)");
   console.log(`first load to verified view: ${Date.now() - t0} ms`);
   await page.click('[data-lang="en"]');
   check("(a) English on request", (await page.textContent("#headline")) === "Verified help card");
@@ -181,6 +189,7 @@ try {
     const words = [await page.textContent("#headline"), await page.textContent("#advice"), await page.textContent("#why-text")];
     check(`(h) ${name}: what to do, said once`, new Set(words).size === 3 && !words[2].includes(words[1]), JSON.stringify(words));
     await shot(`verdict-${name}`);
+    if (name === "tampered") await axe("a refused card");
   }
 
   // (b) a responder: passkey from an invite, sign-in, the private part.
@@ -219,14 +228,15 @@ try {
   page.off("request", countUnwraps);
   const sections = await page.textContent("#sections");
   check("(b) private part shown", sections.includes("佐藤 健太") && sections.includes("連絡先"), sections.slice(0, 80));
+  await axe("a responder signed in, the private part shown");
   // The holder and family chose to be told: one notice each, with who, when and why, and
   // nothing the private part says.
   const privateTexts = await page.evaluate(() => [...document.querySelectorAll("#sections dd")].map((d) => d.textContent.trim()).filter((t) => t.length >= 3));
   for (let i = 0; i < 100 && mail.length < 2; i += 1) await new Promise((r) => setTimeout(r, 100));
   const told = mail.map((m) => m.to).sort().join(",");
-  check("(g) one notice per chosen address", told === "family@example.jp,holder@example.jp", told);
+  check("(n) one notice per chosen address", told === "family@example.jp,holder@example.jp", told);
   const leaked = mail.flatMap((m) => privateTexts.filter((t) => m.text.includes(t) || m.subject.includes(t)));
-  check("(g) each says the organisation, role, time and reason, and nothing from the private part",
+  check("(n) each says the organisation, role, time and reason, and nothing from the private part",
     mail.length === 2 && mail.every((m) => ["武蔵野消防署", "応答者", "日本時間", "安否確認", "0422-60-1234"].every((w) => m.text.includes(w))) && privateTexts.length > 3 && leaked.length === 0,
     `${JSON.stringify(mail.map((m) => m.text.slice(0, 120)))} leaked: ${leaked}`);
   // A language switch shows the same card again: the decrypted private part stays, in the new
@@ -274,6 +284,7 @@ try {
   check("(b) camera frame read in the worker: verified", (await attr("#verdict", "verdict")) === "verified", await attr("#verdict", "verdict"));
   check("(b) camera card's private part shown", (await attr("#private", "state")) === "shown" && (await page.textContent("#sections")).includes("田中 美咲"), await attr("#private", "state"));
   check("(b) no torch button for a camera without a torch", (await page.evaluate(() => window.torchSeen)) === false);
+  await axe("the camera view");
   // Chromium's fake camera has no torch; one that reports a torch (its capabilities extended
   // here) gets the button, and pressing it asks the track for the torch.
   await page.evaluate(() => {

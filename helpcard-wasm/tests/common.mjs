@@ -2,6 +2,8 @@
 // and a card's QR code as pixels.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import readline from "node:readline";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -98,4 +100,15 @@ export function showToCamera({ side, pixels }) {
   draw();
   setInterval(draw, 100);
   navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
+}
+
+/// axe-core's script, to run in a page before `seriousViolations`.
+export const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// Runs in a page with axe-core loaded: its violations of impact serious or critical, each as
+/// "rule: the first nodes".
+export async function seriousViolations() {
+  const r = await window.axe.run(document, { resultTypes: ["violations"] });
+  return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }

@@ -17,14 +17,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { checks, grayPng, showToCamera, startServer } from "./common.mjs";
+import { axeSource, checks, grayPng, seriousViolations, showToCamera, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
-const require = createRequire(import.meta.url);
-const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const miniBrowser = ["/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser"].find((p) => fs.existsSync(p));
 if (!miniBrowser) throw new Error("WebKitGTK's MiniBrowser is missing: apt-get install webkit2gtk-driver");
 
@@ -95,8 +92,7 @@ const open = async (s, url) => {
 const axe = async (s, name) => {
   // As the script's own body: the page's CSP forbids eval, not the driver's scripts.
   await call("POST", `/session/${s.id}/execute/sync`, { script: `if (!window.axe) {\n${axeSource}\n}\nreturn typeof window.axe;`, args: [] });
-  const found = await s.runAsync(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`));
+  const found = await s.runAsync(seriousViolations);
   check(`(g) axe: no serious or critical violation on ${name}`, Array.isArray(found) && found.length === 0, JSON.stringify(found));
 };
 
