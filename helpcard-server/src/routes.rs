@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::desk::{openings, page, routes as desk};
@@ -190,10 +190,19 @@ async fn admit(
 async fn healthz(State(app): State<Arc<App>>) -> Response {
     let keys: Vec<String> = app.keys.key_ids().iter().map(|k| k.to_hex()).collect();
     let lists = app.lists.health(now());
+    // Notices waiting in the outbox (a relay that is down shows here first) and sent.
+    let notices = app
+        .audit
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .outbox_counts()
+        .map(|(waiting, sent)| json!({ "waiting": waiting, "sent": sent }))
+        .unwrap_or(Value::Null);
     axum::Json(json!({
         "status": lists.status(),
         "responder_keys": keys,
         "lists": lists,
+        "notices": notices,
     }))
     .into_response()
 }

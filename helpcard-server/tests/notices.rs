@@ -68,6 +68,13 @@ fn each_address_gets_one_notice_with_who_when_and_why_and_nothing_the_card_says(
     // None twice.
     std::thread::sleep(std::time::Duration::from_secs(3));
     assert_eq!(sink.received.lock().unwrap().len(), 2);
+    // The operator sees the outbox on /healthz.
+    let health: serde_json::Value = serde_json::from_slice(&s.get("/healthz").1).unwrap();
+    assert_eq!(
+        health["notices"],
+        json!({ "waiting": 0, "sent": 2 }),
+        "{health}"
+    );
 }
 
 #[test]
@@ -84,6 +91,8 @@ fn a_relay_that_is_down_delays_notices_and_a_crash_loses_none() {
     assert_eq!(status, 200);
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert!(received.lock().unwrap().is_empty());
+    let health: serde_json::Value = serde_json::from_slice(&s.get("/healthz").1).unwrap();
+    assert_eq!(health["notices"]["waiting"], 2, "{health}");
     // Killed without a goodbye after the answer: the notices are in the outbox.
     let s = s.crash_and_restart();
     let (status, _) = s.unwrap_card(Some(&cookie), &s.card("02-autism-teen"));
