@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 mkdir -p corpus/open_card corpus/qr_text corpus/lists corpus/packed corpus/qr_read corpus/signed_claims
 python3 - <<'PY'
 import json, pathlib
-for path in pathlib.Path("../test-vectors/v2").glob("*.json"):
+for path in pathlib.Path("../test-vectors/v3").glob("*.json"):
     v = json.loads(path.read_text(encoding="utf-8"))
     stages = v["stages"]
     pathlib.Path(f"corpus/qr_text/{path.stem}").write_text(stages["qr_text"])

@@ -6,7 +6,7 @@ code. Section numbers (§) refer to SPEC.md. For every vector it decodes the QR 
 verifies the trust list (§10), the revocation lists (§11) and the card's COSE_Sign1 (§3),
 checks the claims, times and revocation (§4, §12), derives the content key and decrypts the
 COSE_Encrypt (§5), and unpacks both parts (§6, §8) with the text model file (§7.1,
-`helpcard-core/src/text/ja-1.model`, read by `TextModel`) and the arithmetic coder (§7.2,
+`helpcard-core/src/text/ja-2.model`, read by `TextModel`) and the arithmetic coder (§7.2,
 `Coder`, `Writer` and `Reader` below). Valid vectors must open and reproduce every recorded
 stage, and their content key alone must open the private part; failure vectors must be
 rejected.
@@ -38,7 +38,7 @@ CLOCK_SKEW = 300
 WIDTHS = [0, 3, 5, 8, 10, 13, 15, 17]
 KID_LEN = 4
 ROOT = pathlib.Path(__file__).resolve().parent
-MODEL_PATH = ROOT.parent / "helpcard-core" / "src" / "text" / "ja-1.model"
+MODEL_PATH = ROOT.parent / "helpcard-core" / "src" / "text" / "ja-2.model"
 MAX_SYMBOLS = 4096
 
 
@@ -558,7 +558,10 @@ def open_vector(v):
         if set(claims) != {4, 6, 7, CLAIM_HELPCARD}:
             raise Reject("bad_structure")
         exp, iat, cti, content = claims[4], claims[6], claims[7], claims[CLAIM_HELPCARD]
-        if content[0] != 2:
+        if content[0] == 2:
+            # The pre-release format (text model ja-1): refused as such (§4).
+            raise Reject("pre_release")
+        if content[0] != 3:
             raise Reject("unknown_version")
         if not isinstance(content[1], bytes):
             raise Reject("bad_structure")
@@ -602,7 +605,7 @@ def open_vector(v):
 
 
 def main():
-    directory = ROOT / "v2"
+    directory = ROOT / "v3"
     files = sorted(directory.glob("*.json"))
     failures, exact = [], 0
     for path in files:

@@ -26,9 +26,14 @@ use crate::packed::{self, PackError};
 use crate::profile::{PRIVATE_SCHEMA, PUBLIC_SCHEMA, PrivatePart, Profile, PublicPart};
 use crate::trust::{CardId, Revocations, TrustStore};
 
-/// The card format version inside the signed claims. (The QR text's version digit, see
-/// [`crate::qrtext`], versions only the digit encoding and is still 1.)
-pub const FORMAT_VERSION: u64 = 2;
+/// The card format version inside the signed claims: 3, whose texts are coded with the text
+/// model ja-2. (The QR text's version digit, see [`crate::qrtext`], versions only the digit
+/// encoding and is still 1.)
+pub const FORMAT_VERSION: u64 = 3;
+
+/// Format 2: the pre-release format (text model ja-1). Only demo cards were made with it; they
+/// are refused as such ([`OpenError::PreRelease`]), with words that say to ask for a new card.
+pub const PRE_RELEASE_VERSION: u64 = 2;
 /// CWT private-use claim key holding `[version, public, ? encrypted]`.
 pub const CLAIM_HELPCARD: i64 = -65537;
 /// Tolerated clock difference for cards "issued in the future" (seconds).
@@ -285,6 +290,9 @@ fn parse_claims(payload: &[u8]) -> Result<Claims, OpenError> {
         .next()
         .ok_or(OpenError::BadStructure("helpcard claim is empty"))?;
     let version = cbor::uint(&version, "version")?;
+    if version == PRE_RELEASE_VERSION {
+        return Err(OpenError::PreRelease);
+    }
     if version != FORMAT_VERSION {
         return Err(OpenError::UnknownVersion(version));
     }

@@ -18,6 +18,11 @@ pub enum OpenError {
     /// A card format version this build does not read.
     #[error("card format version {0} is not supported (update the scanner)")]
     UnknownVersion(u64),
+    /// Made in the pre-release format (2): only demo cards were; the holder needs a new card.
+    #[error(
+        "made by a pre-release version of helpcard: the holder should ask the office for a new card"
+    )]
+    PreRelease,
     /// Not CBOR, or cut short.
     #[error("the card data is damaged or cut short")]
     BadCbor,
@@ -99,6 +104,7 @@ impl OpenError {
                 QrTextError::BadPrefix => "qr_bad_prefix",
             },
             OpenError::UnknownVersion(_) => "unknown_version",
+            OpenError::PreRelease => "pre_release",
             OpenError::BadCbor => "bad_cbor",
             OpenError::TrailingBytes => "trailing_bytes",
             OpenError::DuplicateKey => "duplicate_key",
@@ -127,7 +133,7 @@ impl OpenError {
 impl OpenError {
     /// One error of each code, with placeholder details: what [`OpenError::from_code`] picks
     /// from. (A QR text of an unknown version has the code `unknown_version`, as the card's.)
-    pub(crate) fn kinds() -> [OpenError; 27] {
+    pub(crate) fn kinds() -> [OpenError; 28] {
         let kid = KeyId([0; crate::keys::KEY_ID_LEN]);
         [
             OpenError::QrText(QrTextError::MissingFragment),
@@ -136,6 +142,7 @@ impl OpenError {
             OpenError::QrText(QrTextError::ChunkOutOfRange),
             OpenError::QrText(QrTextError::BadPrefix),
             OpenError::UnknownVersion(0),
+            OpenError::PreRelease,
             OpenError::BadCbor,
             OpenError::TrailingBytes,
             OpenError::DuplicateKey,
@@ -182,6 +189,11 @@ impl OpenError {
                 "新しい形式のカードです。読み取りアプリを更新してください。",
                 "This card uses a newer format. Update the scanner.",
                 "あたらしい カードです。アプリを あたらしく して ください。",
+            ),
+            OpenError::PreRelease => (
+                "試作版で作られたカードです。本人は発行窓口で新しいカードを作ってもらってください。",
+                "Made by a pre-release version: the holder should ask the office for a new card.",
+                "ためしに つくった カードです。まどぐちで あたらしい カードを もらって ください。",
             ),
             OpenError::TrailingBytes
             | OpenError::DuplicateKey

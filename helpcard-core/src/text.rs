@@ -4,7 +4,7 @@
 //! UTF-8 spends 3 bytes on every kana and kanji; DEFLATE finds too few repeats in 200
 //! characters to help much. This coding predicts each character from the two before it, using
 //! statistics built once from public word-frequency data and the vocabulary labels
-//! (`scripts/build-text-model.py`, model file `text/ja-1.model`, part of the format), and from
+//! (`scripts/build-text-model.py`, model file `text/ja-2.model`, part of the format), and from
 //! the characters already coded in the same part (names and phone numbers repeat). On the
 //! texts of the eight reference profiles it takes about 36 % of the UTF-8 size; see the
 //! manual's format section.
@@ -61,8 +61,8 @@ pub enum TextError {
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        // `ja-1.model` packed by kind (see `compact`); a test checks it reads to the same model.
-        Compact::new(include_bytes!("text/ja-1.compact"))
+        // `ja-2.model` packed by kind (see `compact`); a test checks it reads to the same model.
+        Compact::new(include_bytes!("text/ja-2.compact"))
             .and_then(|mut numbers| Model::read(&mut numbers))
             .expect("the built-in text model parses")
     })

@@ -42,11 +42,14 @@ pub enum Verdict {
     Tampered,
     /// Not a readable help card: damaged, cut short, or from a newer format.
     Unreadable,
+    /// Made by a pre-release version (format 2): genuine once, no longer read; a new card is
+    /// needed.
+    PreRelease,
 }
 
 impl Verdict {
     /// Every verdict, in the order above.
-    pub const ALL: [Verdict; 7] = [
+    pub const ALL: [Verdict; 8] = [
         Verdict::Verified,
         Verdict::VerifiedWithWarning,
         Verdict::Expired,
@@ -54,10 +57,12 @@ impl Verdict {
         Verdict::UnknownIssuer,
         Verdict::Tampered,
         Verdict::Unreadable,
+        Verdict::PreRelease,
     ];
 
     /// The stable code (`verified`, `verified_with_warning`, `expired`, `revoked`,
-    /// `unknown_issuer`, `tampered`, `unreadable`): for JSON, CSS classes and audit rows.
+    /// `unknown_issuer`, `tampered`, `unreadable`, `pre_release`): for JSON, CSS classes and
+    /// audit rows.
     pub fn code(self) -> &'static str {
         match self {
             Verdict::Verified => "verified",
@@ -67,6 +72,7 @@ impl Verdict {
             Verdict::UnknownIssuer => "unknown_issuer",
             Verdict::Tampered => "tampered",
             Verdict::Unreadable => "unreadable",
+            Verdict::PreRelease => "pre_release",
         }
     }
 
@@ -75,6 +81,7 @@ impl Verdict {
         match e {
             OpenError::Expired(_) | OpenError::NotYetValid(_) => Verdict::Expired,
             OpenError::Revoked => Verdict::Revoked,
+            OpenError::PreRelease => Verdict::PreRelease,
             OpenError::UnknownIssuer(_) | OpenError::IssuerKeyNotValid => Verdict::UnknownIssuer,
             OpenError::QrText(_) | OpenError::BadCbor | OpenError::UnknownVersion(_) => {
                 Verdict::Unreadable
@@ -131,6 +138,11 @@ impl Verdict {
                     "Cannot read this card",
                     "よめませんでした",
                 ),
+                Verdict::PreRelease => (
+                    "試作版のカード",
+                    "Pre-release card",
+                    "ためしに つくった カードです",
+                ),
             },
         )
     }
@@ -169,6 +181,11 @@ impl Verdict {
                     "カードをもう一度、明るい場所でまっすぐかざしてください。",
                     "Hold the card up again, straight and in good light.",
                     "もう いちど カードを まっすぐ みせて ください。",
+                ),
+                Verdict::PreRelease => (
+                    "内容は読めません。本人や家族に確認し、発行窓口で新しいカードを作ってもらってください。",
+                    "It can no longer be read: check with the holder or their family; the office makes a new card.",
+                    "よめません。ほんにんや かぞくに きいて ください。まどぐちで あたらしい カードを もらって ください。",
                 ),
             },
         )

@@ -249,7 +249,7 @@ fn every_verdict_speaks_every_language_in_its_own_words() {
         }
         assert!(en.0.is_ascii() && en.1.is_ascii(), "{v:?}");
     }
-    assert_eq!(codes.len(), 7);
+    assert_eq!(codes.len(), 8);
 }
 
 #[test]
@@ -391,4 +391,25 @@ fn a_card_says_how_old_its_details_are_and_past_a_year_that_they_may_have_change
     );
     let json = serde_json::to_value(&english).unwrap();
     assert!(json["age_note"].as_str().unwrap().contains("months ago"));
+}
+
+#[test]
+fn a_pre_release_card_has_its_own_verdict_and_says_to_ask_for_a_new_card() {
+    let refused: Result<crate::card::Opened, OpenError> = Err(OpenError::PreRelease);
+    let v = CardView::new(&refused, Lang::Ja);
+    assert_eq!((v.verdict, v.status), (Verdict::PreRelease, "pre_release"));
+    assert!(v.headline.contains("試作版"), "{}", v.headline);
+    assert!(
+        v.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("新しいカード")
+    );
+    let en = CardView::new(&refused, Lang::En);
+    assert!(
+        en.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("new card")
+    );
 }

@@ -1,4 +1,4 @@
-//! Runs every file in `test-vectors/v2/`: each has its own test, named after the file. Valid
+//! Runs every file in `test-vectors/v3/`: each has its own test, named after the file. Valid
 //! vectors are re-issued from their inputs and every stage compared byte for byte; every vector
 //! is opened from its QR text and the outcome compared with `expect.outcome`.
 #![allow(clippy::unwrap_used)]
@@ -20,7 +20,7 @@ use serde_json::Value as Json;
 #[allow(dead_code)]
 mod cases;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/v2");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/v3");
 
 fn load(name: &str) -> Json {
     let text = std::fs::read_to_string(format!("{DIR}/{name}.json"))
@@ -155,7 +155,7 @@ fn reissue_and_compare(
         issued_at: UnixTime(issue["issued_at"].as_u64().expect("iat")),
         expires_at: UnixTime(issue["expires_at"].as_u64().expect("exp")),
     };
-    assert_eq!(issue["text_model"], "ja-1", "{name}: text model");
+    assert_eq!(issue["text_model"], "ja-2", "{name}: text model");
     let stream = hex_of(&issue["rng_stream"], "rng_stream");
     let mut rng = StreamRng::from_bytes(stream.clone(), 0);
     let issued = card::issue(
@@ -347,6 +347,7 @@ vectors! {
     fail_qr_not_digits => "fail-qr-not-digits",
     fail_qr_version_9 => "fail-qr-version-9",
     fail_paused => "fail-paused",
+    fail_pre_release => "fail-pre-release",
     fail_revoked => "fail-revoked",
     fail_revoked_before => "fail-revoked-before",
     fail_revoked_before_remembered => "fail-revoked-before-remembered",

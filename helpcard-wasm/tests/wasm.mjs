@@ -35,7 +35,7 @@ const sorted = (v) =>
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]))
     : Array.isArray(v) ? v.map(sorted) : v;
 
-const dir = path.join(root, "test-vectors", "v2");
+const dir = path.join(root, "test-vectors", "v3");
 for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const v = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
   const name = v.name;

@@ -180,7 +180,7 @@ fn valid(ctx: &Ctx, name: &str, description: &str, p: &Profile, seed: u64) -> (D
         "profile": p,
         "issued_at": ctx.validity.issued_at.0,
         "expires_at": ctx.validity.expires_at.0,
-        "text_model": "ja-1",
+        "text_model": "ja-2",
         "rng_stream": hex::encode(&stream[..used]),
         "qr_prefix": PREFIX,
     }));
@@ -728,6 +728,17 @@ pub fn all() -> Vec<Vector> {
         )
         .card(&resign(&ctx, &claims))
         .fails("unknown_version")
+        .finish(&ctx),
+    );
+
+    let claims = with_content(&base, |items| items[0] = Value::from(2));
+    out.push(
+        fail(
+            "fail-pre-release",
+            "format version 2 (the pre-release format, text model ja-1) inside the signed claims: refused as made by a pre-release version",
+        )
+        .card(&resign(&ctx, &claims))
+        .fails("pre_release")
         .finish(&ctx),
     );
 

@@ -1,11 +1,11 @@
-//! Writes the test vectors to `test-vectors/v2/` (one JSON file per case).
+//! Writes the test vectors to `test-vectors/v3/` (one JSON file per case).
 //!
 //! Run: `cargo run -p helpcard-core --example gen-vectors`
 
 mod cases;
 
 fn main() -> std::io::Result<()> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v2");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v3");
     std::fs::create_dir_all(&dir)?;
     for old in std::fs::read_dir(&dir)? {
         let old = old?.path();

@@ -1,9 +1,9 @@
-//! The text model in the form the code carries: the integers of `ja-1.model` (§7.1) regrouped
+//! The text model in the form the code carries: the integers of `ja-2.model` (§7.1) regrouped
 //! by kind, so that the browser's download is smaller: 222 kB instead of 250 under gzip -9,
 //! 200 instead of 221 under Brotli.
 //!
 //! The model file stays the format; this is only its packing. `text_tests.rs` checks that the
-//! committed `ja-1.compact` is exactly [`write`] of the SHA-256-pinned model file and reads back
+//! committed `ja-2.compact` is exactly [`write`] of the SHA-256-pinned model file and reads back
 //! to the same model, and `HELPCARD_WRITE_MODEL=1 cargo test -p helpcard-core compact` rewrites
 //! it. In the model file the weights' random low bits sit between the symbols and counts, which
 //! keeps a compressor from finding the patterns in either.

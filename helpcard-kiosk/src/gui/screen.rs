@@ -514,7 +514,7 @@ pub fn verdict_style(verdict: Verdict) -> (Color32, &'static str) {
     match verdict {
         Verdict::Verified => (Color32::from_rgb(0x1b, 0x7f, 0x3b), "○"),
         Verdict::VerifiedWithWarning => (Color32::from_rgb(0x9a, 0x67, 0x00), "△"),
-        Verdict::Expired => (Color32::from_rgb(0xa3, 0x4f, 0x00), "△"),
+        Verdict::Expired | Verdict::PreRelease => (Color32::from_rgb(0xa3, 0x4f, 0x00), "△"),
         Verdict::Revoked | Verdict::Tampered => (Color32::from_rgb(0xb3, 0x26, 0x1e), "×"),
         _ => (Color32::from_rgb(0x4a, 0x4a, 0x6a), "？"),
     }
