@@ -9,8 +9,8 @@ and Brotli 11, and how many bytes the texts of the eight reference profiles (`pr
 of 240 held-out cards (`scripts/heldout_card_texts.py`: written for this, not training data)
 take when coded with it by the independent verifier's coder (`test-vectors/verify.py`, SPEC §7);
 then the smallest model within 1 % of ja-1 on both.
-The first grid row is ja-1's recipe (format 2), the baseline; the committed `ja-2.model` is
-the row this script chose. Nothing here changes the format: another model would be a new model
+The baseline is ja-1 as format 2 shipped it (read from the history: it has left the tree);
+the committed `ja-2.model` is the row this script chose. Nothing here changes the format: another model would be a new model
 (ja-3) under a new format version.
 
     python3 -m venv /tmp/tm
