@@ -384,10 +384,12 @@ async function boot() {
   for (const ev of ["pointerdown", "keydown", "scroll"]) document.addEventListener(ev, () => { if (state.view?.private_sections?.length) armIdle(); }, { passive: true });
 
   await loadLists();
+  render();
+  // The fragment fragment.js took out of the address bar before this module ran: the card is
+  // shown at once; who is signed in (only the private part's button depends on it) follows.
+  await fromFragment(self.helpcardFragment ?? "");
   await signedIn;
   render();
-  // The fragment fragment.js took out of the address bar before this module ran.
-  await fromFragment(self.helpcardFragment ?? "");
   // A second card opened in the same tab changes only the fragment: no reload.
   window.addEventListener("hashchange", () => {
     const fragment = location.hash.slice(1);
