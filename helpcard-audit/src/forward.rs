@@ -12,6 +12,9 @@ use crate::store::Row;
 /// What the signature covers before the body: a batch is never taken for a checkpoint.
 const TAG: &[u8] = b"helpcard-audit forward v1\0";
 
+/// The HTTP header carrying a batch's signature (hex).
+pub const SIGNATURE_HEADER: &str = "helpcard-signature";
+
 /// At most this many rows a batch (a batch stays well under the key service's 16 KiB).
 pub const MAX_BATCH: usize = 30;
 

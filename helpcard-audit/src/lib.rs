@@ -31,6 +31,6 @@ mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, device_signed, read_exported};
 pub use event::{Event, GENESIS, MAX_DETAIL};
-pub use forward::{Batch, ForwardError, MAX_BATCH};
+pub use forward::{Batch, ForwardError, MAX_BATCH, SIGNATURE_HEADER};
 pub use store::{AuditError, AuditLog, CheckpointPolicy, Message, Pending, Row, rows_after};
 pub use verify::{Report, Tamper, VerifyError, verify};

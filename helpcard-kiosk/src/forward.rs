@@ -11,10 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use helpcard_audit::{Batch, DeviceKey, MAX_BATCH, rows_after};
-
-/// The header the service reads the batch's signature from.
-const SIGNATURE_HEADER: &str = "Helpcard-Signature";
+use helpcard_audit::{Batch, DeviceKey, MAX_BATCH, SIGNATURE_HEADER, rows_after};
 
 /// Where and as whom rows are sent.
 pub struct Forwarder {

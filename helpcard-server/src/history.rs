@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use helpcard_audit::Row;
+use helpcard_audit::{AuditError, AuditLog, Row};
 use helpcard_core::reason::{Given, Reason};
 use helpcard_core::vocab::Lang;
 use helpcard_office::OfficeError;
@@ -35,6 +35,30 @@ pub struct Opening {
     pub kiosk: Option<String>,
     /// Why (rows written before reasons were asked have none).
     pub reason: Option<Given>,
+}
+
+/// Every audit row naming one of `cards` (a holder's cards), oldest first.
+pub fn rows_of_cards(log: &AuditLog, cards: &[String]) -> Result<Vec<Row>, AuditError> {
+    let mut rows = Vec::new();
+    for card in cards {
+        rows.extend(log.rows_for_card(card)?);
+    }
+    rows.sort_by_key(|r| r.seq);
+    Ok(rows)
+}
+
+/// Every audit row written at or after `since` (Unix seconds), oldest first.
+pub fn rows_since(log: &AuditLog, since: u64) -> Result<Vec<Row>, AuditError> {
+    Ok(log
+        .rows()?
+        .into_iter()
+        .filter(|r| r.event.at >= since)
+        .collect())
+}
+
+/// The audit detail of a printed history: which cards, how many openings.
+pub fn printed_detail(cards: &[String], openings: usize) -> String {
+    format!("cards={} openings={openings}", cards.join(","))
 }
 
 /// The openings among `rows`, oldest first: through the key service (`unwrap`) and at

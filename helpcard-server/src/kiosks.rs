@@ -19,7 +19,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use helpcard_audit::{AuditError, Batch, Event, MAX_DETAIL, Row};
+use helpcard_audit::{AuditError, Batch, Event, MAX_DETAIL, Row, SIGNATURE_HEADER};
 use helpcard_core::reason::Given;
 use helpcard_core::refusal::Refusal;
 use serde_json::json;
@@ -28,9 +28,6 @@ use crate::app::{App, truncated};
 use crate::http::ApiError;
 use crate::notices::{self, Opener};
 use crate::store::Kiosk;
-
-/// The header holding the batch's signature (hex).
-pub const SIGNATURE_HEADER: &str = "helpcard-signature";
 
 /// `POST /api/kiosk/rows`.
 pub async fn rows(
@@ -58,29 +55,25 @@ pub async fn rows(
         Ok(rows) => rows,
         Err(e) => return refused(e.to_string()),
     };
-    for row in &rows {
-        mirror(&app, &kiosk, &actor, row)?;
-    }
-    let (through, _) = app
+    // Rows the service already holds are skipped; each new one must continue the chain (a
+    // concurrent batch from the same kiosk gets 409 and resumes from what the service holds).
+    let (mut through, _) = app
         .audit
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .mirrored(&actor)
         .map_err(ApiError::internal)?;
+    for row in &rows {
+        if row.seq > through {
+            mirror(&app, &kiosk, &actor, row)?;
+            through = row.seq;
+        }
+    }
     Ok(axum::Json(json!({ "through": through })).into_response())
 }
 
-/// Takes one row (a row already held is skipped), with the holder's notices for an opening.
+/// Takes one row, with the holder's notices for an opening.
 fn mirror(app: &App, kiosk: &Kiosk, actor: &str, row: &Row) -> Result<(), ApiError> {
-    let (held, _) = app
-        .audit
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .mirrored(actor)
-        .map_err(ApiError::internal)?;
-    if row.seq <= held {
-        return Ok(());
-    }
     let e = &row.event;
     let detail = format!("#{} group={} {}", row.seq, kiosk.group, e.detail);
     let event = Event {

@@ -519,11 +519,7 @@ fn audit_card(
     let (dir, store) = open_store(data)?;
     let log = dir.open_audit(CheckpointPolicy::none())?;
     let card_ids: Vec<String> = card_ids.iter().map(|c| c.to_ascii_lowercase()).collect();
-    let mut rows = Vec::new();
-    for card in &card_ids {
-        rows.extend(log.rows_for_card(card).map_err(|e| e.to_string())?);
-    }
-    rows.sort_by_key(|r| r.seq);
+    let rows = history::rows_of_cards(&log, &card_ids).map_err(|e| e.to_string())?;
     let Some(path) = pdf else {
         println!("time\tcard\tperson\tresult\tdetail");
         for r in rows {
@@ -538,7 +534,7 @@ fn audit_card(
         }
         return Ok(());
     };
-    let openings = history::openings(&rows, |name| role_of(&store, name));
+    let openings = history::openings(&rows, |name| store.role_of(name));
     let lang = if english { Lang::En } else { Lang::Ja };
     let font = helpcard_font::BIZ_UD_GOTHIC;
     let bytes = history::history_pdf(&card_ids, &openings, config, now(), lang, font)
@@ -549,7 +545,7 @@ fn audit_card(
         &dir,
         "history_printed",
         "granted",
-        &format!("cards={} openings={}", card_ids.join(","), openings.len()),
+        &history::printed_detail(&card_ids, openings.len()),
     )?;
     println!(
         "{}: {} opening(s) of {} card(s)",
@@ -560,23 +556,13 @@ fn audit_card(
     Ok(())
 }
 
-/// A person's role, if the people database knows them.
-fn role_of(store: &Store, name: &str) -> Option<PersonRole> {
-    store.person(name).ok().flatten().map(|p| p.role)
-}
-
 /// The openings of the last `days` days worth a second look, one per line with its flags.
 fn audit_review(data: &DataArg, rules: ReviewRules, days: u64) -> Result<(), String> {
     let (dir, store) = open_store(data)?;
     let log = dir.open_audit(CheckpointPolicy::none())?;
     let since = now().saturating_sub(days * 86_400);
-    let rows: Vec<_> = log
-        .rows()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|r| r.event.at >= since)
-        .collect();
-    let flagged = history::review(&history::openings(&rows, |n| role_of(&store, n)), rules);
+    let rows = history::rows_since(&log, since).map_err(|e| e.to_string())?;
+    let flagged = history::review(&history::openings(&rows, |n| store.role_of(n)), rules);
     println!("time\tcard\tperson\tgroup\treason\tflags");
     for (o, flags) in &flagged {
         println!(

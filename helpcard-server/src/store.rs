@@ -374,6 +374,11 @@ impl Store {
             .optional()?)
     }
 
+    /// The role of person `name`, if the store knows them (for reading old audit rows).
+    pub fn role_of(&self, name: &str) -> Option<Role> {
+        self.person(name).ok().flatten().map(|p| p.role)
+    }
+
     /// The person named `name` (active or not).
     pub fn person(&self, name: &str) -> Result<Option<Person>, StoreError> {
         Ok(self

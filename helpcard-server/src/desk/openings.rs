@@ -43,17 +43,9 @@ pub async fn openings_pdf(
         .into_iter()
         .map(|c| c.card_id)
         .collect();
-    let mut rows = Vec::new();
-    {
-        let log = app.audit.lock().unwrap_or_else(|e| e.into_inner());
-        for c in &cards {
-            rows.extend(log.rows_for_card(c).map_err(ApiError::internal)?);
-        }
-    }
-    rows.sort_by_key(|r| r.seq);
-    let openings = history::openings(&rows, |name| {
-        app.store.person(name).ok().flatten().map(|p| p.role)
-    });
+    let rows = history::rows_of_cards(&app.audit.lock().unwrap_or_else(|e| e.into_inner()), &cards)
+        .map_err(ApiError::internal)?;
+    let openings = history::openings(&rows, |name| app.store.role_of(name));
     let lang = if q.lang() == Lang::En {
         Lang::En
     } else {
@@ -73,7 +65,7 @@ pub async fn openings_pdf(
         &person.name,
         Some((card.card_id.as_str(), Some(desk.config.issuer_id.as_str()))),
         "granted",
-        &format!("cards={} openings={}", cards.join(","), openings.len()),
+        &history::printed_detail(&cards, openings.len()),
     )?;
     let mut response = pdf.into_response();
     let h = response.headers_mut();
@@ -115,18 +107,9 @@ pub async fn review(
     }
     rules.per_hour = q.per_hour.unwrap_or(rules.per_hour);
     let since = now().saturating_sub(q.days.unwrap_or(31) * 86_400);
-    let rows: Vec<_> = app
-        .audit
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .rows()
-        .map_err(ApiError::internal)?
-        .into_iter()
-        .filter(|r| r.event.at >= since)
-        .collect();
-    let openings = history::openings(&rows, |name| {
-        app.store.person(name).ok().flatten().map(|p| p.role)
-    });
+    let rows = history::rows_since(&app.audit.lock().unwrap_or_else(|e| e.into_inner()), since)
+        .map_err(ApiError::internal)?;
+    let openings = history::openings(&rows, |name| app.store.role_of(name));
     let flagged: Vec<Value> = history::review(&openings, rules)
         .into_iter()
         .rev()
