@@ -32,5 +32,9 @@ mod verify;
 pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, device_signed, read_exported};
 pub use event::{Event, GENESIS, MAX_DETAIL};
 pub use forward::{Batch, ForwardError, MAX_BATCH, SIGNATURE_HEADER};
-pub use store::{AuditError, AuditLog, CheckpointPolicy, Message, Pending, Row, rows_after};
-pub use verify::{Report, Tamper, VerifyError, verify};
+/// The database the log is kept in (SQLite or PostgreSQL).
+pub use helpcard_db::{Database, DbError, Durability};
+pub use store::{
+    AuditError, AuditLog, CLAIM_SECS, CheckpointPolicy, Message, Pending, Row, rows_after,
+};
+pub use verify::{Report, Tamper, VerifyError, verify, verify_in};

@@ -1,14 +1,15 @@
-//! The log in SQLite: schema, appending, checkpoints, queries.
+//! The log in SQLite or PostgreSQL: schema, appending, checkpoints, queries.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use helpcard_db::{Database, DbError, Durability, Migrations, Tx, Value};
 
 use crate::checkpoint::{Checkpoint, CheckpointError, DeviceKey};
 use crate::event::{Event, GENESIS, MAX_DETAIL};
 
-const SCHEMA: &str = "
+/// The log's schema, version 1 (`IF NOT EXISTS`: logs made before it was versioned are taken up
+/// as they are).
+const SQLITE_1: &str = "
 CREATE TABLE IF NOT EXISTS events (
     seq     INTEGER PRIMARY KEY,
     at      INTEGER NOT NULL,
@@ -62,6 +63,65 @@ CREATE TABLE IF NOT EXISTS mirrored (
 );
 ";
 
+/// The same on PostgreSQL. Append-only by triggers; checkpoints numbered in the order stored.
+const POSTGRES_1: &str = "
+CREATE TABLE events (
+    seq     BIGINT PRIMARY KEY,
+    at      BIGINT NOT NULL,
+    kind    TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    card_id TEXT,
+    issuer  TEXT,
+    result  TEXT NOT NULL,
+    detail  TEXT NOT NULL,
+    prev    BYTEA NOT NULL,
+    hash    BYTEA NOT NULL
+);
+CREATE INDEX events_card ON events (card_id);
+CREATE TABLE checkpoints (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    count      BIGINT NOT NULL,
+    head       TEXT NOT NULL,
+    at         BIGINT NOT NULL,
+    device_key TEXT NOT NULL,
+    signature  TEXT NOT NULL
+);
+CREATE FUNCTION helpcard_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION helpcard_append_only();
+CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION helpcard_append_only();
+CREATE TABLE outbox (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq        BIGINT NOT NULL REFERENCES events(seq),
+    to_addr    TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    attempts   BIGINT NOT NULL DEFAULT 0,
+    next_at    BIGINT NOT NULL,
+    sent_at    BIGINT,
+    last_error TEXT
+);
+CREATE INDEX outbox_due ON outbox (sent_at, next_at);
+CREATE TABLE mirrored (
+    source TEXT PRIMARY KEY,
+    seq    BIGINT NOT NULL,
+    hash   BYTEA NOT NULL
+);
+";
+
+const MIGRATIONS: Migrations<'static> = Migrations {
+    component: "audit",
+    sqlite: &[SQLITE_1],
+    postgres: &[POSTGRES_1],
+};
+
+/// How long a sender holds the messages it claimed ([`AuditLog::claim`]) before another may
+/// take them: longer than a slow relay's answer, short enough that a sender that died is
+/// replaced soon.
+pub const CLAIM_SECS: u64 = 300;
+
 /// A message owed because of an audit row (see [`AuditLog::append_with_messages`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
@@ -90,9 +150,10 @@ pub struct Pending {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuditError {
-    /// The database refused (locked, full disk, not a database, a trigger).
+    /// The database refused (locked, full disk, not a database, a trigger) or cannot be
+    /// reached.
     #[error("audit database: {0}")]
-    Store(#[from] rusqlite::Error),
+    Store(#[from] DbError),
     /// A detail string over [`MAX_DETAIL`] bytes: audit rows hold identifiers, not contents.
     #[error(
         "audit detail is {0} bytes; at most {MAX_DETAIL} are allowed (no card contents in the log)"
@@ -164,7 +225,7 @@ pub struct Row {
 
 /// An open audit log.
 pub struct AuditLog {
-    conn: Connection,
+    db: Database,
     key: DeviceKey,
     policy: CheckpointPolicy,
     /// (count, time) of the last checkpoint signed.
@@ -175,44 +236,47 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (or creates) the log at `path`, checkpoints signed with `key`.
+    /// Opens (or creates) the log in the SQLite file at `path`, checkpoints signed with `key`.
+    /// Commits are on disk when they return (`synchronous = FULL`): a crash after an append
+    /// loses nothing the caller was told about.
     pub fn open(
         path: &Path,
         key: DeviceKey,
         policy: CheckpointPolicy,
     ) -> Result<AuditLog, AuditError> {
-        // Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
-        #[cfg(unix)]
-        if !path.exists() {
-            use std::os::unix::fs::OpenOptionsExt;
-            let _ = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path);
-        }
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        // WAL: readers never block the writer; FULL: a committed event is on disk when
-        // `append` returns, so a crash after it loses nothing the caller was told about.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
-        let last_checkpoint = conn
-            .query_row(
-                "SELECT count, at FROM checkpoints ORDER BY rowid DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
-            .optional()?
+        AuditLog::on(Database::sqlite(path, Durability::Full)?, key, policy)
+    }
+
+    /// The log in `db` (SQLite or PostgreSQL; several processes may append to one PostgreSQL
+    /// log: appends are serialised in the database), its schema brought up to date.
+    pub fn on(
+        db: Database,
+        key: DeviceKey,
+        policy: CheckpointPolicy,
+    ) -> Result<AuditLog, AuditError> {
+        db.migrate(&MIGRATIONS)?;
+        let last_checkpoint = db
+            .read(|tx| {
+                tx.query_opt(
+                    "SELECT count, at FROM checkpoints ORDER BY count DESC, at DESC LIMIT 1",
+                    &[],
+                )?
+                .map(|r| Ok::<_, DbError>((r.get(0)?, r.get(1)?)))
+                .transpose()
+            })?
             .unwrap_or((0, 0));
         Ok(AuditLog {
-            conn,
+            db,
             key,
             policy,
             last_checkpoint,
             unexported: Vec::new(),
         })
+    }
+
+    /// The database the log is in.
+    pub fn database(&self) -> &Database {
+        &self.db
     }
 
     /// Appends one event in its own transaction and returns its sequence number. A checkpoint
@@ -251,7 +315,7 @@ impl AuditLog {
     /// The last row taken from `source` (sequence number and hash; 0 and the genesis hash
     /// when none).
     pub fn mirrored(&self, source: &str) -> Result<(u64, [u8; 32]), AuditError> {
-        mirrored_head(&self.conn, source)
+        self.db.read(|tx| mirrored_head(tx, source))
     }
 
     fn append_inner(
@@ -263,51 +327,55 @@ impl AuditLog {
         if event.detail.len() > MAX_DETAIL {
             return Err(AuditError::DetailTooLong(event.detail.len()));
         }
-        // IMMEDIATE: take the write lock before reading the head, so two writers (two
-        // processes) cannot both chain onto the same row.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some((source, row)) = mirror {
-            let (seq, hash) = mirrored_head(&tx, source)?;
-            if row.seq != seq + 1
-                || row.prev != hash
-                || row.event.hash(row.seq, &row.prev) != row.hash
-            {
-                return Err(AuditError::NotNext { expected: seq + 1 });
+        let seq = self.db.write(|tx| {
+            lock_chain(tx)?;
+            if let Some((source, row)) = mirror {
+                let (seq, hash) = mirrored_head(tx, source)?;
+                if row.seq != seq + 1
+                    || row.prev != hash
+                    || row.event.hash(row.seq, &row.prev) != row.hash
+                {
+                    return Err(AuditError::NotNext { expected: seq + 1 });
+                }
+                tx.execute(
+                    "INSERT INTO mirrored (source, seq, hash) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                    &[source.into(), row.seq.into(), row.hash.as_slice().into()],
+                )?;
             }
+            let (last, prev) = head(tx)?;
+            let seq = last + 1;
+            let hash = event.hash(seq, &prev);
             tx.execute(
-                "INSERT INTO mirrored (source, seq, hash) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                params![source, row.seq as i64, row.hash.as_slice()],
+                "INSERT INTO events (seq, at, kind, actor, card_id, issuer, result, detail, prev, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &[
+                    seq.into(),
+                    event.at.into(),
+                    (&event.kind).into(),
+                    (&event.actor).into(),
+                    event.card_id.as_deref().into(),
+                    event.issuer.as_deref().into(),
+                    (&event.result).into(),
+                    (&event.detail).into(),
+                    prev.as_slice().into(),
+                    hash.as_slice().into(),
+                ],
             )?;
-        }
-        let (last, prev) = head(&tx)?;
-        let seq = last + 1;
-        let hash = event.hash(seq, &prev);
-        tx.execute(
-            "INSERT INTO events (seq, at, kind, actor, card_id, issuer, result, detail, prev, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                seq as i64,
-                event.at as i64,
-                event.kind,
-                event.actor,
-                event.card_id,
-                event.issuer,
-                event.result,
-                event.detail,
-                prev.as_slice(),
-                hash.as_slice()
-            ],
-        )?;
-        for m in messages {
-            tx.execute(
-                "INSERT INTO outbox (seq, to_addr, subject, body, next_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![seq as i64, m.to, m.subject, m.body, event.at as i64],
-            )?;
-        }
-        tx.commit()?;
+            for m in messages {
+                tx.execute(
+                    "INSERT INTO outbox (seq, to_addr, subject, body, next_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    &[
+                        seq.into(),
+                        (&m.to).into(),
+                        (&m.subject).into(),
+                        (&m.body).into(),
+                        event.at.into(),
+                    ],
+                )?;
+            }
+            Ok::<_, AuditError>(seq)
+        })?;
         let (count, at) = self.last_checkpoint;
         let due = (self.policy.every_events > 0 && seq >= count + self.policy.every_events)
             || (self.policy.every_secs > 0 && event.at >= at + self.policy.every_secs);
@@ -317,55 +385,81 @@ impl AuditLog {
         Ok(seq)
     }
 
-    /// Messages due at `now` (not sent, their next try come), oldest first, at most `limit`.
-    pub fn due(&self, now: u64, limit: usize) -> Result<Vec<Pending>, AuditError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, seq, attempts, to_addr, subject, body FROM outbox
-             WHERE sent_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT ?2",
-        )?;
-        let rows = stmt
-            .query_map(params![now as i64, limit as i64], |r| {
+    /// Claims the messages due at `now` (not sent, their next try come), oldest first, at most
+    /// `limit`: each is held for [`CLAIM_SECS`], so another sender (another instance of the
+    /// service on the same database) skips it meanwhile, and a sender that died before
+    /// marking it lets it come due again. On PostgreSQL rows another sender is claiming at that
+    /// moment are skipped (`FOR UPDATE SKIP LOCKED`), never waited for nor taken twice.
+    pub fn claim(&self, now: u64, limit: usize) -> Result<Vec<Pending>, AuditError> {
+        let skip_locked = if self.db.is_postgres() {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE outbox SET next_at = ?3 WHERE id IN (
+                 SELECT id FROM outbox WHERE sent_at IS NULL AND next_at <= ?1
+                 ORDER BY id LIMIT ?2{skip_locked})
+             RETURNING id, seq, attempts, to_addr, subject, body"
+        );
+        let rows = self.db.write(|tx| {
+            tx.query(
+                &sql,
+                &[now.into(), (limit as u64).into(), (now + CLAIM_SECS).into()],
+            )
+        })?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
                 Ok(Pending {
                     id: r.get(0)?,
-                    seq: r.get::<_, i64>(1)? as u64,
-                    attempts: r.get::<_, i64>(2)? as u32,
+                    seq: r.get(1)?,
+                    attempts: r.get(2)?,
                     message: Message {
                         to: r.get(3)?,
                         subject: r.get(4)?,
                         body: r.get(5)?,
                     },
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        // RETURNING gives no order.
+        out.sort_by_key(|p| p.id);
+        Ok(out)
     }
 
     /// The message was handed to the relay at `now`.
     pub fn sent(&self, id: i64, now: u64) -> Result<(), AuditError> {
-        self.conn.execute(
-            "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1",
-            params![id, now as i64],
-        )?;
+        self.db.read(|tx| {
+            tx.execute(
+                "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+                &[id.into(), now.into()],
+            )
+        })?;
         Ok(())
     }
 
-    /// The message could not be sent at `now`: tried again at `next_at`.
+    /// The message could not be sent: tried again at `next_at`.
     pub fn not_sent(&self, id: i64, next_at: u64, error: &str) -> Result<(), AuditError> {
         let error: String = error.chars().take(200).collect();
-        self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1",
-            params![id, next_at as i64, error],
-        )?;
+        self.db.read(|tx| {
+            tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1",
+                &[id.into(), next_at.into(), error.into()],
+            )
+        })?;
         Ok(())
     }
 
     /// (waiting, sent) messages in the outbox.
     pub fn outbox_counts(&self) -> Result<(u64, u64), AuditError> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM outbox",
-            [],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-        )?)
+        let row = self.db.read(|tx| {
+            tx.query_one(
+                "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM outbox",
+                &[],
+            )
+        })?;
+        Ok((row.get(0)?, row.get(1)?))
     }
 
     /// Signs a checkpoint of the log as it is now, stores it, and exports it (and any earlier
@@ -373,16 +467,22 @@ impl AuditLog {
     /// is stored; the export is tried again with the next checkpoint or
     /// [`AuditLog::export_pending`].
     pub fn checkpoint(&mut self, now: u64) -> Result<Checkpoint, AuditError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (count, head_hash) = head(&tx)?;
-        let cp = Checkpoint::sign(&self.key, count, &head_hash, now);
-        tx.execute(
-            "INSERT INTO checkpoints (count, head, at, device_key, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![count as i64, cp.head, now as i64, cp.device_key, cp.signature],
-        )?;
-        tx.commit()?;
+        let key = &self.key;
+        let (count, cp) = self.db.write(|tx| {
+            let (count, head_hash) = head(tx)?;
+            let cp = Checkpoint::sign(key, count, &head_hash, now);
+            tx.execute(
+                "INSERT INTO checkpoints (count, head, at, device_key, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    count.into(),
+                    (&cp.head).into(),
+                    now.into(),
+                    (&cp.device_key).into(),
+                    (&cp.signature).into(),
+                ],
+            )?;
+            Ok::<_, AuditError>((count, cp))
+        })?;
         self.last_checkpoint = (count, now);
         if self.policy.export_dir.is_some() {
             self.unexported.push(cp.clone());
@@ -405,11 +505,13 @@ impl AuditLog {
 
     /// Rows appended (by any process) since the last checkpoint stored in the log.
     pub fn uncheckpointed(&self) -> Result<u64, AuditError> {
-        let (count, _) = head(&self.conn)?;
-        let last: Option<i64> =
-            self.conn
-                .query_row("SELECT MAX(count) FROM checkpoints", [], |r| r.get(0))?;
-        Ok(count.saturating_sub(last.unwrap_or(0) as u64))
+        self.db.read(|tx| {
+            let (count, _) = head(tx)?;
+            let last: Option<u64> = tx
+                .query_one("SELECT MAX(count) FROM checkpoints", &[])?
+                .get(0)?;
+            Ok(count.saturating_sub(last.unwrap_or(0)))
+        })
     }
 
     /// The device key's public half.
@@ -419,7 +521,7 @@ impl AuditLog {
 
     /// Number of rows.
     pub fn len(&self) -> Result<u64, AuditError> {
-        Ok(head(&self.conn)?.0)
+        Ok(self.db.read(head)?.0)
     }
 
     /// True when no event has been logged.
@@ -430,79 +532,93 @@ impl AuditLog {
     /// Every row about one card, oldest first: who opened it and when (what an issuing office
     /// needs to answer a holder's disclosure request).
     pub fn rows_for_card(&self, card_id: &str) -> Result<Vec<Row>, AuditError> {
-        rows(&self.conn, Some(card_id))
+        self.db.read(|tx| select(tx, Some(card_id), 0, u64::MAX))
     }
 
     /// Every row, oldest first.
     pub fn rows(&self) -> Result<Vec<Row>, AuditError> {
-        rows(&self.conn, None)
+        self.db.read(|tx| select(tx, None, 0, u64::MAX))
     }
 }
 
-fn mirrored_head(conn: &Connection, source: &str) -> Result<(u64, [u8; 32]), AuditError> {
-    let held = conn
-        .query_row(
-            "SELECT seq, hash FROM mirrored WHERE source = ?1",
-            [source],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
-        )
-        .optional()?;
-    match held {
-        None => Ok((0, GENESIS)),
-        Some((seq, hash)) => Ok((
-            seq,
-            hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
-        )),
+/// On PostgreSQL, where several instances append to one log, the chain is appended to by one
+/// transaction at a time: the table lock (which readers do not wait for) is held until commit,
+/// so no two appends read the same head. SQLite's `BEGIN IMMEDIATE` does the same.
+fn lock_chain(tx: &mut Tx<'_>) -> Result<(), DbError> {
+    if tx.is_postgres() {
+        tx.batch("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")?;
     }
+    Ok(())
+}
+
+fn mirrored_head(tx: &mut Tx<'_>, source: &str) -> Result<(u64, [u8; 32]), AuditError> {
+    let held = tx.query_opt(
+        "SELECT seq, hash FROM mirrored WHERE source = ?1",
+        &[source.into()],
+    )?;
+    stored_head(held)
+}
+
+/// A (seq, hash) row as a head; none is the genesis.
+fn stored_head(row: Option<helpcard_db::Row>) -> Result<(u64, [u8; 32]), AuditError> {
+    let Some(row) = row else {
+        return Ok((0, GENESIS));
+    };
+    let seq: u64 = row.get(0)?;
+    let hash: Vec<u8> = row.get(1)?;
+    Ok((
+        seq,
+        hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
+    ))
 }
 
 /// Rows of the log at `path` after row `after`, oldest first, at most `limit`: read without
 /// writing (a forwarder beside the process that appends).
 pub fn rows_after(path: &Path, after: u64, limit: usize) -> Result<Vec<Row>, AuditError> {
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    select(&conn, None, after, limit.try_into().unwrap_or(i64::MAX))
+    Database::sqlite_read_only(path)?.read(|tx| select(tx, None, after, limit as u64))
 }
 
 /// The last row's sequence number and hash (0 and the genesis hash when empty).
-fn head(conn: &Connection) -> Result<(u64, [u8; 32]), AuditError> {
-    let last = conn
-        .query_row(
-            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
-        )
-        .optional()?;
-    match last {
-        None => Ok((0, GENESIS)),
-        Some((seq, hash)) => Ok((
-            seq,
-            hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
-        )),
-    }
-}
-
-pub(crate) fn rows(conn: &Connection, card_id: Option<&str>) -> Result<Vec<Row>, AuditError> {
-    select(conn, card_id, 0, i64::MAX)
+fn head(tx: &mut Tx<'_>) -> Result<(u64, [u8; 32]), AuditError> {
+    let last = tx.query_opt(
+        "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+        &[],
+    )?;
+    stored_head(last)
 }
 
 /// Rows about `card_id` (all without one) after row `after`, oldest first, at most `limit`.
-fn select(
-    conn: &Connection,
+pub(crate) fn select(
+    tx: &mut Tx<'_>,
     card_id: Option<&str>,
     after: u64,
-    limit: i64,
+    limit: u64,
 ) -> Result<Vec<Row>, AuditError> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, kind, actor, card_id, issuer, result, detail, prev, hash FROM events
-         WHERE (?1 IS NULL OR card_id = ?1) AND seq > ?2 ORDER BY seq LIMIT ?3",
+    let (filter, params): (&str, Vec<Value>) = match card_id {
+        Some(id) => (
+            "card_id = ?3 AND ",
+            vec![after.into(), limit.into(), id.into()],
+        ),
+        None => ("", vec![after.into(), limit.into()]),
+    };
+    let rows = tx.query(
+        &format!(
+            "SELECT seq, at, kind, actor, card_id, issuer, result, detail, prev, hash FROM events
+             WHERE {filter}seq > ?1 ORDER BY seq LIMIT ?2"
+        ),
+        &params,
     )?;
-    let raw = stmt
-        .query_map(params![card_id, after as i64, limit], |r| {
-            Ok((
-                r.get::<_, i64>(0)? as u64,
-                Event {
-                    at: r.get::<_, i64>(1)? as u64,
+    rows.iter()
+        .map(|r| {
+            let seq: u64 = r.get(0)?;
+            let bytes = |i| -> Result<[u8; 32], AuditError> {
+                let v: Vec<u8> = r.get(i)?;
+                v.try_into().map_err(|_| AuditError::Malformed(seq))
+            };
+            Ok(Row {
+                seq,
+                event: Event {
+                    at: r.get(1)?,
                     kind: r.get(2)?,
                     actor: r.get(3)?,
                     card_id: r.get(4)?,
@@ -510,38 +626,31 @@ fn select(
                     result: r.get(6)?,
                     detail: r.get(7)?,
                 },
-                r.get::<_, Vec<u8>>(8)?,
-                r.get::<_, Vec<u8>>(9)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter()
-        .map(|(seq, event, prev, hash)| {
-            Ok(Row {
-                seq,
-                event,
-                prev: prev.try_into().map_err(|_| AuditError::Malformed(seq))?,
-                hash: hash.try_into().map_err(|_| AuditError::Malformed(seq))?,
+                prev: bytes(8)?,
+                hash: bytes(9)?,
             })
         })
         .collect()
 }
 
-pub(crate) fn checkpoints(conn: &Connection) -> Result<Vec<Checkpoint>, AuditError> {
-    let mut stmt = conn
-        .prepare("SELECT count, head, at, device_key, signature FROM checkpoints ORDER BY rowid")?;
-    let out = stmt
-        .query_map([], |r| {
+/// The stored checkpoints in the order they were stored.
+pub(crate) fn checkpoints(tx: &mut Tx<'_>) -> Result<Vec<Checkpoint>, AuditError> {
+    let order = if tx.is_postgres() { "id" } else { "rowid" };
+    let rows = tx.query(
+        &format!("SELECT count, head, at, device_key, signature FROM checkpoints ORDER BY {order}"),
+        &[],
+    )?;
+    rows.iter()
+        .map(|r| {
             Ok(Checkpoint {
-                count: r.get::<_, i64>(0)? as u64,
+                count: r.get(0)?,
                 head: r.get(1)?,
-                at: r.get::<_, i64>(2)? as u64,
+                at: r.get(2)?,
                 device_key: r.get(3)?,
                 signature: r.get(4)?,
             })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(out)
+        })
+        .collect()
 }
 
 /// Writes `checkpoint-<count>-<at>.json` into `dir`, append-only: a new file each time, never

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use helpcard_db::Database;
 
 use crate::checkpoint::Checkpoint;
 use crate::event::GENESIS;
@@ -105,9 +105,22 @@ pub fn verify(
     device_key: &[u8; 32],
     exported: &[Checkpoint],
 ) -> Result<Report, VerifyError> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(AuditError::from)?;
-    let rows = store::rows(&conn, None)?;
+    let db = Database::sqlite_read_only(path).map_err(AuditError::from)?;
+    verify_in(&db, device_key, exported)
+}
+
+/// [`verify`] for a log in any database (PostgreSQL's, shared by several instances).
+pub fn verify_in(
+    db: &Database,
+    device_key: &[u8; 32],
+    exported: &[Checkpoint],
+) -> Result<Report, VerifyError> {
+    let (rows, stored) = db.read(|tx| {
+        Ok::<_, AuditError>((
+            store::select(tx, None, 0, u64::MAX)?,
+            store::checkpoints(tx)?,
+        ))
+    })?;
     let mut hashes = Vec::with_capacity(rows.len());
     let mut prev = GENESIS;
     for (i, row) in rows.iter().enumerate() {
@@ -124,7 +137,6 @@ pub fn verify(
         prev = row.hash;
         hashes.push(row.hash);
     }
-    let stored = store::checkpoints(&conn)?;
     let n = rows.len() as u64;
     for cp in stored.iter().chain(exported) {
         if !cp.verifies(Some(device_key)) {

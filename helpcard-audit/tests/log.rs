@@ -355,7 +355,7 @@ fn messages_owed_for_a_row_are_stored_with_it_and_leave_the_outbox_once_sent() {
             .is_err()
     );
     let at = event(1).at;
-    let due = log.due(at, 10).unwrap();
+    let due = log.claim(at, 10).unwrap();
     assert_eq!(due.len(), 2);
     assert_eq!(
         (due[0].seq, due[0].message.to.as_str()),
@@ -364,14 +364,18 @@ fn messages_owed_for_a_row_are_stored_with_it_and_leave_the_outbox_once_sent() {
     // One fails and waits; one is sent and never comes back.
     log.not_sent(due[0].id, at + 30, "relay down").unwrap();
     log.sent(due[1].id, at).unwrap();
-    assert!(log.due(at + 29, 10).unwrap().is_empty());
-    let again = log.due(at + 30, 10).unwrap();
+    assert!(log.claim(at + 29, 10).unwrap().is_empty());
+    let again = log.claim(at + 30, 10).unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 1));
+    // Claimed: not handed out again while its sender holds it.
+    assert!(log.claim(at + 31, 10).unwrap().is_empty());
     assert_eq!(log.outbox_counts().unwrap(), (1, 1));
     // Reopened (a restart): still owed.
     drop(log);
     let log = AuditLog::open(&path, key(), CheckpointPolicy::default()).unwrap();
-    assert_eq!(log.due(at + 30, 10).unwrap()[0].message.to, "a@example.jp");
+    // A sender that died holding it: due again when its claim runs out.
+    let later = at + 30 + helpcard_audit::CLAIM_SECS;
+    assert_eq!(log.claim(later, 10).unwrap()[0].message.to, "a@example.jp");
     // The chain still verifies: the outbox is beside it, not in it.
     assert!(verify(&path, &key().public(), &[]).is_ok());
 }

@@ -50,6 +50,8 @@ pub enum Refusal {
     ListOutOfDate,
     /// The service failed.
     Internal,
+    /// The service cannot reach its database just now (it recovers by itself): try again.
+    Unavailable,
     /// The person's role may not do this (a responder at the issuing desk, an issuer at an
     /// admin's task).
     RoleRefused,
@@ -81,7 +83,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 32] = [
+    pub const ALL: [Refusal; 33] = [
         Refusal::BadRequest,
         Refusal::TooLarge,
         Refusal::TooSlow,
@@ -101,6 +103,7 @@ impl Refusal {
         Refusal::NoCurrentList,
         Refusal::ListOutOfDate,
         Refusal::Internal,
+        Refusal::Unavailable,
         Refusal::RoleRefused,
         Refusal::NoDesk,
         Refusal::IssuerKeyLocked,
@@ -138,6 +141,7 @@ impl Refusal {
             Refusal::NoCurrentList => "no_current_list",
             Refusal::ListOutOfDate => "list_out_of_date",
             Refusal::Internal => "internal",
+            Refusal::Unavailable => "unavailable",
             Refusal::RoleRefused => "role_refused",
             Refusal::NoDesk => "no_desk",
             Refusal::IssuerKeyLocked => "issuer_key_locked",
@@ -252,6 +256,11 @@ impl Refusal {
                 "鍵サービスに問題が起きました。しばらくしてからもう一度試してください。",
                 "The key service failed. Try again later.",
                 "うまく いきませんでした。あとで もう いちど して ください。",
+            ],
+            Refusal::Unavailable => [
+                "鍵サービスが一時的に使えません。1分ほど待ってからもう一度試してください。",
+                "The key service is briefly unavailable. Try again in a minute.",
+                "いまは つかえません。すこし まってから もう いちど して ください。",
             ],
             Refusal::RoleRefused => [
                 "この操作はあなたの役割ではできません。",

@@ -58,8 +58,18 @@ impl ApiError {
     }
 
     /// A failure of the service itself: the details go to the operator's log (standard
-    /// error), not to the client.
-    pub fn internal(what: impl std::fmt::Display) -> ApiError {
+    /// error), not to the client. A database that cannot be reached just now (PostgreSQL
+    /// restarting or failing over) is `503 unavailable` with `Retry-After`, not a failure: the
+    /// instance recovers by itself when the database is back.
+    pub fn internal<E: std::fmt::Display + 'static>(what: E) -> ApiError {
+        if unreachable_database(&what) {
+            eprintln!("helpcard-server: unavailable: {what}");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Refusal::Unavailable,
+                "the service cannot reach its database just now; try again in a minute",
+            );
+        }
         eprintln!("helpcard-server: internal error: {what}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,13 +84,33 @@ impl ApiError {
     }
 }
 
+/// True when `e` is one of the stores' errors saying the database cannot be reached.
+fn unreachable_database(e: &dyn std::any::Any) -> bool {
+    if let Some(e) = e.downcast_ref::<crate::store::StoreError>() {
+        e.is_unavailable()
+    } else if let Some(e) = e.downcast_ref::<helpcard_audit::AuditError>() {
+        matches!(e, helpcard_audit::AuditError::Store(db) if db.is_unavailable())
+    } else if let Some(e) = e.downcast_ref::<helpcard_db::DbError>() {
+        e.is_unavailable()
+    } else {
+        false
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry = self.status == StatusCode::SERVICE_UNAVAILABLE;
         let mut body = json!({ "error": self.code, "message": self.message });
         if let (Some(Value::Object(extra)), Value::Object(map)) = (self.extra, &mut body) {
             map.extend(extra);
         }
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if retry {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
     }
 }
 

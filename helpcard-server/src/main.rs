@@ -56,6 +56,21 @@ struct DataArg {
         env = "HELPCARD_SERVER_DATA"
     )]
     data: PathBuf,
+    /// The database for people, sessions, allowances, kiosks and the audit log: a PostgreSQL
+    /// URL (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE), which several instances of the
+    /// service may share; without it, SQLite files in the data directory. Give a password by
+    /// the environment, not on the command line (where `ps` shows it).
+    #[arg(long, env = "HELPCARD_DATABASE")]
+    database: Option<String>,
+}
+
+impl DataArg {
+    fn dir(&self) -> DataDir {
+        DataDir {
+            path: self.data.clone(),
+            database: self.database.clone(),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -347,10 +362,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn open_store(data: &DataArg) -> Result<(DataDir, Store), String> {
-    let dir = DataDir(data.data.clone());
+    let dir = data.dir();
     dir.create()
-        .map_err(|e| format!("{}: {e}", dir.0.display()))?;
-    let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{}: {e}", dir.path.display()))?;
+    let store = dir.open_store()?;
     Ok((dir, store))
 }
 
@@ -473,7 +488,7 @@ fn main() -> ExitCode {
             data,
         })) => return audit_verify(&data, checkpoint_key.as_deref(), anchor),
         Some(Command::Audit(AuditCommand::Key { data })) => {
-            let dir = DataDir(data.data);
+            let dir = data.dir();
             helpcard_audit::DeviceKey::load(&dir.device_key())
                 .map(|k| println!("{}", hex::encode(k.public())))
                 .map_err(|e| e.to_string())
@@ -596,7 +611,7 @@ fn pinned_key(given: &str) -> Result<[u8; 32], String> {
 }
 
 fn audit_verify(data: &DataArg, key: Option<&str>, anchor: Option<PathBuf>) -> ExitCode {
-    let dir = DataDir(data.data.clone());
+    let dir = data.dir();
     let Some(key) = key else {
         return fail(
             "--checkpoint-key is required: the checkpoint public key recorded when the service was set up (it printed it at start; `helpcard-server audit key` prints it). A key read from the data directory proves nothing about a log in the same directory.",
@@ -614,7 +629,11 @@ fn audit_verify(data: &DataArg, key: Option<&str>, anchor: Option<PathBuf>) -> E
             return ExitCode::from(2);
         }
     };
-    match helpcard_audit::verify(&dir.audit(), &key, &exported) {
+    let db = match dir.audit_database() {
+        Ok(db) => db,
+        Err(e) => return fail(e),
+    };
+    match helpcard_audit::verify_in(&db, &key, &exported) {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS
@@ -705,7 +724,7 @@ fn desk_setup(
             let list_file = d
                 .desk_list
                 .clone()
-                .unwrap_or_else(|| dir.0.join("published").join(format!("{issuer_id}.cbor")));
+                .unwrap_or_else(|| dir.path.join("published").join(format!("{issuer_id}.cbor")));
             if let Some(parent) = list_file.parent() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| format!("{}: {e}", parent.display()))?;
@@ -741,7 +760,7 @@ fn desk_setup(
     Ok((
         Some(DeskSetup {
             key,
-            registry: dir.0.join("registry.sqlite"),
+            registry: dir.path.join("registry.sqlite"),
             config: DeskConfig {
                 issuer_id,
                 issuer_name,
@@ -833,9 +852,9 @@ fn serve(s: Serve) -> Result<(), String> {
             .origin
             .clone()
             .unwrap_or_else(|| format!("http://localhost:{port}"));
-        let dir = DataDir(s.data.data.clone());
+        let dir = s.data.dir();
         dir.create()
-            .map_err(|e| format!("{}: {e}", dir.0.display()))?;
+            .map_err(|e| format!("{}: {e}", dir.path.display()))?;
         let (keys, files, demo_cards, demo_desk) = if s.demo {
             let d = setup::demo(&dir, &origin)?;
             (d.keys, d.files, d.cards, Some(d.desk))
@@ -846,7 +865,7 @@ fn serve(s: Serve) -> Result<(), String> {
         let (desk_setup, files) = desk_setup(&s, &dir, files, &keys, demo_desk)?;
         let lists = Lists::open(files, now())?;
         let groups = Groups::parse(&s.groups, &keys.key_ids())?;
-        let store = Store::open(&dir.people()).map_err(|e| e.to_string())?;
+        let store = dir.open_store()?;
         let audit = dir.open_audit(CheckpointPolicy {
             every_events: s.checkpoint_rows,
             // Time is the timer's (below), which also covers rows an administrator added.
@@ -983,7 +1002,7 @@ fn serve(s: Serve) -> Result<(), String> {
             println!("demo issuer key passphrase: {}", setup::DEMO_DESK_PASSPHRASE);
             println!(
                 "demo kiosk: responder key {} (passphrase {})",
-                dir.0.join("demo-responder.key.json").display(),
+                dir.path.join("demo-responder.key.json").display(),
                 setup::DEMO_KIOSK_PASSPHRASE
             );
         }

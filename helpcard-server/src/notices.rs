@@ -262,7 +262,7 @@ pub fn run(app: Arc<App>, mailer: Mailer, every: Duration, retry_secs: u64) {
             loop {
                 let due = {
                     let log = app.audit.lock().unwrap_or_else(|e| e.into_inner());
-                    match log.due(now(), BATCH) {
+                    match log.claim(now(), BATCH) {
                         Ok(due) if !due.is_empty() => due,
                         Ok(_) => {
                             drop(app.notices_written.wait_timeout(log, every));

@@ -38,6 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(|| async { axum::response::Redirect::to("/S/") }))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/lists/index.json", get(list_index))
         .route("/lists/root.pub.json", get(root_key))
         .route("/lists/trust.cbor", get(trust_list))
@@ -187,6 +188,36 @@ async fn admit(
     Ok(axum::extract::Request::from_parts(parts, Body::from(read)))
 }
 
+/// Whether this instance can serve: both its stores answer. 503 while the database cannot be
+/// reached (a load balancer takes the instance out), 200 again by itself once it is back.
+async fn readyz(State(app): State<Arc<App>>) -> Response {
+    let kind = if app.store.database().is_postgres() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    match database_reachable(&app) {
+        Ok(()) => axum::Json(json!({ "status": "ready", "database": kind })).into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "5")],
+            axum::Json(
+                json!({ "status": "unavailable", "database": kind, "error": e.to_string() }),
+            ),
+        )
+            .into_response(),
+    }
+}
+
+fn database_reachable(app: &App) -> Result<(), helpcard_db::DbError> {
+    app.store.database().ping()?;
+    app.audit
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .database()
+        .ping()
+}
+
 async fn healthz(State(app): State<Arc<App>>) -> Response {
     let keys: Vec<String> = app.keys.key_ids().iter().map(|k| k.to_hex()).collect();
     let lists = app.lists.health(now());
@@ -198,8 +229,13 @@ async fn healthz(State(app): State<Arc<App>>) -> Response {
         .outbox_counts()
         .map(|(waiting, sent)| json!({ "waiting": waiting, "sent": sent }))
         .unwrap_or(Value::Null);
+    let database = match database_reachable(&app) {
+        Ok(()) => "reachable",
+        Err(_) => "unreachable",
+    };
     axum::Json(json!({
         "status": lists.status(),
+        "database": database,
         "responder_keys": keys,
         "lists": lists,
         "notices": notices,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use helpcard_audit::{AuditLog, CheckpointPolicy, DeviceKey};
+use helpcard_audit::{AuditError, AuditLog, CheckpointPolicy, Database, DeviceKey};
 use helpcard_core::card;
 use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
@@ -15,40 +15,86 @@ use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use crate::keys::FileKeys;
 use crate::lists::ListFiles;
+use crate::store::{Store, StoreError};
 
-/// Where the service keeps its state.
+/// Where the service keeps its state: files in a directory, and the database — SQLite files
+/// in that directory, or one PostgreSQL database several instances share.
 #[derive(Clone, Debug)]
-pub struct DataDir(pub PathBuf);
+pub struct DataDir {
+    /// The directory: keys, lists, exported checkpoints (and the SQLite files).
+    pub path: PathBuf,
+    /// A PostgreSQL URL for people, sessions, allowances, kiosks and the audit log; `None`
+    /// for SQLite files in [`DataDir::path`].
+    pub database: Option<String>,
+}
+
+/// PostgreSQL connections an instance's store keeps (its audit log keeps two more).
+const STORE_POOL: usize = 8;
 
 impl DataDir {
-    /// People, invites, passkeys, sessions.
+    /// People, invites, passkeys, sessions (SQLite).
     pub fn people(&self) -> PathBuf {
-        self.0.join("people.sqlite")
+        self.path.join("people.sqlite")
     }
-    /// The audit log.
+    /// The audit log (SQLite).
     pub fn audit(&self) -> PathBuf {
-        self.0.join("audit.sqlite")
+        self.path.join("audit.sqlite")
+    }
+
+    /// People, invites, passkeys, sessions, allowances and kiosks, in the service's database.
+    pub fn open_store(&self) -> Result<Store, String> {
+        let store = match &self.database {
+            Some(url) => Database::postgres(url, STORE_POOL)
+                .map_err(StoreError::from)
+                .and_then(Store::on),
+            None => Store::open(&self.people()),
+        };
+        store.map_err(|e| format!("{}: {e}", self.where_people()))
+    }
+
+    /// The audit log's database, for reading (`audit verify`).
+    pub fn audit_database(&self) -> Result<Database, String> {
+        match &self.database {
+            Some(url) => Database::postgres(url, 1),
+            None => Database::sqlite_read_only(&self.audit()),
+        }
+        .map_err(|e| format!("{}: {e}", self.where_audit()))
+    }
+
+    /// Where the people are kept, for messages (a URL without its password).
+    fn where_people(&self) -> String {
+        match &self.database {
+            Some(url) => without_password(url),
+            None => self.people().display().to_string(),
+        }
+    }
+
+    fn where_audit(&self) -> String {
+        match &self.database {
+            Some(url) => without_password(url),
+            None => self.audit().display().to_string(),
+        }
     }
     /// The audit log's device key (signs checkpoints).
     pub fn device_key(&self) -> PathBuf {
-        self.0.join("audit-device.key")
+        self.path.join("audit-device.key")
     }
     /// Where checkpoints are exported unless `--audit-anchor` says elsewhere.
     pub fn checkpoints(&self) -> PathBuf {
-        self.0.join("checkpoints")
+        self.path.join("checkpoints")
     }
     /// The highest list sequence and counters accepted (a list older than these is refused).
     pub fn list_state(&self) -> PathBuf {
-        self.0.join("lists-state.json")
+        self.path.join("lists-state.json")
     }
 
     /// Creates the directory (owner-only on Unix).
     pub fn create(&self) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.0)?;
+        std::fs::create_dir_all(&self.path)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700))?;
+            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o700))?;
         }
         Ok(())
     }
@@ -56,8 +102,27 @@ impl DataDir {
     /// The audit log, checkpointed as `policy` says, its device key created on first use.
     pub fn open_audit(&self, policy: CheckpointPolicy) -> Result<AuditLog, String> {
         let key = DeviceKey::load_or_create(&self.device_key()).map_err(|e| e.to_string())?;
-        AuditLog::open(&self.audit(), key, policy)
-            .map_err(|e| format!("{}: {e}", self.audit().display()))
+        match &self.database {
+            Some(url) => Database::postgres(url, 2)
+                .map_err(AuditError::from)
+                .and_then(|db| AuditLog::on(db, key, policy)),
+            None => AuditLog::open(&self.audit(), key, policy),
+        }
+        .map_err(|e| format!("{}: {e}", self.where_audit()))
+    }
+}
+
+/// `url` with its password, if any, replaced by `***` (for messages and logs).
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -130,7 +195,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         })
         .collect();
     let write = |name: &str, bytes: &[u8]| {
-        let path = data.0.join(name);
+        let path = data.path.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
@@ -148,7 +213,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
     write("lists/revocations/musashino.cbor", &set.revocation_list)?;
     // Fresh keys every start: what an earlier demo's lists and registry left behind does not
     // apply.
-    for stale in [data.list_state(), data.0.join("registry.sqlite")] {
+    for stale in [data.list_state(), data.path.join("registry.sqlite")] {
         if stale.exists() {
             std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
         }
@@ -175,8 +240,8 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         files: ListFiles {
             root: set.world.root.verifying_key(),
             root_file,
-            trust: data.0.join("lists/trust.cbor"),
-            revocations: vec![data.0.join("lists/revocations")],
+            trust: data.path.join("lists/trust.cbor"),
+            revocations: vec![data.path.join("lists/revocations")],
             state,
         },
         keys: FileKeys::new(vec![set.world.responder]),
@@ -185,7 +250,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
             key_file,
             issuer_id: "musashino".into(),
             issuer_name: "武蔵野市 障害者福祉課".into(),
-            list_file: data.0.join("lists/revocations/musashino.cbor"),
+            list_file: data.path.join("lists/revocations/musashino.cbor"),
         },
     })
 }
@@ -194,7 +259,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
 /// first published list keeps it revoked.
 fn seed_registry(data: &DataDir, set: &DemoSet, now: UnixTime) -> Result<(), String> {
     let trust = set.world.trust_store(now);
-    let mut registry = Registry::open(&data.0.join("registry.sqlite"))
+    let mut registry = Registry::open(&data.path.join("registry.sqlite"))
         .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
     let kid = set.world.issuer.key_id().to_hex();
     let mut records = Vec::new();

@@ -93,7 +93,7 @@ fn each_group_opens_only_the_cards_of_the_keys_it_is_given() {
 fn the_audit_chain_survives_someone_who_can_rewrite_the_data_directory() {
     let anchor = std::env::temp_dir().join(format!("helpcard-anchor-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&anchor);
-    let mut s = Server::start(
+    let mut s = Server::start_on_sqlite(
         "anchor",
         &[
             "--audit-anchor",

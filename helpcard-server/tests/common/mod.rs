@@ -25,6 +25,8 @@ pub struct Server {
     pub desk_invite: String,
     /// The audit log's checkpoint public key, as the server printed it at start.
     pub checkpoint_key: String,
+    /// The PostgreSQL database it keeps its state in (`None`: SQLite files in `data`).
+    pub database: Option<String>,
     /// The arguments it was started with (for a restart).
     args: Vec<String>,
     agent: ureq::Agent,
@@ -38,11 +40,29 @@ impl Server {
         Server::with_args(name, args)
     }
 
-    /// `helpcard-server ARGS` (no demo), in a fresh data directory.
+    /// `helpcard-server ARGS` (no demo), in a fresh data directory and, when the run names a
+    /// PostgreSQL server (`HELPCARD_TEST_POSTGRES`; `scripts/test-all` runs these tests once
+    /// without and once with it), a fresh PostgreSQL database.
     pub fn with_args(name: &str, args: Vec<String>) -> Server {
+        let database = helpcard_db::scratch::database(name);
+        Server::fresh(name, args, database)
+    }
+
+    /// `helpcard-server --demo` on SQLite whatever the run names: for tests that play an
+    /// attacker on the SQLite files themselves.
+    pub fn start_on_sqlite(name: &str, extra: &[&str]) -> Server {
+        let mut args: Vec<String> = vec!["--demo".into()];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        Server::fresh(name, args, None)
+    }
+
+    fn fresh(name: &str, mut args: Vec<String>, database: Option<String>) -> Server {
         let data =
             std::env::temp_dir().join(format!("helpcard-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
+        if let Some(url) = &database {
+            args.extend(["--database".to_owned(), url.clone()]);
+        }
         Server::launch(data, args)
     }
 
@@ -54,6 +74,10 @@ impl Server {
     }
 
     fn launch(data: PathBuf, args: Vec<String>) -> Server {
+        let database = args
+            .iter()
+            .position(|a| a == "--database")
+            .map(|i| args[i + 1].clone());
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpcard-server"))
             .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(&data)
@@ -116,6 +140,7 @@ impl Server {
             invite,
             desk_invite,
             checkpoint_key,
+            database,
             args,
             agent,
         }
@@ -162,10 +187,15 @@ impl Server {
             .unwrap()
             .try_into()
             .unwrap();
-        let path = self.data.join("audit.sqlite");
-        helpcard_audit::verify(&path, &key, &[]).unwrap();
+        let db = || match &self.database {
+            Some(url) => helpcard_audit::Database::postgres(url, 1).unwrap(),
+            None => {
+                helpcard_audit::Database::sqlite_read_only(&self.data.join("audit.sqlite")).unwrap()
+            }
+        };
+        helpcard_audit::verify_in(&db(), &key, &[]).unwrap();
         let device = helpcard_audit::DeviceKey::load(&self.data.join("audit-device.key")).unwrap();
-        helpcard_audit::AuditLog::open(&path, device, helpcard_audit::CheckpointPolicy::none())
+        helpcard_audit::AuditLog::on(db(), device, helpcard_audit::CheckpointPolicy::none())
             .unwrap()
             .rows()
             .unwrap()
@@ -323,12 +353,13 @@ impl Server {
         (s, v)
     }
 
-    /// `helpcard-server ARGS --data DIR`.
+    /// `helpcard-server ARGS --data DIR` (and `--database URL` when it has one).
     pub fn admin(&self, args: &[&str]) -> std::process::Output {
         Command::new(env!("CARGO_BIN_EXE_helpcard-server"))
             .args(args)
             .arg("--data")
             .arg(&self.data)
+            .args(self.database.iter().flat_map(|url| ["--database", url]))
             .output()
             .unwrap()
     }

@@ -1,0 +1,648 @@
+//! One SQL database for helpcard's stores: SQLite in a file (the embedded default) or
+//! PostgreSQL by URL (several key-service instances on one database).
+//!
+//! The stores write their SQL once, with SQLite's numbered parameters (`?1`, `?2`), in the part
+//! of SQL both databases share; PostgreSQL gets them as `$1`, `$2`. What differs is said where it
+//! differs: each store's migrations are written for both ([`Migrations`]), and a statement that
+//! only PostgreSQL needs (a row lock that SQLite's single writer makes unnecessary) is run under
+//! [`Tx::is_postgres`].
+//!
+//! A [`Database`] is a small pool: SQLite has one connection (one writer; `BEGIN IMMEDIATE`
+//! takes the write lock before a transaction reads), PostgreSQL several (each transaction on one
+//! of them). A PostgreSQL connection that broke (the server restarted, the network failed) is
+//! dropped and a new one made on the next use, so a service that lost its database answers
+//! [`DbError::Unavailable`] meanwhile and recovers by itself.
+#![forbid(unsafe_code)]
+
+mod value;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use value::{FromValue, Row, Value};
+
+/// How long a SQLite writer waits for another process's lock before giving up.
+const SQLITE_BUSY: Duration = Duration::from_secs(5);
+
+/// How long connecting to PostgreSQL may take before the database counts as unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the database refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// SQLite refused (locked, full disk, not a database, a trigger).
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused (a constraint, a trigger, a query error).
+    #[error("PostgreSQL: {}", pg_message(.0))]
+    Postgres(postgres::Error),
+    /// The database cannot be reached now (PostgreSQL down, restarting or unreachable): worth
+    /// answering 503 and trying again.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
+    /// A column is missing or of another type than its reader expects (edited by hand).
+    #[error("column {index} is not {wanted} (the database was edited, or is of another version)")]
+    Column {
+        /// The column's position.
+        index: usize,
+        /// What was expected.
+        wanted: &'static str,
+    },
+    /// The database was written by a later version of helpcard.
+    #[error(
+        "the {component} schema is at version {found}, newer than this program's {known}: use a later helpcard"
+    )]
+    Newer {
+        /// Whose schema (`people`, `audit`).
+        component: String,
+        /// The version found.
+        found: i64,
+        /// The latest this program knows.
+        known: i64,
+    },
+    /// The database URL does not parse.
+    #[error("database URL: {0}")]
+    Url(String),
+}
+
+impl DbError {
+    /// True when the database could not be reached (rather than refusing a statement).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DbError::Unavailable(_))
+    }
+}
+
+/// One connection.
+enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres {
+        client: Box<postgres::Client>,
+        /// Prepared statements by their SQL as written (one round trip each instead of two).
+        prepared: HashMap<String, postgres::Statement>,
+    },
+}
+
+/// Where connections come from.
+enum Source {
+    /// The one SQLite connection lives in the pool for good.
+    Sqlite,
+    Postgres(Box<postgres::Config>),
+}
+
+struct Slots {
+    idle: Vec<Conn>,
+    /// Connections handed out or being made.
+    busy: usize,
+}
+
+/// A database: SQLite (one connection) or PostgreSQL (a pool).
+pub struct Database {
+    source: Source,
+    max: usize,
+    slots: Mutex<Slots>,
+    freed: Condvar,
+}
+
+/// How durable a SQLite commit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// On disk when the commit returns (`synchronous = FULL`): the audit log.
+    Full,
+    /// SQLite's default for WAL (`NORMAL`): a power cut may lose the last commits, never corrupts.
+    Normal,
+}
+
+impl Database {
+    /// `spec` is a PostgreSQL URL (`postgres://…` or `postgresql://…`, with `pool` connections)
+    /// or else a SQLite file's path.
+    pub fn open(spec: &str, durability: Durability, pool: usize) -> Result<Database, DbError> {
+        if is_postgres_url(spec) {
+            Database::postgres(spec, pool)
+        } else {
+            Database::sqlite(Path::new(spec), durability)
+        }
+    }
+
+    /// Opens (or creates, owner-only) the SQLite database at `path`, in WAL mode.
+    pub fn sqlite(path: &Path, durability: Durability) -> Result<Database, DbError> {
+        // Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
+        let conn = rusqlite::Connection::open(path)?;
+        conn.busy_timeout(SQLITE_BUSY)?;
+        // WAL: readers never block the writer.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let sync = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", sync)?;
+        Ok(Database::with_sqlite(conn))
+    }
+
+    /// The SQLite database at `path`, read only (a verifier or forwarder beside the writer).
+    pub fn sqlite_read_only(path: &Path) -> Result<Database, DbError> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        conn.busy_timeout(SQLITE_BUSY)?;
+        Ok(Database::with_sqlite(conn))
+    }
+
+    fn with_sqlite(conn: rusqlite::Connection) -> Database {
+        Database {
+            source: Source::Sqlite,
+            max: 1,
+            slots: Mutex::new(Slots {
+                idle: vec![Conn::Sqlite(conn)],
+                busy: 0,
+            }),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Connects to PostgreSQL at `url` with a pool of up to `pool` connections (one is made now,
+    /// so a wrong URL or password is reported at start).
+    pub fn postgres(url: &str, pool: usize) -> Result<Database, DbError> {
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            DbError::Url(format!(
+                "{e} (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"
+            ))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.application_name("helpcard");
+        let first = blocking(|| connect(&config))?;
+        Ok(Database {
+            source: Source::Postgres(Box::new(config)),
+            max: pool.max(1),
+            slots: Mutex::new(Slots {
+                idle: vec![first],
+                busy: 0,
+            }),
+            freed: Condvar::new(),
+        })
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.source, Source::Postgres(_))
+    }
+
+    /// Runs `f` in one transaction, committed when it returns `Ok`, rolled back otherwise. On
+    /// SQLite the write lock is taken first (`BEGIN IMMEDIATE`), so a transaction that reads
+    /// and then writes never races another process; on PostgreSQL, at `READ COMMITTED`, a
+    /// transaction that must see no concurrent change locks what it reads (`FOR UPDATE`).
+    pub fn write<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.run(true, f)
+    }
+
+    /// Runs `f`'s statements one by one, each committed by itself: for reads, and for single
+    /// statements.
+    pub fn read<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.run(false, f)
+    }
+
+    /// Checks that the database answers (`SELECT 1`): for readiness.
+    pub fn ping(&self) -> Result<(), DbError> {
+        self.read(|tx| tx.query("SELECT 1", &[]).map(drop))
+    }
+
+    /// Brings `migrations.component`'s schema to its latest version, in one transaction;
+    /// refuses a database a later program wrote ([`DbError::Newer`]). Two instances starting
+    /// at once on PostgreSQL take turns (an advisory lock), so a migration runs once.
+    pub fn migrate(&self, migrations: &Migrations<'_>) -> Result<(), DbError> {
+        let steps = if self.is_postgres() {
+            migrations.postgres
+        } else {
+            migrations.sqlite
+        };
+        let known = steps.len() as i64;
+        self.write(|tx| {
+            let found: i64 = if tx.is_postgres() {
+                tx.execute("SELECT pg_advisory_xact_lock(4807220001)", &[])?;
+                tx.batch(
+                    "CREATE TABLE IF NOT EXISTS helpcard_schema (
+                         component TEXT PRIMARY KEY,
+                         version   BIGINT NOT NULL)",
+                )?;
+                match tx.query_opt(
+                    "SELECT version FROM helpcard_schema WHERE component = ?1",
+                    &[migrations.component.into()],
+                )? {
+                    Some(row) => row.get(0)?,
+                    None => 0,
+                }
+            } else {
+                tx.query_one("PRAGMA user_version", &[])?.get(0)?
+            };
+            if found > known {
+                return Err(DbError::Newer {
+                    component: migrations.component.to_owned(),
+                    found,
+                    known,
+                });
+            }
+            for step in &steps[found as usize..] {
+                tx.batch(step)?;
+            }
+            if found < known {
+                if tx.is_postgres() {
+                    tx.execute(
+                        "INSERT INTO helpcard_schema (component, version) VALUES (?1, ?2)
+                         ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                        &[migrations.component.into(), known.into()],
+                    )?;
+                } else {
+                    tx.batch(&format!("PRAGMA user_version = {known}"))?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn run<T, E: From<DbError>>(
+        &self,
+        transaction: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let work = || {
+            let mut lease = self.lease()?;
+            let conn = lease.conn.as_mut().ok_or_else(gone)?;
+            let mut tx = Tx { conn };
+            if transaction {
+                let begin = if tx.is_postgres() {
+                    "BEGIN"
+                } else {
+                    "BEGIN IMMEDIATE"
+                };
+                tx.batch(begin)?;
+            }
+            let out = f(&mut tx);
+            let ended = match (&out, transaction) {
+                (_, false) => Ok(()),
+                (Ok(_), true) => tx.batch("COMMIT"),
+                (Err(_), true) => tx.batch("ROLLBACK"),
+            };
+            match (out, ended) {
+                (Ok(v), Ok(())) => Ok(v),
+                (Ok(_), Err(e)) => Err(E::from(e)),
+                (Err(e), _) => Err(e),
+            }
+        };
+        if self.is_postgres() {
+            blocking(work)
+        } else {
+            work()
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Slots> {
+        // A panic while holding the lock leaves the slots consistent (plain counters).
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A connection for one unit of work: an idle one, a new one (PostgreSQL, below the pool's
+    /// size), or the next one given back.
+    fn lease(&self) -> Result<Lease<'_>, DbError> {
+        let mut slots = self.lock();
+        loop {
+            if let Some(conn) = slots.idle.pop() {
+                slots.busy += 1;
+                return Ok(Lease {
+                    db: self,
+                    conn: Some(conn),
+                });
+            }
+            if let (Source::Postgres(config), true) = (&self.source, slots.busy < self.max) {
+                slots.busy += 1;
+                drop(slots);
+                return match connect(config) {
+                    Ok(conn) => Ok(Lease {
+                        db: self,
+                        conn: Some(conn),
+                    }),
+                    Err(e) => {
+                        self.give_back(None);
+                        Err(e)
+                    }
+                };
+            }
+            slots = self.freed.wait(slots).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn give_back(&self, conn: Option<Conn>) {
+        let mut slots = self.lock();
+        slots.busy -= 1;
+        slots.idle.extend(conn);
+        drop(slots);
+        self.freed.notify_one();
+    }
+}
+
+impl Drop for Database {
+    /// A PostgreSQL client says goodbye to the server when dropped, driving its own runtime to
+    /// do so, which it may not inside another (the key service's, as it shuts down): the
+    /// connections are closed on a thread of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut self.lock().idle);
+        if self.is_postgres() && !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
+/// A connection lent out; given back (or, if it broke, dropped) when done.
+struct Lease<'a> {
+    db: &'a Database,
+    conn: Option<Conn>,
+}
+
+impl Lease<'_> {
+    /// Drops a PostgreSQL connection that closed, so the next use makes a new one.
+    fn check(&mut self) {
+        if let Some(Conn::Postgres { client, .. }) = &self.conn
+            && client.is_closed()
+        {
+            self.conn = None;
+        }
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        // A unit of work that panicked may have left its transaction open: SQLite's is rolled
+        // back; a PostgreSQL connection in an unknown state is not reused.
+        match &self.conn {
+            Some(Conn::Sqlite(c)) if !c.is_autocommit() => {
+                let _ = c.execute_batch("ROLLBACK");
+            }
+            Some(Conn::Postgres { .. }) if std::thread::panicking() => self.conn = None,
+            _ => {}
+        }
+        self.check();
+        self.db.give_back(self.conn.take());
+    }
+}
+
+fn gone() -> DbError {
+    DbError::Unavailable("the connection was lost".into())
+}
+
+fn connect(config: &postgres::Config) -> Result<Conn, DbError> {
+    let client = config
+        .connect(postgres::NoTls)
+        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+    Ok(Conn::Postgres {
+        client: Box::new(client),
+        prepared: HashMap::new(),
+    })
+}
+
+/// True for `postgres://` and `postgresql://` URLs.
+pub fn is_postgres_url(spec: &str) -> bool {
+    spec.starts_with("postgres://") || spec.starts_with("postgresql://")
+}
+
+/// Runs blocking database work from wherever it is called: inside the key service's async
+/// handlers (a multi-threaded tokio runtime), the worker thread is handed over first, because
+/// the blocking PostgreSQL client drives its own runtime and may not run inside another.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+/// A store's migrations, by the version each brings the schema to (the first brings it to 1),
+/// written for each database. The two lists have the same length and meaning.
+pub struct Migrations<'a> {
+    /// The name the version is kept under (PostgreSQL keeps every store's in one table;
+    /// a SQLite file holds one store and keeps it as `PRAGMA user_version`).
+    pub component: &'a str,
+    /// SQLite's.
+    pub sqlite: &'a [&'a str],
+    /// PostgreSQL's.
+    pub postgres: &'a [&'a str],
+}
+
+/// Statements on one connection, inside a transaction or not (see [`Database::write`]).
+pub struct Tx<'a> {
+    conn: &'a mut Conn,
+}
+
+impl Tx<'_> {
+    /// True on PostgreSQL: for the statements only it needs.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Postgres { .. })
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+        match self.conn {
+            Conn::Sqlite(c) => {
+                let n = c
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(params))?;
+                Ok(n as u64)
+            }
+            Conn::Postgres { client, prepared } => {
+                let stmt = statement(client, prepared, sql)?;
+                let refs = pg_params(params);
+                client
+                    .execute(&stmt, &refs)
+                    .map_err(|e| pg_error(e, client))
+            }
+        }
+    }
+
+    /// Runs one query; its rows.
+    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        match self.conn {
+            Conn::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let width = stmt.column_count();
+                let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let row = (0..width)
+                        .map(|i| value::from_sqlite(r.get_ref(i)?, i))
+                        .collect::<Result<_, DbError>>()?;
+                    out.push(Row(row));
+                }
+                Ok(out)
+            }
+            Conn::Postgres { client, prepared } => {
+                let stmt = statement(client, prepared, sql)?;
+                let refs = pg_params(params);
+                let rows = client
+                    .query(&stmt, &refs)
+                    .map_err(|e| pg_error(e, client))?;
+                rows.iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| value::from_postgres(r, i))
+                            .collect::<Result<_, _>>()
+                            .map(Row)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The query's first row, if any.
+    pub fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, DbError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// The query's first row; [`DbError::Column`] if it gave none.
+    pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, DbError> {
+        self.query_opt(sql, params)?.ok_or(DbError::Column {
+            index: 0,
+            wanted: "a row",
+        })
+    }
+
+    /// Runs statements without parameters (a migration, `BEGIN`).
+    pub fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        match self.conn {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Postgres { client, .. } => {
+                client.batch_execute(sql).map_err(|e| pg_error(e, client))
+            }
+        }
+    }
+}
+
+fn pg_params(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+/// The prepared statement for `sql` (prepared once per connection, with `?N` written `$N`).
+fn statement(
+    client: &mut postgres::Client,
+    prepared: &mut HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement, DbError> {
+    if let Some(s) = prepared.get(sql) {
+        return Ok(s.clone());
+    }
+    let stmt = client
+        .prepare(&dollar_params(sql))
+        .map_err(|e| pg_error(e, client))?;
+    prepared.insert(sql.to_owned(), stmt.clone());
+    Ok(stmt)
+}
+
+/// `?1` → `$1`, outside quoted strings.
+fn dollar_params(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == '?' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A PostgreSQL error's words: the server's message and SQLSTATE when it sent one (the
+/// error's own Display says only "db error").
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
+}
+
+/// A PostgreSQL error: unavailable when the connection closed or the server is shutting down,
+/// starting up or unreachable (SQLSTATE classes 08 and 57P).
+fn pg_error(e: postgres::Error, client: &postgres::Client) -> DbError {
+    let code = e.code().map(|c| c.code().to_owned()).unwrap_or_default();
+    if client.is_closed() || e.is_closed() || code.starts_with("08") || code.starts_with("57P") {
+        DbError::Unavailable(pg_message(&e))
+    } else {
+        DbError::Postgres(e)
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Fresh PostgreSQL databases for tests, on the server named by the environment variable
+/// `HELPCARD_TEST_POSTGRES` (a URL without a database name, such as
+/// `postgres://helpcard@127.0.0.1:54329`; `scripts/postgres-cluster` starts a throwaway one).
+pub mod scratch {
+    /// The environment variable naming the test server.
+    pub const ENV: &str = "HELPCARD_TEST_POSTGRES";
+
+    /// A new, empty database named after `name` (and a counter, so a test may ask twice), and
+    /// its URL; `None` when no test server is named.
+    ///
+    /// # Panics
+    /// When the named server cannot be reached or refuses: a test run that named it means it.
+    pub fn database(name: &str) -> Option<String> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let base = std::env::var(ENV).ok()?;
+        let base = base.trim_end_matches('/');
+        let db: String = format!(
+            "t_{}_{}_{}",
+            name,
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(63)
+        .collect();
+        let mut admin = postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("{ENV}={base}: {e}"));
+        // One statement each: CREATE DATABASE cannot run inside a (multi-statement) transaction.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {db}"),
+            format!("CREATE DATABASE {db}"),
+        ] {
+            admin
+                .batch_execute(&sql)
+                .unwrap_or_else(|e| panic!("{sql}: {}", super::pg_message(&e)));
+        }
+        Some(format!("{base}/{db}"))
+    }
+}
