@@ -73,6 +73,21 @@ impl DbError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, DbError::Unavailable(_))
     }
+
+    /// True when another writer held what this one needed (SQLite's lock past its wait, a
+    /// PostgreSQL lock or serialization conflict): worth trying again shortly.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            DbError::Postgres(e) => e
+                .code()
+                .is_some_and(|c| matches!(c.code(), "55P03" | "40001" | "40P01")),
+            _ => false,
+        }
+    }
 }
 
 /// One connection.

@@ -11,13 +11,13 @@ use helpcard_core::vocab::Lang;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OfficeError {
-    /// The registry refused (damaged, full, not a database).
+    /// The registry refused (damaged, full, not a database, unreachable).
     #[error("{}: registry error ({source})", path.display())]
     Registry {
-        /// The registry file.
+        /// The registry file (or the PostgreSQL database, without its password).
         path: PathBuf,
-        /// What SQLite said.
-        source: rusqlite::Error,
+        /// What the database said.
+        source: helpcard_db::DbError,
     },
     /// Another process holds the registry.
     #[error("{}: the registry is locked by another process; try again shortly", path.display())]
@@ -95,6 +95,23 @@ pub enum OfficeError {
     /// A profile table names a column no profile has.
     #[error("unknown column \"{0}\"")]
     UnknownColumn(String),
+}
+
+/// A registry's database error, its place named by [`OfficeError::in_registry`] where the
+/// registry's methods return.
+impl From<helpcard_db::DbError> for OfficeError {
+    fn from(source: helpcard_db::DbError) -> OfficeError {
+        if source.is_busy() {
+            OfficeError::RegistryBusy {
+                path: PathBuf::new(),
+            }
+        } else {
+            OfficeError::Registry {
+                path: PathBuf::new(),
+                source,
+            }
+        }
+    }
 }
 
 impl OfficeError {
@@ -237,21 +254,21 @@ impl OfficeError {
         )
     }
 
-    pub(crate) fn registry(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> OfficeError + '_ {
-        move |source| {
-            let busy = matches!(&source, rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::DatabaseBusy
-                    || f.code == rusqlite::ErrorCode::DatabaseLocked);
-            if busy {
-                OfficeError::RegistryBusy {
-                    path: path.to_owned(),
-                }
-            } else {
+    /// Names the registry at `path` in an error of its database (see the `From` below).
+    pub(crate) fn in_registry(self, path: &std::path::Path) -> OfficeError {
+        match self {
+            OfficeError::Registry { path: p, source } if p.as_os_str().is_empty() => {
                 OfficeError::Registry {
                     path: path.to_owned(),
                     source,
                 }
             }
+            OfficeError::RegistryBusy { path: p } if p.as_os_str().is_empty() => {
+                OfficeError::RegistryBusy {
+                    path: path.to_owned(),
+                }
+            }
+            other => other,
         }
     }
 
@@ -277,7 +294,7 @@ mod tests {
         let errors = [
             OfficeError::Registry {
                 path: path.clone(),
-                source: rusqlite::Error::InvalidQuery,
+                source: helpcard_db::DbError::Unavailable("test".into()),
             },
             OfficeError::RegistryBusy { path: path.clone() },
             OfficeError::NotRegistered("0123".into()),

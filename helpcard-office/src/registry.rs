@@ -1,8 +1,8 @@
-//! The registry of issued cards (SQLite): what was issued, to whom (a holder reference, never
-//! the private contents), with which key, and its status; and each issuer's published
-//! revocation lists. Every write is one transaction; the file is owner-only (it links holders
-//! to card ids). Its schema is versioned (`PRAGMA user_version`): an older registry is brought
-//! up to date when opened, a newer one (from a later helpcard) is refused.
+//! The registry of issued cards (SQLite, or the key service's PostgreSQL): what was issued, to
+//! whom (a holder reference, never the private contents), with which key, and its status; and
+//! each issuer's published revocation lists. Every write is one transaction; a SQLite file is
+//! owner-only (it links holders to card ids). Its schema is versioned: an older registry is
+//! brought up to date when opened, a newer one (from a later helpcard) is refused.
 
 use std::path::{Path, PathBuf};
 
@@ -10,17 +10,14 @@ use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::SigningKey;
 use helpcard_core::trust::{CardId, RevocationFloor, RevocationList};
 use helpcard_core::vocab::Lang;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use helpcard_db::{Database, DbError, Durability, Migrations, Row};
 
 use crate::error::OfficeError;
 use crate::files::{Access, create_new};
 
-/// The schema version this code writes.
-const VERSION: i64 = 3;
-
-/// Migrations by the version they bring the registry to. Version 1 is the schema registries
-/// had before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
-const MIGRATIONS: [&str; 3] = [
+/// SQLite's migrations by the version they bring the registry to. Version 1 is the schema
+/// registries had before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
+const SQLITE: [&str; 3] = [
     "
 CREATE TABLE IF NOT EXISTS cards (
     card_id     TEXT PRIMARY KEY,
@@ -61,6 +58,48 @@ CREATE TABLE notify (
 ALTER TABLE cards ADD COLUMN paused_at INTEGER;
 ",
 ];
+
+/// The same registry on PostgreSQL, as one step (version 3 there too). Cards are numbered in
+/// the order recorded (SQLite's rowid).
+const POSTGRES_1_TO_3: &str = "
+CREATE TABLE cards (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    card_id     TEXT PRIMARY KEY,
+    holder_ref  TEXT NOT NULL,
+    issuer_id   TEXT NOT NULL,
+    issuer_kid  TEXT NOT NULL,
+    issued_at   BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+    revoked_at  BIGINT,
+    reason      TEXT,
+    replaced_by TEXT REFERENCES cards(card_id),
+    paused_at   BIGINT
+);
+CREATE INDEX cards_holder ON cards(holder_ref);
+CREATE TABLE publications (
+    issuer_id    TEXT NOT NULL,
+    counter      BIGINT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (issuer_id, counter)
+);
+CREATE TABLE issuer_state (
+    issuer_id      TEXT PRIMARY KEY,
+    revoked_before BIGINT NOT NULL
+);
+CREATE TABLE notify (
+    card_id TEXT NOT NULL REFERENCES cards(card_id),
+    address TEXT NOT NULL,
+    lang    TEXT NOT NULL,
+    PRIMARY KEY (card_id, address)
+);
+";
+
+const MIGRATIONS: Migrations<'static> = Migrations {
+    component: "registry",
+    sqlite: &SQLITE,
+    postgres: &[POSTGRES_1_TO_3, "", ""],
+};
 
 /// One issued card as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,9 +196,32 @@ pub struct Publication {
 
 /// An open registry.
 pub struct Registry {
+    /// The file, or the PostgreSQL database without its password: named in errors.
     path: PathBuf,
-    conn: Connection,
+    db: Database,
 }
+
+/// A card listed from columns 0–10 of [`LISTED`].
+fn listed(r: &Row) -> Result<Listed, DbError> {
+    let time = |t: u64| UnixTime(t);
+    Ok(Listed {
+        card_id: r.get(0)?,
+        holder: r.get(1)?,
+        issuer: r.get(2)?,
+        issuer_kid: r.get(3)?,
+        issued_at: time(r.get(4)?),
+        expires_at: time(r.get(5)?),
+        status: r.get(6)?,
+        revoked_at: r.get::<Option<u64>>(7)?.map(time),
+        reason: r.get(8)?,
+        replaced_by: r.get(9)?,
+        paused_at: r.get::<Option<u64>>(10)?.map(time),
+    })
+}
+
+const LISTED: &str =
+    "SELECT card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status,
+    revoked_at, COALESCE(reason, ''), COALESCE(replaced_by, ''), paused_at FROM cards";
 
 impl Registry {
     /// Opens (creating owner-only if needed, and migrating) the registry at `path`.
@@ -168,38 +230,35 @@ impl Registry {
         if !path.exists() {
             create_new(path, &[], Access::Private).map_err(OfficeError::file(path))?;
         }
-        let db = OfficeError::registry(path);
-        let mut conn = Connection::open(path).map_err(&db)?;
-        conn.busy_timeout(std::time::Duration::from_secs(2))
-            .map_err(&db)?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&db)?;
-        let version: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(&db)?;
-        if version > VERSION {
-            return Err(OfficeError::Registry {
-                path: path.to_owned(),
-                source: rusqlite::Error::InvalidParameterName(format!(
-                    "schema version {version} is newer than this helpcard's ({VERSION}): use a later helpcard"
-                )),
-            });
-        }
-        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(migration).map_err(&db)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)
-                .map_err(&db)?;
-        }
-        tx.commit().map_err(&db)?;
-        Ok(Registry {
-            path: path.to_owned(),
-            conn,
-        })
+        let db = Database::sqlite(path, Durability::Full)
+            .map_err(|e| OfficeError::from(e).in_registry(path))?;
+        Registry::on(db, path)
     }
 
-    fn db(&self) -> impl Fn(rusqlite::Error) -> OfficeError + '_ {
-        OfficeError::registry(&self.path)
+    /// The registry in `db` (SQLite or PostgreSQL), migrated; `name` names it in errors (a
+    /// path, or a database URL without its password).
+    pub fn on(db: Database, name: &Path) -> Result<Registry, OfficeError> {
+        let registry = Registry {
+            path: name.to_owned(),
+            db,
+        };
+        registry.named(registry.db.migrate(&MIGRATIONS).map_err(|e| match e {
+            DbError::Newer { found, known, .. } => OfficeError::Registry {
+                path: PathBuf::new(),
+                source: DbError::Newer {
+                    component: "registry".into(),
+                    found,
+                    known,
+                },
+            },
+            e => e.into(),
+        }))?;
+        Ok(registry)
+    }
+
+    /// `result` with this registry named in its database error.
+    fn named<T>(&self, result: Result<T, OfficeError>) -> Result<T, OfficeError> {
+        result.map_err(|e| e.in_registry(&self.path))
     }
 
     /// Records issued cards in one transaction: all or none. A card replacing an older one
@@ -210,84 +269,78 @@ impl Registry {
         replaces: Option<&str>,
         now: UnixTime,
     ) -> Result<(), OfficeError> {
-        let db = OfficeError::registry(&self.path);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&db)?;
-        for r in records {
-            // An issuer key speaks for one issuer id: a second spelling ("Musashino" after
-            // "musashino") would leave the cards out of the lists `publish` writes for the first.
-            let other: Option<String> = tx
-                .query_row(
+        self.named(self.db.write(|tx| {
+            for r in records {
+                // An issuer key speaks for one issuer id: a second spelling ("Musashino" after
+                // "musashino") would leave the cards out of the lists `publish` writes for the
+                // first.
+                let other = tx.query_opt(
                     "SELECT issuer_id FROM cards WHERE issuer_kid = ?1 AND issuer_id <> ?2 LIMIT 1",
-                    params![r.issuer_kid, r.issuer_id],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(&db)?;
-            if let Some(registered) = other {
-                return Err(OfficeError::IssuerIdConflict {
-                    given: r.issuer_id.clone(),
-                    registered,
-                    kid: r.issuer_kid.clone(),
-                });
-            }
-            tx.execute(
-                "INSERT INTO cards (card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active')",
-                params![r.card_id.to_hex(), r.holder_ref, r.issuer_id, r.issuer_kid, r.issued_at.0 as i64, r.expires_at.0 as i64],
-            )
-            .map_err(&db)?;
-            for n in &r.notify {
+                    &[(&r.issuer_kid).into(), (&r.issuer_id).into()],
+                )?;
+                if let Some(row) = other {
+                    return Err(OfficeError::IssuerIdConflict {
+                        given: r.issuer_id.clone(),
+                        registered: row.get(0)?,
+                        kid: r.issuer_kid.clone(),
+                    });
+                }
                 tx.execute(
-                    "INSERT OR IGNORE INTO notify (card_id, address, lang) VALUES (?1, ?2, ?3)",
-                    params![r.card_id.to_hex(), n.address, n.lang.code()],
-                )
-                .map_err(&db)?;
+                    "INSERT INTO cards (card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active')",
+                    &[
+                        r.card_id.to_hex().into(),
+                        (&r.holder_ref).into(),
+                        (&r.issuer_id).into(),
+                        (&r.issuer_kid).into(),
+                        r.issued_at.0.into(),
+                        r.expires_at.0.into(),
+                    ],
+                )?;
+                for n in &r.notify {
+                    tx.execute(
+                        "INSERT INTO notify (card_id, address, lang) VALUES (?1, ?2, ?3)
+                         ON CONFLICT DO NOTHING",
+                        &[
+                            r.card_id.to_hex().into(),
+                            (&n.address).into(),
+                            n.lang.code().into(),
+                        ],
+                    )?;
+                }
             }
-        }
-        if let (Some(old), Some(new)) = (replaces, records.first()) {
-            let n = tx
-                .execute(
+            if let (Some(old), Some(new)) = (replaces, records.first()) {
+                let n = tx.execute(
                     "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = 'replaced', replaced_by = ?3 WHERE card_id = ?1",
-                    params![old.to_ascii_lowercase(), now.0 as i64, new.card_id.to_hex()],
-                )
-                .map_err(&db)?;
-            if n == 0 {
-                return Err(OfficeError::ReplacedNotRegistered(old.to_owned()));
+                    &[
+                        old.to_ascii_lowercase().into(),
+                        now.0.into(),
+                        new.card_id.to_hex().into(),
+                    ],
+                )?;
+                if n == 0 {
+                    return Err(OfficeError::ReplacedNotRegistered(old.to_owned()));
+                }
             }
-        }
-        tx.commit().map_err(&db)
+            Ok(())
+        }))
     }
 
-    /// Cards matching `filter` (a SQL condition on one parameter), oldest first.
+    /// Cards matching `filter` (a SQL condition on one parameter), in the order recorded.
     fn select(&self, filter: &str, param: &str) -> Result<Vec<Listed>, OfficeError> {
-        let sql = format!(
-            "SELECT card_id, holder_ref, issuer_id, issuer_kid, issued_at, expires_at, status, revoked_at,
-                    COALESCE(reason, ''), COALESCE(replaced_by, ''), paused_at
-             FROM cards WHERE {filter} ORDER BY issued_at, rowid"
-        );
-        let time = |t: i64| UnixTime(t.max(0) as u64);
-        let mut stmt = self.conn.prepare(&sql).map_err(self.db())?;
-        let rows = stmt
-            .query_map([param], |r| {
-                Ok(Listed {
-                    card_id: r.get(0)?,
-                    holder: r.get(1)?,
-                    issuer: r.get(2)?,
-                    issuer_kid: r.get(3)?,
-                    issued_at: time(r.get(4)?),
-                    expires_at: time(r.get(5)?),
-                    status: r.get(6)?,
-                    revoked_at: r.get::<_, Option<i64>>(7)?.map(time),
-                    reason: r.get(8)?,
-                    replaced_by: r.get(9)?,
-                    paused_at: r.get::<_, Option<i64>>(10)?.map(time),
-                })
-            })
-            .map_err(self.db())?;
-        rows.collect::<Result<_, _>>().map_err(self.db())
+        let order = if self.db.is_postgres() {
+            "seq"
+        } else {
+            "rowid"
+        };
+        let sql = format!("{LISTED} WHERE {filter} ORDER BY issued_at, {order}");
+        self.named(self.db.read(|tx| {
+            tx.query(&sql, &[param.into()])?
+                .iter()
+                .map(listed)
+                .collect::<Result<_, DbError>>()
+                .map_err(OfficeError::from)
+        }))
     }
 
     /// Every card, or a holder's, oldest first (as recorded).
@@ -308,23 +361,20 @@ impl Registry {
 
     /// Who is told when card `card_id`'s private part is opened.
     pub fn notify_to(&self, card_id: &str) -> Result<Vec<NotifyTo>, OfficeError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT address, lang FROM notify WHERE card_id = ?1 ORDER BY address")
-            .map_err(self.db())?;
-        let rows = stmt
-            .query_map([card_id.to_ascii_lowercase()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        self.named(self.db.read(|tx| {
+            tx.query(
+                "SELECT address, lang FROM notify WHERE card_id = ?1 ORDER BY address",
+                &[card_id.to_ascii_lowercase().into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(NotifyTo {
+                    address: r.get(0)?,
+                    lang: Lang::from_code(&r.get::<String>(1)?).unwrap_or_default(),
+                })
             })
-            .map_err(self.db())?;
-        rows.map(|r| {
-            r.map(|(address, lang)| NotifyTo {
-                address,
-                lang: Lang::from_code(&lang).unwrap_or_default(),
-            })
-            .map_err(self.db())
-        })
-        .collect()
+            .collect()
+        }))
     }
 
     /// Marks a card revoked (`reason`: lost, stolen, …); an error if it is not registered or
@@ -337,29 +387,21 @@ impl Registry {
     ) -> Result<CardId, OfficeError> {
         let id =
             CardId::from_hex(card_id).ok_or_else(|| OfficeError::BadCardId(card_id.to_owned()))?;
-        let n = self
-            .conn
-            .execute(
+        self.named(self.db.write(|tx| {
+            let n = tx.execute(
                 "UPDATE cards SET status = 'revoked', revoked_at = ?2, reason = ?3 WHERE card_id = ?1 AND status = 'active'",
-                params![id.to_hex(), now.0 as i64, reason],
-            )
-            .map_err(self.db())?;
-        if n == 0 {
-            let exists: Option<String> = self
-                .conn
-                .query_row(
-                    "SELECT status FROM cards WHERE card_id = ?1",
-                    [id.to_hex()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(self.db())?;
-            return Err(match exists {
-                Some(_) => OfficeError::AlreadyRevoked(id),
-                None => OfficeError::NotRegistered(id.to_hex()),
-            });
-        }
-        Ok(id)
+                &[id.to_hex().into(), now.0.into(), reason.into()],
+            )?;
+            if n == 0 {
+                let exists =
+                    tx.query_opt("SELECT status FROM cards WHERE card_id = ?1", &[id.to_hex().into()])?;
+                return Err(match exists {
+                    Some(_) => OfficeError::AlreadyRevoked(id),
+                    None => OfficeError::NotRegistered(id.to_hex()),
+                });
+            }
+            Ok(id)
+        }))
     }
 
     /// Pauses (`paused`) or resumes responders' access to an active card's private part, at
@@ -378,12 +420,22 @@ impl Registry {
         if card.status == "revoked" {
             return Err(OfficeError::AlreadyRevoked(id));
         }
-        self.conn
-            .execute(
-                "UPDATE cards SET paused_at = CASE WHEN ?2 THEN COALESCE(paused_at, ?3) END WHERE card_id = ?1",
-                params![id.to_hex(), paused, now.0 as i64],
+        let (sql, params) = if paused {
+            (
+                "UPDATE cards SET paused_at = COALESCE(paused_at, ?2) WHERE card_id = ?1",
+                vec![id.to_hex().into(), now.0.into()],
             )
-            .map_err(self.db())?;
+        } else {
+            (
+                "UPDATE cards SET paused_at = NULL WHERE card_id = ?1",
+                vec![id.to_hex().into()],
+            )
+        };
+        self.named(
+            self.db
+                .read(|tx| tx.execute(sql, &params))
+                .map_err(OfficeError::from),
+        )?;
         Ok(id)
     }
 
@@ -393,7 +445,8 @@ impl Registry {
     /// the list scanners hold now, if the caller knows it (the key service does): the new list
     /// comes after its counter and keeps its "revoked before", so no scanner refuses it as a
     /// rollback. `deliver` puts the list where scanners fetch it; only when it succeeds is the
-    /// publication recorded, so a failed delivery does not use up a counter.
+    /// publication recorded, so a failed delivery does not use up a counter. Two publishers
+    /// (two instances of the desk on one PostgreSQL database) take turns.
     #[allow(clippy::too_many_arguments)]
     pub fn publish(
         &mut self,
@@ -405,78 +458,72 @@ impl Registry {
         now: UnixTime,
         deliver: impl FnOnce(&[u8]) -> Result<(), OfficeError>,
     ) -> Result<Publication, OfficeError> {
-        let db = OfficeError::registry(&self.path);
         let kid = key.key_id().to_hex();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&db)?;
-        // By issuer id, and by this key's id: a card recorded under a mistyped issuer id is
-        // still this issuer's card.
-        let ids = |condition: &str| -> Result<Vec<CardId>, OfficeError> {
-            let mut stmt = tx
-                .prepare(&format!("SELECT card_id FROM cards WHERE (issuer_id = ?1 OR issuer_kid = ?2) AND {condition} ORDER BY card_id"))
-                .map_err(&db)?;
-            let ids = stmt
-                .query_map([issuer_id, &kid], |r| r.get::<_, String>(0))
-                .map_err(&db)?;
-            Ok(ids
-                .filter_map(|id| id.ok().and_then(|s| CardId::from_hex(&s)))
-                .collect())
-        };
-        let revoked = ids("status = 'revoked'")?;
-        let paused = ids("status = 'active' AND paused_at IS NOT NULL")?;
-        let counter = (tx
-            .query_row(
-                "SELECT COALESCE(MAX(counter), 0) + 1 FROM publications WHERE issuer_id = ?1",
-                [issuer_id],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(&db)? as u64)
-            .max(served.map_or(0, |f| f.counter + 1));
-        let held: Option<i64> = tx
-            .query_row(
-                "SELECT revoked_before FROM issuer_state WHERE issuer_id = ?1",
-                [issuer_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&db)?;
-        let revoked_before = held
-            .map(|t| UnixTime(t as u64))
-            .max(revoked_before.map(|d| UnixTime(d.days().max(0) as u64 * 86_400)))
-            .max(served.and_then(|f| f.revoked_before).map(UnixTime));
-        if let Some(t) = revoked_before {
+        self.named(self.db.write(|tx| {
+            if tx.is_postgres() {
+                tx.batch("LOCK TABLE publications IN SHARE ROW EXCLUSIVE MODE")?;
+            }
+            // By issuer id, and by this key's id: a card recorded under a mistyped issuer id is
+            // still this issuer's card.
+            let mut ids = |condition: &str| -> Result<Vec<CardId>, DbError> {
+                let rows = tx.query(
+                    &format!("SELECT card_id FROM cards WHERE (issuer_id = ?1 OR issuer_kid = ?2) AND {condition} ORDER BY card_id"),
+                    &[issuer_id.into(), (&kid).into()],
+                )?;
+                Ok(rows
+                    .iter()
+                    .filter_map(|r| r.get::<String>(0).ok().and_then(|s| CardId::from_hex(&s)))
+                    .collect())
+            };
+            let revoked = ids("status = 'revoked'")?;
+            let paused = ids("status = 'active' AND paused_at IS NOT NULL")?;
+            let last: u64 = tx
+                .query_one(
+                    "SELECT COALESCE(MAX(counter), 0) FROM publications WHERE issuer_id = ?1",
+                    &[issuer_id.into()],
+                )?
+                .get(0)?;
+            let counter = (last + 1).max(served.map_or(0, |f| f.counter + 1));
+            let held: Option<u64> = tx
+                .query_opt(
+                    "SELECT revoked_before FROM issuer_state WHERE issuer_id = ?1",
+                    &[issuer_id.into()],
+                )?
+                .map(|r| r.get(0))
+                .transpose()?;
+            let revoked_before = held
+                .map(UnixTime)
+                .max(revoked_before.map(|d| UnixTime(d.days().max(0) as u64 * 86_400)))
+                .max(served.and_then(|f| f.revoked_before).map(UnixTime));
+            if let Some(t) = revoked_before {
+                tx.execute(
+                    "INSERT INTO issuer_state (issuer_id, revoked_before) VALUES (?1, ?2)
+                     ON CONFLICT (issuer_id) DO UPDATE SET revoked_before = excluded.revoked_before",
+                    &[issuer_id.into(), t.0.into()],
+                )?;
+            }
+            let bytes = RevocationList {
+                issuer: issuer_id.to_owned(),
+                counter,
+                issued_at: now,
+                next_update: UnixTime(now.0 + next_update_days * 86_400),
+                revoked: revoked.clone(),
+                revoked_before,
+                paused: paused.clone(),
+            }
+            .sign(key);
+            deliver(&bytes)?;
             tx.execute(
-                "INSERT INTO issuer_state (issuer_id, revoked_before) VALUES (?1, ?2)
-                 ON CONFLICT (issuer_id) DO UPDATE SET revoked_before = excluded.revoked_before",
-                params![issuer_id, t.0 as i64],
-            )
-            .map_err(&db)?;
-        }
-        let bytes = RevocationList {
-            issuer: issuer_id.to_owned(),
-            counter,
-            issued_at: now,
-            next_update: UnixTime(now.0 + next_update_days * 86_400),
-            revoked: revoked.clone(),
-            revoked_before,
-            paused: paused.clone(),
-        }
-        .sign(key);
-        deliver(&bytes)?;
-        tx.execute(
-            "INSERT INTO publications (issuer_id, counter, published_at) VALUES (?1, ?2, ?3)",
-            params![issuer_id, counter as i64, now.0 as i64],
-        )
-        .map_err(&db)?;
-        tx.commit().map_err(&db)?;
-        Ok(Publication {
-            bytes,
-            counter,
-            revoked: revoked.len(),
-            paused: paused.len(),
-        })
+                "INSERT INTO publications (issuer_id, counter, published_at) VALUES (?1, ?2, ?3)",
+                &[issuer_id.into(), counter.into(), now.0.into()],
+            )?;
+            Ok(Publication {
+                bytes,
+                counter,
+                revoked: revoked.len(),
+                paused: paused.len(),
+            })
+        }))
     }
 }
 

@@ -92,6 +92,8 @@ fn unreachable_database(e: &dyn std::any::Any) -> bool {
         matches!(e, helpcard_audit::AuditError::Store(db) if db.is_unavailable())
     } else if let Some(e) = e.downcast_ref::<helpcard_db::DbError>() {
         e.is_unavailable()
+    } else if let Some(e) = e.downcast_ref::<helpcard_office::OfficeError>() {
+        matches!(e, helpcard_office::OfficeError::Registry { source, .. } if source.is_unavailable())
     } else {
         false
     }

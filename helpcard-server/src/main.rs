@@ -16,7 +16,6 @@ use helpcard_audit::CheckpointPolicy;
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::{ResponderKey, Role, VerifyingKey};
 use helpcard_core::vocab::Lang;
-use helpcard_office::registry::Registry;
 use helpcard_server::app::{App, Config, Parts};
 use helpcard_server::desk::key::IssuerKey;
 use helpcard_server::desk::{Desk, DeskConfig};
@@ -760,7 +759,7 @@ fn desk_setup(
     Ok((
         Some(DeskSetup {
             key,
-            registry: dir.path.join("registry.sqlite"),
+            registry: dir.clone(),
             config: DeskConfig {
                 issuer_id,
                 issuer_name,
@@ -779,7 +778,7 @@ fn desk_setup(
 /// A desk to open once the lists are read.
 struct DeskSetup {
     key: IssuerKey,
-    registry: PathBuf,
+    registry: DataDir,
     config: DeskConfig,
 }
 
@@ -803,8 +802,7 @@ impl DeskSetup {
         }
         // Upper case so the QR encoder can use its compact alphanumeric mode for the prefix.
         self.config.prefix = format!("{}/S/", origin.to_ascii_uppercase());
-        let registry = Registry::open(&self.registry)
-            .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+        let registry = self.registry.open_registry()?;
         Ok(Desk::new(self.config, self.key, registry))
     }
 }

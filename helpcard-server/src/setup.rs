@@ -1,6 +1,6 @@
 //! Start-up: the data directory, the audit log, the WebAuthn relying party, and the demo world.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use helpcard_audit::{AuditError, AuditLog, CheckpointPolicy, Database, DeviceKey};
 use helpcard_core::card;
@@ -8,6 +8,7 @@ use helpcard_core::date::UnixTime;
 use helpcard_core::demo::DemoSet;
 use helpcard_core::keys::{Protection, Role};
 use helpcard_core::qrtext;
+use helpcard_office::OfficeError;
 use helpcard_office::registry::{NotifyTo, Record, Registry};
 use rand_core::OsRng;
 use webauthn_rs::prelude::Url;
@@ -50,6 +51,23 @@ impl DataDir {
             None => Store::open(&self.people()),
         };
         store.map_err(|e| format!("{}: {e}", self.where_people()))
+    }
+
+    /// The office's registry (the issuing desk's cards and who is told of an opening), in the
+    /// service's database: SQLite's `registry.sqlite`, or the shared PostgreSQL database.
+    pub fn open_registry(&self) -> Result<Registry, String> {
+        let registry = match &self.database {
+            Some(url) => Database::postgres(url, 2)
+                .map_err(OfficeError::from)
+                .and_then(|db| Registry::on(db, Path::new(&without_password(url)))),
+            None => Registry::open(&self.registry()),
+        };
+        registry.map_err(|e| e.message(helpcard_core::vocab::Lang::En))
+    }
+
+    /// The registry's SQLite file.
+    pub fn registry(&self) -> PathBuf {
+        self.path.join("registry.sqlite")
     }
 
     /// The audit log's database, for reading (`audit verify`).
@@ -213,7 +231,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
     write("lists/revocations/musashino.cbor", &set.revocation_list)?;
     // Fresh keys every start: what an earlier demo's lists and registry left behind does not
     // apply.
-    for stale in [data.list_state(), data.path.join("registry.sqlite")] {
+    for stale in [data.list_state(), data.registry()] {
         if stale.exists() {
             std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
         }
@@ -236,6 +254,9 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
         .to_file(Protection::Passphrase(DEMO_KIOSK_PASSPHRASE), &mut OsRng)
         .map_err(|e| e.to_string())?;
     write("demo-responder.key.json", kiosk_key.as_bytes())?;
+    // The issuer key too (sealed), so a second instance of the demo service can run the same
+    // desk on a shared database.
+    write("demo-issuer.key.json", key_file.as_bytes())?;
     Ok(Demo {
         files: ListFiles {
             root: set.world.root.verifying_key(),
@@ -259,8 +280,7 @@ pub fn demo(data: &DataDir, origin: &str) -> Result<Demo, String> {
 /// first published list keeps it revoked.
 fn seed_registry(data: &DataDir, set: &DemoSet, now: UnixTime) -> Result<(), String> {
     let trust = set.world.trust_store(now);
-    let mut registry = Registry::open(&data.path.join("registry.sqlite"))
-        .map_err(|e| e.message(helpcard_core::vocab::Lang::En))?;
+    let mut registry = data.open_registry()?;
     let kid = set.world.issuer.key_id().to_hex();
     let mut records = Vec::new();
     for c in &set.cards {

@@ -146,6 +146,48 @@ impl Server {
         }
     }
 
+    /// Another instance of this (demo) service on the same database and data directory, as an
+    /// operator runs a second one behind the same reverse proxy: the demo's responder key,
+    /// issuer key (its desk), root and lists from the data directory, the same origin and
+    /// `extra` arguments.
+    pub fn second_instance(&self, extra: &[&str]) -> Server {
+        let database = self
+            .database
+            .clone()
+            .expect("a second instance needs PostgreSQL");
+        let passphrase = self.data.join("second-instance.passphrase");
+        std::fs::write(&passphrase, "demo-kiosk").unwrap();
+        let file = |f: &str| self.data.join(f).to_str().unwrap().to_owned();
+        let mut args: Vec<String> = vec![
+            "--responder-key".into(),
+            file("demo-responder.key.json"),
+            "--passphrase-file".into(),
+            passphrase.to_str().unwrap().into(),
+            "--root".into(),
+            file("demo-root.public.json"),
+            "--trust".into(),
+            file("lists/trust.cbor"),
+            "--revocations".into(),
+            file("lists/revocations"),
+            "--issuer-key".into(),
+            file("demo-issuer.key.json"),
+            "--issuer-id".into(),
+            "musashino".into(),
+            "--issuer-name".into(),
+            "武蔵野市 障害者福祉課".into(),
+            "--desk-list".into(),
+            file("lists/revocations/musashino.cbor"),
+            "--origin".into(),
+            self.origin.clone(),
+            "--database".into(),
+            database,
+        ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        let mut other = Server::launch(self.data.clone(), args);
+        other.cards = self.cards.clone();
+        other
+    }
+
     /// SIGTERM, then waits: the service writes what it counted and a last checkpoint.
     pub fn stop(&mut self) {
         let status = Command::new("kill")

@@ -1,0 +1,243 @@
+//! Two instances of the key service on one PostgreSQL database (`HELPCARD_TEST_POSTGRES`, the
+//! throwaway cluster `scripts/test-all` starts), as an operator runs them behind one reverse
+//! proxy: a session made on one works on the other; the hourly allowance is counted once across
+//! both; the audit log stays one chain that verifies; every notice is sent once; and when one
+//! instance is killed under load, every opening it acknowledged has its audit row and the other
+//! keeps answering. Without a named server these tests say so and do nothing.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Server;
+use common::smtp::Sink;
+use serde_json::{Value, json};
+
+const ORIGIN: &str = "http://localhost:8443";
+
+/// Instance A (`--demo`, which writes the keys and lists B reads) with `extra` arguments, or
+/// `None` without a PostgreSQL server.
+fn first(name: &str, extra: &[&str]) -> Option<Server> {
+    if std::env::var(helpcard_db::scratch::ENV).is_err() {
+        eprintln!(
+            "{} is not set: PostgreSQL test skipped",
+            helpcard_db::scratch::ENV
+        );
+        return None;
+    }
+    let mut args = vec!["--origin", ORIGIN];
+    args.extend_from_slice(extra);
+    Some(Server::start(name, &args))
+}
+
+/// A person invited on `s`, with a passkey, signed in: their session cookie.
+fn responder(s: &Server, name: &str) -> String {
+    let invite = s.invite(name);
+    let mut key = s.register(&invite);
+    s.sign_in(&mut key, name)
+}
+
+/// An unwrap that tells a refused connection (an instance that is gone) from an answer.
+fn try_unwrap(base: &str, cookie: &str, card: &str) -> Option<u16> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_idle_connections(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into();
+    agent
+        .post(format!("{base}/api/unwrap"))
+        .header("Origin", ORIGIN)
+        .header("Cookie", cookie)
+        .send_json(json!({ "card": card, "reason": { "code": "welfare_check" } }))
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
+fn health(s: &Server) -> Value {
+    serde_json::from_slice(&s.get("/healthz").1).unwrap()
+}
+
+#[test]
+fn a_session_an_allowance_a_chain_and_the_notices_are_shared_by_two_instances() {
+    let sink = Sink::start();
+    let smtp = sink.url();
+    let notices = [
+        "--smtp",
+        smtp.as_str(),
+        "--notice-every-secs",
+        "1",
+        "--rate-limit",
+        "6",
+    ];
+    let Some(a) = first("two_instances", &notices) else {
+        return;
+    };
+    let b = a.second_instance(&notices);
+    let card = a.card("02-autism-teen");
+
+    // Signed in on A; the same session opens a card on B and is known to B.
+    let cookie = responder(&a, "responder-1");
+    let (status, body) = b.unwrap_card(Some(&cookie), &card);
+    assert_eq!(status, 200, "{body}");
+
+    // The allowance (6 an hour) is counted once across both: 5 more, alternating, then each
+    // instance refuses.
+    for i in 0..5 {
+        let on = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            on.unwrap_card(Some(&cookie), &card).0,
+            200,
+            "opening {}",
+            i + 2
+        );
+    }
+    for on in [&a, &b] {
+        let (status, body) = on.unwrap_card(Some(&cookie), &card);
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (429, Some("rate_limited"))
+        );
+    }
+
+    // Three more responders opening at once on both instances.
+    let threads: Vec<_> = (0..3)
+        .map(|p| {
+            let cookie = responder(&a, &format!("responder-{}", p + 2));
+            let (ba, bb, card) = (a.base.clone(), b.base.clone(), card.clone());
+            std::thread::spawn(move || {
+                (0..6)
+                    .filter(|i| {
+                        let base = if i % 2 == 0 { &ba } else { &bb };
+                        try_unwrap(base, &cookie, &card) == Some(200)
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let opened: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(opened, 18);
+
+    // One chain, in the order the database took the rows, with every opening in it.
+    let rows = a.audit_rows();
+    let granted = rows
+        .iter()
+        .filter(|r| r.event.kind == "unwrap" && r.event.result == "granted")
+        .count();
+    assert_eq!(granted, 6 + 18);
+    let out = a.verify_audit(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Two notices per opening (the holder and family), each sent once, by either sender.
+    let got = sink.wait_for(48, 60);
+    assert_eq!(got.len(), 48);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        sink.received.lock().unwrap().len(),
+        48,
+        "a notice sent twice"
+    );
+    for s in [&a, &b] {
+        assert_eq!(health(s)["notices"], json!({ "waiting": 0, "sent": 48 }));
+        assert_eq!(health(s)["database"], "reachable");
+    }
+}
+
+#[test]
+fn an_instance_killed_under_load_loses_no_acknowledged_opening_and_the_other_answers() {
+    let Some(a) = first("killed_instance", &["--rate-limit", "1000"]) else {
+        return;
+    };
+    let mut b = a.second_instance(&["--rate-limit", "1000"]);
+    let card = a.card("05-blind-elder");
+    // Four responders, each opening on A and B in turn, at most 60 times, for at most 60 s.
+    let people: Vec<(String, String)> = (0..4)
+        .map(|p| {
+            let name = format!("load-{p}");
+            let cookie = responder(&a, &name);
+            (name, cookie)
+        })
+        .collect();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let a_gone = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let threads: Vec<_> = people
+        .iter()
+        .cloned()
+        .map(|(name, cookie)| {
+            let (ba, bb, card) = (a.base.clone(), b.base.clone(), card.clone());
+            let (acknowledged, a_gone) = (acknowledged.clone(), a_gone.clone());
+            std::thread::spawn(move || {
+                let mut on_b_after_kill = 0;
+                for i in 0..60 {
+                    if started.elapsed() > Duration::from_secs(60) {
+                        break;
+                    }
+                    let (base, is_b) = if i % 2 == 0 {
+                        (&ba, false)
+                    } else {
+                        (&bb, true)
+                    };
+                    let gone_before = a_gone.load(Ordering::SeqCst);
+                    match try_unwrap(base, &cookie, &card) {
+                        Some(200) => {
+                            acknowledged.lock().unwrap().push(name.clone());
+                            if is_b && gone_before {
+                                on_b_after_kill += 1;
+                            }
+                        }
+                        Some(other) => panic!("{name}: {other} from {base}"),
+                        // A, killed: its connection refused or cut.
+                        None => assert!(!is_b, "{name}: B did not answer"),
+                    }
+                }
+                on_b_after_kill
+            })
+        })
+        .collect();
+    // Kill A (SIGKILL: no goodbye) once the load is under way.
+    while acknowledged.lock().unwrap().len() < 60 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut a = a;
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    a_gone.store(true, Ordering::SeqCst);
+    let answered_after: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert!(
+        answered_after >= 20,
+        "B answered {answered_after} after A died"
+    );
+
+    // Every acknowledged opening has its row: per person, at least as many granted rows as
+    // acknowledgements (a row may exist for an answer A never sent), and the chain verifies.
+    let rows = b.audit_rows();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    for (name, _) in &people {
+        let acked = acknowledged.iter().filter(|n| *n == name).count();
+        let logged = rows
+            .iter()
+            .filter(|r| {
+                r.event.actor == *name && r.event.kind == "unwrap" && r.event.result == "granted"
+            })
+            .count();
+        assert!(
+            logged >= acked && logged <= acked + 1,
+            "{name}: {logged} rows, {acked} acknowledged"
+        );
+    }
+    let out = b.verify_audit(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    b.stop();
+}
