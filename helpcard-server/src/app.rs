@@ -24,9 +24,9 @@ use helpcard_core::refusal::Refusal;
 /// The session cookie's name (`__Host-`: Secure, Path=/, no Domain; RFC 6265bis §4.1.3.2).
 pub const COOKIE: &str = "__Host-hc_session";
 /// Unfinished ceremonies (registration, sign-in) expire after this many seconds.
-const CEREMONY_SECS: u64 = 300;
+pub(crate) const CEREMONY_SECS: u64 = 300;
 /// Most unfinished ceremonies held at once; past it, a new one is refused (`503 busy`).
-const MAX_CEREMONIES: usize = 10_000;
+pub(crate) const MAX_CEREMONIES: usize = 10_000;
 
 /// Settings of a running service.
 #[derive(Clone, Debug)]
@@ -185,6 +185,37 @@ impl App {
         log.append_mirrored(source, row, event, messages)?;
         if !messages.is_empty() {
             self.notices_written.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Takes a token for a request without a session from `client`: its address's bucket and
+    /// the whole service's. A single instance (SQLite) keeps the buckets in memory; instances
+    /// sharing a PostgreSQL database count in it, so N instances allow what one does.
+    pub fn allow_without_session(&self, client: IpAddr, seconds: f64) -> Result<bool, ApiError> {
+        if !self.store.database().is_postgres() {
+            return Ok(self.buckets.allow(client, seconds));
+        }
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let take = |key: &str, rate: Rate| {
+            self.store
+                .take_token(key, rate.per_second, rate.burst, now_ms)
+                .map_err(ApiError::internal)
+        };
+        // The address's own limit first: one noisy client does not use up the global budget.
+        Ok(take(&format!("address {client}"), self.config.per_address)?
+            && take("service", self.config.global)?)
+    }
+
+    /// Forgets what the database keeps for requests without a session once it is stale
+    /// (buckets idle an hour, expired ceremonies); the service calls this every minute.
+    pub fn forget_idle(&self) -> Result<(), ApiError> {
+        if self.store.database().is_postgres() {
+            self.store
+                .forget_idle(now(), CEREMONY_SECS)
+                .map_err(ApiError::internal)?;
         }
         Ok(())
     }

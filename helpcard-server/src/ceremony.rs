@@ -5,7 +5,8 @@ use webauthn_rs::prelude::{PasskeyAuthentication, PasskeyRegistration, Uuid};
 
 use crate::store::Person;
 
-/// An unfinished ceremony.
+/// An unfinished ceremony (kept as JSON in the database when instances share one).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Ceremony {
     /// Registering a passkey with an invite.
     Register {

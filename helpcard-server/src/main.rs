@@ -1028,6 +1028,9 @@ fn serve(s: Serve) -> Result<(), String> {
             if let Err(e) = background.flush_refusals() {
                 eprintln!("helpcard-server: audit: {}", e.code());
             }
+            if let Err(e) = background.forget_idle() {
+                eprintln!("helpcard-server: database: {}", e.code());
+            }
         });
         let background = app.clone();
         every(60, move || {

@@ -20,7 +20,7 @@ use webauthn_rs::fake::{FakePasskeyDistribution, WebauthnFakeCredentialGenerator
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, Uuid};
 use webauthn_rs_proto::AllowCredentials;
 
-use crate::app::{App, COOKIE};
+use crate::app::{App, CEREMONY_SECS, COOKIE, MAX_CEREMONIES};
 use crate::ceremony::Ceremony;
 use crate::http::{ApiError, body, now};
 
@@ -41,14 +41,37 @@ fn ceremony_gone() -> ApiError {
 }
 
 impl App {
+    /// Keeps a started ceremony until its finish: in this process, or in the database when
+    /// instances share one (the finish may reach another instance).
     fn start_ceremony(&self, c: Ceremony) -> Result<String, ApiError> {
         let id = crate::store::random_token();
-        if self.ceremonies.insert(id.clone(), c, now()) {
+        let kept = if self.store.database().is_postgres() {
+            let state = serde_json::to_string(&c).map_err(ApiError::internal)?;
+            self.store
+                .put_ceremony(&id, &state, now(), MAX_CEREMONIES, CEREMONY_SECS)
+                .map_err(ApiError::internal)?
+        } else {
+            self.ceremonies.insert(id.clone(), c, now())
+        };
+        if kept {
             Ok(id)
         } else {
             self.refusals.count("busy");
             Err(busy())
         }
+    }
+
+    /// The ceremony `id`, taken (a ceremony is finished once), if it is still held.
+    fn take_ceremony(&self, id: &str) -> Result<Option<Ceremony>, ApiError> {
+        if !self.store.database().is_postgres() {
+            return Ok(self.ceremonies.take(id, now()));
+        }
+        let state = self
+            .store
+            .take_ceremony(id, now(), CEREMONY_SECS)
+            .map_err(ApiError::internal)?;
+        // A state this build cannot read (written by another version) is a ceremony gone.
+        Ok(state.and_then(|s| serde_json::from_str(&s).ok()))
     }
 
     /// The credential ids a decoy sign-in shows for `name`: webauthn-rs's generator, keyed by a
@@ -140,8 +163,7 @@ pub(crate) async fn register_finish(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: Finish<RegisterPublicKeyCredential> = body(&bytes)?;
-    let Some(Ceremony::Register { code, uuid, state }) = app.ceremonies.take(&req.ceremony, now())
-    else {
+    let Some(Ceremony::Register { code, uuid, state }) = app.take_ceremony(&req.ceremony)? else {
         app.refusals.count("ceremony_unknown");
         return Err(ceremony_gone());
     };
@@ -243,7 +265,7 @@ pub(crate) async fn signin_finish(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: Finish<PublicKeyCredential> = body(&bytes)?;
-    let (person, state) = match app.ceremonies.take(&req.ceremony, now()) {
+    let (person, state) = match app.take_ceremony(&req.ceremony)? {
         Some(Ceremony::SignIn { person, state }) => (person, state),
         Some(Ceremony::Decoy) => {
             app.refusals.count("passkey_refused");

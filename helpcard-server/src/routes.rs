@@ -150,7 +150,7 @@ async fn admit(
         ));
     }
     // Sign-in and registration come without a session: limited per address and in all.
-    if !session_bound && !app.buckets.allow(app.client(peer.ip(), headers), seconds()) {
+    if !session_bound && !app.allow_without_session(app.client(peer.ip(), headers), seconds())? {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             Refusal::SlowDown,

@@ -18,9 +18,38 @@ use zeroize::Zeroize;
 /// PostgreSQL's came later, as one step, and is version 3 there too.
 const MIGRATIONS: Migrations<'static> = Migrations {
     component: "people",
-    sqlite: &[SCHEMA_1, ROLES_2, KIOSKS_3],
-    postgres: &[POSTGRES_1_TO_3, "", ""],
+    sqlite: &[SCHEMA_1, ROLES_2, KIOSKS_3, SHARED_4],
+    postgres: &[POSTGRES_1_TO_3, "", "", POSTGRES_SHARED_4],
 };
+
+/// Unfinished passkey ceremonies and the sign-in rate buckets, which instances on one
+/// PostgreSQL database share (a single instance on SQLite keeps them in memory).
+const SHARED_4: &str = "
+CREATE TABLE ceremonies (
+    id_hash BLOB PRIMARY KEY,
+    started INTEGER NOT NULL,
+    state   TEXT NOT NULL
+);
+CREATE TABLE buckets (
+    key   TEXT PRIMARY KEY,
+    milli INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+";
+
+/// The same on PostgreSQL.
+const POSTGRES_SHARED_4: &str = "
+CREATE TABLE ceremonies (
+    id_hash BYTEA PRIMARY KEY,
+    started BIGINT NOT NULL,
+    state   TEXT NOT NULL
+);
+CREATE TABLE buckets (
+    key   TEXT PRIMARY KEY,
+    milli BIGINT NOT NULL,
+    at_ms BIGINT NOT NULL
+);
+";
 
 const SCHEMA_1: &str = "
 CREATE TABLE IF NOT EXISTS people (
@@ -209,7 +238,9 @@ impl From<DbError> for InviteError {
 }
 
 /// What a person may do. Each role may do what the one before it may.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Role {
     /// Opens private parts (every signed-in person may, within their group).
     Responder,
@@ -238,7 +269,7 @@ impl Role {
 }
 
 /// A responder.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// Row id.
     pub id: i64,
@@ -748,6 +779,106 @@ impl Store {
             .iter()
             .map(|r| Ok::<_, DbError>((r.get(0)?, r.get(1)?)))
             .collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps an unfinished ceremony's state under (the hash of) `id`, so whichever instance
+    /// the finish reaches takes it; false when `cap` unexpired ceremonies are held.
+    pub fn put_ceremony(
+        &self,
+        id: &str,
+        state: &str,
+        now: u64,
+        cap: usize,
+        ttl: u64,
+    ) -> Result<bool, StoreError> {
+        self.db.write(|tx| {
+            tx.execute(
+                "DELETE FROM ceremonies WHERE started <= ?1",
+                &[now.saturating_sub(ttl).into()],
+            )?;
+            let held: u64 = tx
+                .query_one("SELECT COUNT(*) FROM ceremonies", &[])?
+                .get(0)?;
+            if held as usize >= cap {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO ceremonies (id_hash, started, state) VALUES (?1, ?2, ?3)",
+                &[hash(id).into(), now.into(), state.into()],
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Takes the ceremony `id` (used once) if it is younger than `ttl`.
+    pub fn take_ceremony(
+        &self,
+        id: &str,
+        now: u64,
+        ttl: u64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = self.db.read(|tx| {
+            tx.query_opt(
+                "DELETE FROM ceremonies WHERE id_hash = ?1 RETURNING started, state",
+                &[hash(id).into()],
+            )
+        })?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let started: u64 = row.get(0)?;
+        Ok((now < started + ttl).then(|| row.get(1)).transpose()?)
+    }
+
+    /// Takes a token from the bucket `key` (`rate` a second, `burst` at once) at `now_ms`
+    /// (milliseconds of the wall clock every instance shares); false when it is empty. The
+    /// bucket's row is locked while it is read and written, so instances count together.
+    pub fn take_token(
+        &self,
+        key: &str,
+        per_second: f64,
+        burst: f64,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let full = (burst * 1000.0) as u64;
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO buckets (key, milli, at_ms) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO NOTHING",
+                &[key.into(), full.into(), now_ms.into()],
+            )?;
+            let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
+            let row = tx.query_one(
+                &format!("SELECT milli, at_ms FROM buckets WHERE key = ?1{lock}"),
+                &[key.into()],
+            )?;
+            let (milli, at_ms): (u64, u64) = (row.get(0)?, row.get(1)?);
+            // Milli-tokens refill at `per_second` per millisecond.
+            let refilled = (milli as f64 + now_ms.saturating_sub(at_ms) as f64 * per_second)
+                .min(full as f64) as u64;
+            let allowed = refilled >= 1000;
+            let left = if allowed { refilled - 1000 } else { refilled };
+            tx.execute(
+                "UPDATE buckets SET milli = ?2, at_ms = ?3 WHERE key = ?1",
+                &[key.into(), left.into(), now_ms.max(at_ms).into()],
+            )?;
+            Ok(allowed)
+        })
+    }
+
+    /// Forgets buckets untouched for an hour (full again at any rate the service takes) and
+    /// ceremonies older than `ttl`.
+    pub fn forget_idle(&self, now: u64, ttl: u64) -> Result<(), StoreError> {
+        self.db.read(|tx| {
+            tx.execute(
+                "DELETE FROM buckets WHERE at_ms < ?1",
+                &[(now.saturating_sub(3600) * 1000).into()],
+            )?;
+            tx.execute(
+                "DELETE FROM ceremonies WHERE started <= ?1",
+                &[now.saturating_sub(ttl).into()],
+            )
+        })?;
+        Ok(())
     }
 
     /// Everyone, with their passkeys.

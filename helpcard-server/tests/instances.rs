@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use common::Server;
 use common::smtp::Sink;
 use serde_json::{Value, json};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 const ORIGIN: &str = "http://localhost:8443";
 
@@ -148,6 +150,76 @@ fn a_session_an_allowance_a_chain_and_the_notices_are_shared_by_two_instances() 
         assert_eq!(health(s)["notices"], json!({ "waiting": 0, "sent": 48 }));
         assert_eq!(health(s)["database"], "reachable");
     }
+}
+
+#[test]
+fn a_sign_in_started_on_one_finishes_on_the_other_and_the_sign_in_limit_is_counted_once() {
+    let Some(a) = first("two_instances_signin", &["--sign-in-rate", "12"]) else {
+        return;
+    };
+    let b = a.second_instance(&["--sign-in-rate", "12"]);
+    // Registration started on A, finished on B; sign-in started on B, finished on A.
+    let invite = a.invite("roaming");
+    let mut authenticator = SoftPasskey::new(true);
+    let (status, start, _) = a.post("/api/register/start", &json!({ "invite": invite }), None);
+    assert_eq!(status, 200, "{start}");
+    let credential = authenticator
+        .do_registration(
+            common::url(ORIGIN),
+            serde_json::from_value(start["options"].clone()).unwrap(),
+        )
+        .unwrap();
+    let (status, done, _) = b.post(
+        "/api/register/finish",
+        &json!({ "ceremony": start["ceremony"], "credential": credential }),
+        None,
+    );
+    assert_eq!(status, 201, "{done}");
+    let (status, start, _) = b.post("/api/signin/start", &json!({ "name": "roaming" }), None);
+    assert_eq!(status, 200, "{start}");
+    let credential = authenticator
+        .do_authentication(
+            common::url(ORIGIN),
+            serde_json::from_value(start["options"].clone()).unwrap(),
+        )
+        .unwrap();
+    let finish = json!({ "ceremony": start["ceremony"], "credential": credential });
+    let (status, done, cookie) = a.post("/api/signin/finish", &finish, None);
+    assert_eq!(status, 200, "{done}");
+    // Finished once: the same ceremony on B is gone.
+    let (status, again, _) = b.post("/api/signin/finish", &finish, None);
+    assert_eq!(
+        (status, again["error"].as_str()),
+        (400, Some("ceremony_unknown"))
+    );
+    let cookie = cookie.unwrap();
+    let cookie = cookie.split(';').next().unwrap();
+    assert_eq!(
+        b.unwrap_card(Some(cookie), &a.card("02-autism-teen")).0,
+        200
+    );
+
+    // 12 requests without a session a minute from one address (5 of the burst used above:
+    // two starts, three finishes), counted once across both instances: of 20 more,
+    // alternating, 7 pass (8 if a token refilled meanwhile), not 7 on each.
+    let statuses: Vec<u16> = (0..20)
+        .map(|i| {
+            let on = if i % 2 == 0 { &a } else { &b };
+            on.post("/api/signin/start", &json!({ "name": "roaming" }), None)
+                .0
+        })
+        .collect();
+    let passed = statuses.iter().filter(|s| **s == 200).count();
+    assert!((7..=8).contains(&passed), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 429),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses[18..],
+        [429, 429],
+        "both instances refuse: {statuses:?}"
+    );
 }
 
 #[test]

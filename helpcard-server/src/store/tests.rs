@@ -171,3 +171,58 @@ fn a_session_made_by_one_instance_is_known_to_another() {
         );
     }
 }
+
+#[test]
+fn a_bucket_and_a_ceremony_are_shared_by_instances() {
+    for (store, another) in stores("shared") {
+        let other = another();
+        // A burst of 3, refilling one a second: the two instances take 3 between them.
+        let taken = (0..6)
+            .filter(|i| {
+                let s = if i % 2 == 0 { &store } else { &other };
+                s.take_token("address 192.0.2.1", 1.0, 3.0, 10_000).unwrap()
+            })
+            .count();
+        assert_eq!(taken, 3);
+        assert!(
+            !store
+                .take_token("address 192.0.2.1", 1.0, 3.0, 10_500)
+                .unwrap()
+        );
+        assert!(
+            other
+                .take_token("address 192.0.2.1", 1.0, 3.0, 11_000)
+                .unwrap()
+        );
+        assert!(
+            store
+                .take_token("address 192.0.2.2", 1.0, 3.0, 11_000)
+                .unwrap()
+        );
+        // Started on one, finished on the other, once; an old one is gone.
+        assert!(store.put_ceremony("c1", "{}", 100, 10, 300).unwrap());
+        assert_eq!(
+            other.take_ceremony("c1", 101, 300).unwrap().as_deref(),
+            Some("{}")
+        );
+        assert_eq!(store.take_ceremony("c1", 102, 300).unwrap(), None);
+        assert!(store.put_ceremony("c2", "{}", 100, 10, 300).unwrap());
+        assert_eq!(other.take_ceremony("c2", 400, 300).unwrap(), None);
+        // At most `cap` at once.
+        assert!(store.put_ceremony("c3", "{}", 500, 1, 300).unwrap());
+        assert!(!other.put_ceremony("c4", "{}", 501, 1, 300).unwrap());
+        // Idle buckets and expired ceremonies are forgotten.
+        store.forget_idle(10_000, 300).unwrap();
+        let left: u64 = store
+            .database()
+            .read(|tx| {
+                tx.query_one(
+                    "SELECT (SELECT COUNT(*) FROM buckets) + (SELECT COUNT(*) FROM ceremonies)",
+                    &[],
+                )?
+                .get(0)
+            })
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+}
