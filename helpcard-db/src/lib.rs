@@ -627,9 +627,18 @@ pub mod scratch {
     /// # Panics
     /// When the named server cannot be reached or refuses: a test run that named it means it.
     pub fn database(name: &str) -> Option<String> {
+        let base = std::env::var(ENV).ok()?;
+        Some(database_on(&base, name))
+    }
+
+    /// A new, empty database named after `name` on the server at `base` (a URL without a
+    /// database name), and its URL.
+    ///
+    /// # Panics
+    /// When the server cannot be reached or refuses.
+    pub fn database_on(base: &str, name: &str) -> String {
         use std::sync::atomic::{AtomicU32, Ordering};
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        let base = std::env::var(ENV).ok()?;
         let base = base.trim_end_matches('/');
         let db: String = format!(
             "t_{}_{}_{}",
@@ -658,6 +667,6 @@ pub mod scratch {
                 .batch_execute(&sql)
                 .unwrap_or_else(|e| panic!("{sql}: {}", super::pg_message(&e)));
         }
-        Some(format!("{base}/{db}"))
+        format!("{base}/{db}")
     }
 }

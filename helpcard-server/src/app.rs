@@ -209,15 +209,12 @@ impl App {
             && take("service", self.config.global)?)
     }
 
-    /// Forgets what the database keeps for requests without a session once it is stale
-    /// (buckets idle an hour, expired ceremonies); the service calls this every minute.
+    /// Forgets what the database keeps once it is stale (allowance counts and buckets older
+    /// than an hour, expired ceremonies); the service calls this every minute.
     pub fn forget_idle(&self) -> Result<(), ApiError> {
-        if self.store.database().is_postgres() {
-            self.store
-                .forget_idle(now(), CEREMONY_SECS)
-                .map_err(ApiError::internal)?;
-        }
-        Ok(())
+        self.store
+            .forget_idle(now(), CEREMONY_SECS)
+            .map_err(ApiError::internal)
     }
 
     /// Writes the refusals counted since the last call as one audit row (the service calls

@@ -142,6 +142,13 @@ fn an_allowance_is_counted_once_across_instances() {
         assert_eq!(taken, 25);
         // An hour later it is there again.
         assert!(instances[1].take_allowance(&who, 5000 + 3601, 25).unwrap());
+        // The hour's old counts are forgotten; the new one stays.
+        instances[0].forget_idle(5000 + 3601, 300).unwrap();
+        let kept: u64 = instances[0]
+            .database()
+            .read(|tx| tx.query_one("SELECT COUNT(*) FROM allowance", &[])?.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
     }
 }
 

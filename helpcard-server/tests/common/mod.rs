@@ -51,9 +51,15 @@ impl Server {
     /// `helpcard-server --demo` on SQLite whatever the run names: for tests that play an
     /// attacker on the SQLite files themselves.
     pub fn start_on_sqlite(name: &str, extra: &[&str]) -> Server {
+        Server::start_on(name, extra, None)
+    }
+
+    /// `helpcard-server --demo` with `extra` arguments on `database` (a PostgreSQL URL; `None`
+    /// for SQLite), in a fresh data directory.
+    pub fn start_on(name: &str, extra: &[&str], database: Option<String>) -> Server {
         let mut args: Vec<String> = vec!["--demo".into()];
         args.extend(extra.iter().map(|a| (*a).to_owned()));
-        Server::fresh(name, args, None)
+        Server::fresh(name, args, database)
     }
 
     fn fresh(name: &str, mut args: Vec<String>, database: Option<String>) -> Server {
