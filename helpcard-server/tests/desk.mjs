@@ -25,6 +25,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { databaseArgs } from "../../helpcard-wasm/tests/common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -45,7 +46,7 @@ const check = (name, ok, detail = "") => {
   console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
 };
 
-const child = spawn(server, ["--demo", "--listen", "127.0.0.1:0", "--www", path.join(root, "helpcard-wasm", "www"), "--data", data], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(server, ["--demo", "--listen", "127.0.0.1:0", "--www", path.join(root, "helpcard-wasm", "www"), "--data", data, ...databaseArgs("desk")], { stdio: ["ignore", "pipe", "inherit"] });
 const printed = {};
 for await (const line of readline.createInterface({ input: child.stdout })) {
   let m;

@@ -304,7 +304,7 @@ try {
   await page.waitForFunction(() => document.getElementById("torch").hidden, null, { timeout: 20000 });
 
   // (c) a revoked person is refused.
-  execFileSync(server, ["revoke-person", "demo-responder", "--data", data]);
+  execFileSync(server, ["revoke-person", "demo-responder", "--data", data, ...service.database]);
   await open(cards["03-epilepsy-child"].url);
   await page.check('input[name="reason"][value="other"]');
   await page.fill("#reason-text", "確認のため");

@@ -1,6 +1,6 @@
 // What the browser tests share: the real key service (`helpcard-server --demo` on 127.0.0.1)
 // and a card's QR code as pixels.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -11,11 +11,29 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const server = path.join(here, "..", "..", "target", "debug", "helpcard-server");
 
+let databases = 0;
+
+/// `--database URL` of a fresh PostgreSQL database (`createdb`) when the run names a test server
+/// in HELPCARD_TEST_POSTGRES (scripts/test-all runs the browser and desk tests once without and
+/// once with it); none otherwise (SQLite files in the data directory).
+export function databaseArgs(name) {
+  const base = process.env.HELPCARD_TEST_POSTGRES?.replace(/\/$/, "");
+  if (!base) return [];
+  const url = new URL(base);
+  const db = `t_${name}_${process.pid}_${databases++}`;
+  execFileSync("createdb", ["-h", url.hostname, "-p", url.port, "-U", decodeURIComponent(url.username), db]);
+  return ["--database", `${base}/${db}`];
+}
+
 /// Starts `helpcard-server --demo` serving `dir` with `extra` arguments; resolves with what it
-/// printed: the process, the demo cards' URLs and verdicts, its address and origin, the invite.
+/// printed: the process, the demo cards' URLs and verdicts, its address and origin, the invite,
+/// and its `--database` arguments.
 export async function startServer(dir, listen, dataDir, extra = []) {
-  const child = spawn(server, ["--demo", "--listen", listen, "--www", dir, "--data", dataDir, ...extra], { stdio: ["ignore", "pipe", "inherit"] });
-  const printed = { child, cards: {}, origin: "", listen: "", invite: "" };
+  const database = databaseArgs("browser");
+  const args = ["--demo", "--listen", listen, "--www", dir, "--data", dataDir, ...database, ...extra];
+  const child = spawn(server, args, { stdio: ["ignore", "pipe", "inherit"] });
+  // `database`: what an administrator's command beside it needs to reach the same data.
+  const printed = { child, cards: {}, origin: "", listen: "", invite: "", database };
   for await (const line of readline.createInterface({ input: child.stdout })) {
     let m;
     if ((m = line.match(/^helpcard-server listening on http:\/\/(\S+) \(origin (.+)\)$/))) [printed.listen, printed.origin] = [m[1], m[2]];
