@@ -288,7 +288,7 @@ impl AuditLog {
 
     /// Appends one event and the messages owed because of it, in one transaction: the event is
     /// not stored without them (a crash cannot lose a holder's notice of an opening), and they
-    /// wait in the outbox until a sender marks them sent ([`AuditLog::due`]).
+    /// wait in the outbox until a sender claims them and marks them sent ([`AuditLog::claim`]).
     pub fn append_with_messages(
         &mut self,
         event: &Event,

@@ -97,7 +97,7 @@ pub enum OfficeError {
     UnknownColumn(String),
 }
 
-/// A registry's database error, its place named by [`OfficeError::in_registry`] where the
+/// A registry's database error, its place named (`in_registry`) where the
 /// registry's methods return.
 impl From<helpcard_db::DbError> for OfficeError {
     fn from(source: helpcard_db::DbError) -> OfficeError {
