@@ -17,7 +17,7 @@ use crate::files::{Access, create_new};
 
 /// SQLite's migrations by the version they bring the registry to. Version 1 is the schema
 /// registries had before it was versioned (`IF NOT EXISTS`, so those are taken up as they are).
-const SQLITE: [&str; 3] = [
+const SQLITE: [&str; 4] = [
     "
 CREATE TABLE IF NOT EXISTS cards (
     card_id     TEXT PRIMARY KEY,
@@ -57,7 +57,12 @@ CREATE TABLE notify (
 -- Set while the holder has paused responders' access to the card's private part.
 ALTER TABLE cards ADD COLUMN paused_at INTEGER;
 ",
+    PUBLISHED_4,
 ];
+
+/// Each publication keeps the list it signed: instances of the key service on one database
+/// read the latest from here, whichever instance's desk published it.
+const PUBLISHED_4: &str = "ALTER TABLE publications ADD COLUMN list BLOB;";
 
 /// The same registry on PostgreSQL, as one step (version 3 there too). Cards are numbered in
 /// the order recorded (SQLite's rowid).
@@ -98,7 +103,12 @@ CREATE TABLE notify (
 const MIGRATIONS: Migrations<'static> = Migrations {
     component: "registry",
     sqlite: &SQLITE,
-    postgres: &[POSTGRES_1_TO_3, "", ""],
+    postgres: &[
+        POSTGRES_1_TO_3,
+        "",
+        "",
+        "ALTER TABLE publications ADD COLUMN list BYTEA;",
+    ],
 };
 
 /// One issued card as recorded.
@@ -439,6 +449,23 @@ impl Registry {
         Ok(id)
     }
 
+    /// The latest list published for each issuer (as signed; registries from before lists were
+    /// kept give none for their earlier publications).
+    pub fn latest_lists(&self) -> Result<Vec<Vec<u8>>, OfficeError> {
+        self.named(self.db.read(|tx| {
+            tx.query(
+                "SELECT p.list FROM publications p WHERE p.list IS NOT NULL AND p.counter =
+                     (SELECT MAX(q.counter) FROM publications q
+                      WHERE q.issuer_id = p.issuer_id AND q.list IS NOT NULL)
+                 ORDER BY p.issuer_id",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0).map_err(OfficeError::from))
+            .collect()
+        }))
+    }
+
     /// Signs the issuer's next revocation list with `key`: every revoked card of `issuer_id`
     /// (and of this key) and every paused one, the next counter, due for update `next_update_days` from `now`, and
     /// the latest "revoked before" date ever given (`revoked_before` raises it). `served` is
@@ -514,8 +541,13 @@ impl Registry {
             .sign(key);
             deliver(&bytes)?;
             tx.execute(
-                "INSERT INTO publications (issuer_id, counter, published_at) VALUES (?1, ?2, ?3)",
-                &[issuer_id.into(), counter.into(), now.0.into()],
+                "INSERT INTO publications (issuer_id, counter, published_at, list) VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    issuer_id.into(),
+                    counter.into(),
+                    now.0.into(),
+                    bytes.as_slice().into(),
+                ],
             )?;
             Ok(Publication {
                 bytes,

@@ -226,6 +226,8 @@ fn publish_counts_up_keeps_the_latest_floor_and_spends_no_counter_on_a_failed_de
             "every later list repeats the latest floor"
         );
         assert_eq!(list.revoked, vec![CardId([1; 8])]);
+        // The latest list is kept, for every instance of the key service to read.
+        assert_eq!(r.latest_lists().unwrap(), vec![third.bytes.clone()]);
     }
 }
 

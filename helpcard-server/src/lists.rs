@@ -20,7 +20,9 @@ use std::sync::{Arc, RwLock};
 use helpcard_core::card::{Opened, RevocationStatus, Warning};
 use helpcard_core::date::UnixTime;
 use helpcard_core::keys::VerifyingKey;
-use helpcard_core::trust::{RevocationFloor, Revocations, TrustList, TrustStore};
+use helpcard_core::trust::{
+    ListError, RevocationFloor, RevocationList, Revocations, TrustList, TrustStore,
+};
 use serde::{Deserialize, Serialize};
 
 /// A list within this many seconds of its next update is reported (a day).
@@ -99,18 +101,27 @@ impl Freshness {
     }
 }
 
+/// Revocation lists published through the desk and kept in the shared database (see
+/// [`Lists::open`]): the latest per issuer, as signed.
+pub type Published = Box<dyn Fn() -> Result<Vec<Vec<u8>>, String> + Send + Sync>;
+
 /// The service's lists, replaced whole on every reading that changes them.
 pub struct Lists {
     files: ListFiles,
+    published: Option<Published>,
     held: RwLock<Arc<Held>>,
 }
 
 impl Lists {
     /// Reads the lists for the first time; an error when no trust list can be accepted (the
-    /// service cannot check any card without one).
-    pub fn open(files: ListFiles, now: u64) -> Result<Lists, String> {
+    /// service cannot check any card without one). With `published` (instances sharing a
+    /// PostgreSQL database), every reading also takes the revocation lists the desk published
+    /// there, so a list published through one instance reaches the others within
+    /// `--lists-reload-secs` though their files have not changed.
+    pub fn open(files: ListFiles, published: Option<Published>, now: u64) -> Result<Lists, String> {
         let remembered = read_state(&files.state)?;
-        let held = read(&files, None, &remembered, now);
+        let extra = fetch(published.as_ref());
+        let held = read(&files, None, &remembered, now, &extra);
         if held.trust.list().is_none() {
             return Err(format!(
                 "no trust list could be accepted: {}",
@@ -120,6 +131,7 @@ impl Lists {
         save_state(&files.state, &held)?;
         Ok(Lists {
             files,
+            published,
             held: RwLock::new(Arc::new(held)),
         })
     }
@@ -137,7 +149,8 @@ impl Lists {
             Ok(r) => r,
             Err(e) => return vec![e],
         };
-        let held = read(&self.files, Some(&previous), &remembered, now);
+        let extra = fetch(self.published.as_ref());
+        let held = read(&self.files, Some(&previous), &remembered, now, &extra);
         let mut problems = held.problems.clone();
         if let Err(e) = save_state(&self.files.state, &held) {
             problems.push(e);
@@ -298,8 +311,20 @@ fn revocation_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// One reading of every file over what is held (or, at start, over nothing but the floors).
-fn read(files: &ListFiles, previous: Option<&Held>, remembered: &Remembered, now: u64) -> Held {
+/// The published lists, or the problem reaching them.
+fn fetch(published: Option<&Published>) -> Result<Vec<Vec<u8>>, String> {
+    published.map_or(Ok(Vec::new()), |f| f())
+}
+
+/// One reading of every file (and of the lists published in the database, `published`) over
+/// what is held (or, at start, over nothing but the floors).
+fn read(
+    files: &ListFiles,
+    previous: Option<&Held>,
+    remembered: &Remembered,
+    now: u64,
+    published: &Result<Vec<Vec<u8>>, String>,
+) -> Held {
     let at = UnixTime(now);
     let mut problems = Vec::new();
     let mut trust = previous.map_or_else(|| TrustStore::new(vec![files.root]), |h| h.trust.clone());
@@ -334,25 +359,52 @@ fn read(files: &ListFiles, previous: Option<&Held>, remembered: &Remembered, now
     let mut revocation_bytes = previous
         .map(|h| h.revocation_bytes.clone())
         .unwrap_or_default();
+    let mut load = |bytes: Vec<u8>| -> Result<(), String> {
+        let issuer = revocations
+            .load(&bytes, &trust, at)
+            .map_err(|e| format!("{e} ({})", e.code()))?
+            .issuer
+            .clone();
+        revocation_bytes.insert(issuer, bytes);
+        Ok(())
+    };
+    // The database's first: a file older than a list published there (its copy on this host
+    // not yet replaced) is superseded, not a problem.
+    let mut from_database = Vec::new();
+    match published {
+        Err(e) => problems.push(format!("published lists: {e}")),
+        Ok(lists) => {
+            for bytes in lists {
+                match RevocationList::verify(bytes, &trust) {
+                    Ok(list) => from_database.push(list.issuer),
+                    // Signed by a key the trust list no longer names (a retired issuer key, an
+                    // earlier demo's): not a list this service takes, nor a problem of today's.
+                    Err(ListError::UnknownSigner(_)) => continue,
+                    Err(_) => {}
+                }
+                if let Err(e) = load(bytes.clone()) {
+                    problems.push(format!("published list: {e}"));
+                }
+            }
+        }
+    }
     match revocation_files(&files.revocations) {
         Err(e) => problems.push(e),
         Ok(paths) => {
             for path in paths {
-                let loaded = std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        let issuer = revocations
-                            .load(&bytes, &trust, at)
-                            .map_err(|e| format!("{e} ({})", e.code()))?
-                            .issuer
-                            .clone();
-                        Ok((issuer, bytes))
-                    });
-                match loaded {
-                    Ok((issuer, bytes)) => {
-                        revocation_bytes.insert(issuer, bytes);
+                let bytes = match std::fs::read(&path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        problems.push(format!("{}: {e}", path.display()));
+                        continue;
                     }
-                    Err(e) => problems.push(format!("{}: {e}", path.display())),
+                };
+                let superseded = RevocationList::verify(&bytes, &trust)
+                    .is_ok_and(|l| from_database.contains(&l.issuer));
+                if let Err(e) = load(bytes)
+                    && !superseded
+                {
+                    problems.push(format!("{}: {e}", path.display()));
                 }
             }
         }

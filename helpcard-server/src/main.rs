@@ -861,7 +861,19 @@ fn serve(s: Serve) -> Result<(), String> {
             (k, f, Vec::new(), None)
         };
         let (desk_setup, files) = desk_setup(&s, &dir, files, &keys, demo_desk)?;
-        let lists = Lists::open(files, now())?;
+        // Instances sharing a database also read the lists any instance's desk published.
+        let published: Option<helpcard_server::lists::Published> = match &dir.database {
+            Some(_) => {
+                let registry = dir.open_registry()?;
+                Some(Box::new(move || {
+                    registry
+                        .latest_lists()
+                        .map_err(|e| e.message(Lang::En))
+                }))
+            }
+            None => None,
+        };
+        let lists = Lists::open(files, published, now())?;
         let groups = Groups::parse(&s.groups, &keys.key_ids())?;
         let store = dir.open_store()?;
         let audit = dir.open_audit(CheckpointPolicy {

@@ -223,6 +223,58 @@ fn a_sign_in_started_on_one_finishes_on_the_other_and_the_sign_in_limit_is_count
 }
 
 #[test]
+fn a_revocation_published_through_one_instance_reaches_the_other_by_the_database() {
+    let reload = ["--lists-reload-secs", "1", "--rate-limit", "1000"];
+    let Some(a) = first("published_list", &reload) else {
+        return;
+    };
+    // B on a copy of A's data directory: A's desk writes its list file where B never looks.
+    let elsewhere = a.data.with_extension("elsewhere");
+    let b = a.second_instance_elsewhere(elsewhere, &reload);
+    let cookie = responder(&a, "responder-1");
+    let card = a.card("05-blind-elder");
+    let (status, opened) = b.unwrap_card(Some(&cookie), &card);
+    assert_eq!(status, 200, "{opened}");
+
+    // The card reported lost at A's desk.
+    let mut key = a.register(&a.desk_invite);
+    let clerk = a.sign_in(&mut key, "demo-clerk");
+    let unlock = json!({ "passphrase": "demo-desk" });
+    assert_eq!(a.post("/api/desk/key/unlock", &unlock, Some(&clerk)).0, 200);
+    let id = opened["card_id"].as_str().unwrap();
+    let (status, body, _) = a.post(
+        &format!("/api/desk/cards/{id}/revoke"),
+        &json!({ "reason": "lost" }),
+        Some(&clerk),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    // B takes the list from the database at its next reading and refuses the card.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let refused = loop {
+        let (status, body) = b.unwrap_card(Some(&cookie), &card);
+        if status != 200 || Instant::now() > deadline {
+            break (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(
+        (refused.0, refused.1["error"].as_str()),
+        (409, Some("revoked")),
+        "{}",
+        refused.1
+    );
+    let served = b.get("/lists/revocations/musashino.cbor").1;
+    assert_eq!(
+        served,
+        a.get("/lists/revocations/musashino.cbor").1,
+        "B serves A's new list"
+    );
+    let health = health(&b);
+    assert_eq!(health["status"], "ok", "{health}");
+}
+
+#[test]
 fn an_instance_killed_under_load_loses_no_acknowledged_opening_and_the_other_answers() {
     let Some(a) = first("killed_instance", &["--rate-limit", "1000"]) else {
         return;

@@ -157,13 +157,31 @@ impl Server {
     /// issuer key (its desk), root and lists from the data directory, the same origin and
     /// `extra` arguments.
     pub fn second_instance(&self, extra: &[&str]) -> Server {
+        self.second_instance_in(self.data.clone(), extra)
+    }
+
+    /// [`Server::second_instance`] on another host, as it were: in `data`, a copy of this
+    /// instance's data directory made now (so only the database joins them from then on).
+    pub fn second_instance_elsewhere(&self, data: PathBuf, extra: &[&str]) -> Server {
+        let _ = std::fs::remove_dir_all(&data);
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(&self.data)
+            .arg(&data)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.second_instance_in(data, extra)
+    }
+
+    fn second_instance_in(&self, data: PathBuf, extra: &[&str]) -> Server {
         let database = self
             .database
             .clone()
             .expect("a second instance needs PostgreSQL");
-        let passphrase = self.data.join("second-instance.passphrase");
+        let passphrase = data.join("second-instance.passphrase");
         std::fs::write(&passphrase, "demo-kiosk").unwrap();
-        let file = |f: &str| self.data.join(f).to_str().unwrap().to_owned();
+        let file = |f: &str| data.join(f).to_str().unwrap().to_owned();
         let mut args: Vec<String> = vec![
             "--responder-key".into(),
             file("demo-responder.key.json"),
@@ -189,7 +207,7 @@ impl Server {
             database,
         ];
         args.extend(extra.iter().map(|a| (*a).to_owned()));
-        let mut other = Server::launch(self.data.clone(), args);
+        let mut other = Server::launch(data, args);
         other.cards = self.cards.clone();
         other
     }
