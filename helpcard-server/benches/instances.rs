@@ -12,22 +12,16 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod shared;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use common::Server;
+use shared::{load, print};
 
 const SESSIONS: usize = 50;
 const CARD: &str = "02-autism-teen";
-
-struct Run {
-    requests: usize,
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-}
 
 /// A throwaway PostgreSQL cluster, stopped and removed when dropped.
 struct Cluster {
@@ -82,64 +76,6 @@ fn notices_off(s: &Server) {
         .unwrap();
 }
 
-/// `per_session` openings from each session at once, session `i` on instance `i % n`.
-fn load(instances: &[&Server], cookies: &[String], per_session: usize) -> Run {
-    let card = instances[0].card(CARD);
-    for (i, c) in cookies.iter().enumerate().take(4) {
-        assert_eq!(
-            instances[i % instances.len()].unwrap_card(Some(c), &card).0,
-            200
-        );
-    }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let started = Instant::now();
-    let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cookies
-            .iter()
-            .enumerate()
-            .map(|(i, cookie)| {
-                let (card, s) = (&card, instances[i % instances.len()]);
-                scope.spawn(move || {
-                    let mut own = Vec::with_capacity(per_session);
-                    for _ in 0..per_session {
-                        if Instant::now() > deadline {
-                            break;
-                        }
-                        let t = Instant::now();
-                        let (status, _) = s.unwrap_card(Some(cookie), card);
-                        assert_eq!(status, 200);
-                        own.push(t.elapsed());
-                    }
-                    own
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    Run {
-        requests: latencies.len(),
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: pct(0.50),
-        p99: pct(0.99),
-    }
-}
-
-fn print(label: &str, r: &Run) {
-    println!(
-        "unwrap, {label}: {} requests from {SESSIONS} sessions: {:.0} requests/s; latency p50 {:.2} ms, p99 {:.2} ms",
-        r.requests,
-        r.per_second,
-        r.p50.as_secs_f64() * 1e3,
-        r.p99.as_secs_f64() * 1e3,
-    );
-}
-
 fn main() {
     let per_session: usize = std::env::var("HELPCARD_BENCH_REQUESTS")
         .ok()
@@ -162,9 +98,9 @@ fn main() {
         let s = Server::start_on("bench-sqlite", &limits, None).pooled();
         notices_off(&s);
         let cookies = signed_in(&s);
-        load(&[&s], &cookies, per_session)
+        load(&[&s], &cookies, &s.card(CARD), per_session)
     };
-    print("SQLite, one instance", &sqlite);
+    print("SQLite, one instance", SESSIONS, &sqlite);
 
     let cluster = Cluster::start();
     let one = {
@@ -172,9 +108,9 @@ fn main() {
         let s = Server::start_on("bench-pg-one", &limits, Some(url)).pooled();
         notices_off(&s);
         let cookies = signed_in(&s);
-        load(&[&s], &cookies, per_session)
+        load(&[&s], &cookies, &s.card(CARD), per_session)
     };
-    print("PostgreSQL, one instance", &one);
+    print("PostgreSQL, one instance", SESSIONS, &one);
 
     let two = {
         let url = helpcard_db::scratch::database_on(&cluster.url, "bench_two");
@@ -182,9 +118,9 @@ fn main() {
         let b = a.second_instance(&limits).pooled();
         notices_off(&a);
         let cookies = signed_in(&a);
-        load(&[&a, &b], &cookies, per_session)
+        load(&[&a, &b], &cookies, &a.card(CARD), per_session)
     };
-    print("PostgreSQL, two instances", &two);
+    print("PostgreSQL, two instances", SESSIONS, &two);
     drop(cluster);
 
     println!(

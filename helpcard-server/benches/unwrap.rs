@@ -12,84 +12,22 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod shared;
 
 use std::time::{Duration, Instant};
 
 use common::Server;
 use common::smtp::Sink;
+use shared::{load, print};
 
 const SESSIONS: usize = 50;
 const CARD: &str = "02-autism-teen";
-
-struct Run {
-    requests: usize,
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-    max: Duration,
-}
 
 fn signed_in(s: &Server) -> Vec<String> {
     let mut key = s.register(&s.invite);
     (0..SESSIONS)
         .map(|_| s.sign_in(&mut key, "demo-responder"))
         .collect()
-}
-
-/// `per_session` openings from each session at once.
-fn load(s: &Server, cookies: &[String], per_session: usize) -> Run {
-    let card = s.card(CARD);
-    for c in cookies.iter().take(5) {
-        assert_eq!(s.unwrap_card(Some(c), &card).0, 200);
-    }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let started = Instant::now();
-    let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cookies
-            .iter()
-            .map(|cookie| {
-                let card = &card;
-                scope.spawn(move || {
-                    let mut own = Vec::with_capacity(per_session);
-                    for _ in 0..per_session {
-                        if Instant::now() > deadline {
-                            break;
-                        }
-                        let t = Instant::now();
-                        let (status, _) = s.unwrap_card(Some(cookie), card);
-                        assert_eq!(status, 200);
-                        own.push(t.elapsed());
-                    }
-                    own
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    Run {
-        requests: latencies.len(),
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: pct(0.50),
-        p99: pct(0.99),
-        max: latencies[latencies.len() - 1],
-    }
-}
-
-fn print(label: &str, r: &Run) {
-    println!(
-        "unwrap, {label}: {} requests from {SESSIONS} sessions: {:.0} requests/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        r.requests,
-        r.per_second,
-        r.p50.as_secs_f64() * 1e3,
-        r.p99.as_secs_f64() * 1e3,
-        r.max.as_secs_f64() * 1e3,
-    );
 }
 
 fn main() {
@@ -105,9 +43,9 @@ fn main() {
         let registry = rusqlite::Connection::open(s.data.join("registry.sqlite")).unwrap();
         registry.execute("DELETE FROM notify", []).unwrap();
         let cookies = signed_in(&s);
-        load(&s, &cookies, per_session)
+        load(&[&s], &cookies, &s.card(CARD), per_session)
     };
-    print("notices off", &off);
+    print("notices off", SESSIONS, &off);
 
     // Notices on, sent to a local sink.
     let sink = Sink::start();
@@ -138,8 +76,8 @@ fn main() {
         delays[39].as_secs_f64(),
     );
 
-    let on = load(&s, &cookies, per_session);
-    print("notices on", &on);
+    let on = load(&[&s], &cookies, &s.card(CARD), per_session);
+    print("notices on", SESSIONS, &on);
     println!(
         "notices on / off: throughput {:.2}, p99 {:.2}",
         on.per_second / off.per_second,
@@ -147,7 +85,7 @@ fn main() {
     );
     let (waiting, sent) = (
         sink.received.lock().unwrap().len(),
-        2 * (on.requests + 5 + 40),
+        2 * (on.requests + 4 + 40),
     );
     println!("notices at the sink when the run ended: {waiting} of {sent}");
 }
