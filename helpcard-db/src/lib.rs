@@ -29,6 +29,10 @@ const SQLITE_BUSY: Duration = Duration::from_secs(5);
 /// How long connecting to PostgreSQL may take before the database counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The environment variable naming a PEM file of the CA certificates PostgreSQL's server
+/// certificate is checked against (a city's own CA); without it, Mozilla's roots.
+pub const CA_ENV: &str = "HELPCARD_DATABASE_CA";
+
 /// Why the database refused.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -104,7 +108,10 @@ enum Conn {
 enum Source {
     /// The one SQLite connection lives in the pool for good.
     Sqlite,
-    Postgres(Box<postgres::Config>),
+    Postgres(
+        Box<postgres::Config>,
+        tokio_postgres_rustls::MakeRustlsConnect,
+    ),
 }
 
 struct Slots {
@@ -188,8 +195,20 @@ impl Database {
     }
 
     /// Connects to PostgreSQL at `url` with a pool of up to `pool` connections (one is made now,
-    /// so a wrong URL or password is reported at start).
+    /// so a wrong URL or password is reported at start); TLS checked against the CA file named
+    /// by [`CA_ENV`], else Mozilla's roots.
     pub fn postgres(url: &str, pool: usize) -> Result<Database, DbError> {
+        let ca = std::env::var_os(CA_ENV).map(std::path::PathBuf::from);
+        Database::postgres_with_ca(url, pool, ca.as_deref())
+    }
+
+    /// [`Database::postgres`] with the server's certificate checked against the CA
+    /// certificates in the PEM file `ca` (`None`: Mozilla's roots).
+    pub fn postgres_with_ca(
+        url: &str,
+        pool: usize,
+        ca: Option<&Path>,
+    ) -> Result<Database, DbError> {
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             DbError::Url(format!(
                 "{e} (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"
@@ -199,9 +218,10 @@ impl Database {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.application_name("helpcard");
-        let first = blocking(|| connect(&config))?;
+        let tls = tls(ca)?;
+        let first = blocking(|| connect(&config, &tls))?;
         Ok(Database {
-            source: Source::Postgres(Box::new(config)),
+            source: Source::Postgres(Box::new(config), tls),
             max: pool.max(1),
             slots: Mutex::new(Slots {
                 idle: vec![first],
@@ -213,7 +233,7 @@ impl Database {
 
     /// True for PostgreSQL.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.source, Source::Postgres(_))
+        matches!(self.source, Source::Postgres(..))
     }
 
     /// Runs `f` in one transaction, committed when it returns `Ok`, rolled back otherwise. On
@@ -347,10 +367,10 @@ impl Database {
                     conn: Some(conn),
                 });
             }
-            if let (Source::Postgres(config), true) = (&self.source, slots.busy < self.max) {
+            if let (Source::Postgres(config, tls), true) = (&self.source, slots.busy < self.max) {
                 slots.busy += 1;
                 drop(slots);
-                return match connect(config) {
+                return match connect(config, tls) {
                     Ok(conn) => Ok(Lease {
                         db: self,
                         conn: Some(conn),
@@ -423,14 +443,50 @@ fn gone() -> DbError {
     DbError::Unavailable("the connection was lost".into())
 }
 
-fn connect(config: &postgres::Config) -> Result<Conn, DbError> {
+/// A connection, over TLS as the URL's `sslmode` says: `prefer` (the default) uses TLS when the
+/// server offers it, `require` refuses a server without it, `disable` never asks. When TLS is
+/// used the server's certificate and name are always checked (rustls has no unchecked mode).
+fn connect(
+    config: &postgres::Config,
+    tls: &tokio_postgres_rustls::MakeRustlsConnect,
+) -> Result<Conn, DbError> {
     let client = config
-        .connect(postgres::NoTls)
-        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        .connect(tls.clone())
+        .map_err(|e| DbError::Unavailable(pg_message(&e)))?;
     Ok(Conn::Postgres {
         client: Box::new(client),
         prepared: HashMap::new(),
     })
+}
+
+/// The TLS client: the CA certificates in `ca`, else Mozilla's roots.
+fn tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca {
+        Some(path) => {
+            let named = |e: &dyn std::fmt::Display| {
+                DbError::Url(format!("CA file {}: {e}", path.display()))
+            };
+            for cert in CertificateDer::pem_file_iter(path).map_err(|e| named(&e))? {
+                roots
+                    .add(cert.map_err(|e| named(&e))?)
+                    .map_err(|e| named(&e))?;
+            }
+            if roots.is_empty() {
+                return Err(named(&"no certificate in the file"));
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DbError::Url(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// True for `postgres://` and `postgresql://` URLs.
@@ -594,9 +650,10 @@ fn dollar_params(sql: &str) -> String {
 /// A PostgreSQL error's words: the server's message and SQLSTATE when it sent one (the
 /// error's own Display says only "db error").
 fn pg_message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => e.to_string(),
+    match (e.as_db_error(), std::error::Error::source(e)) {
+        (Some(db), _) => format!("{} ({})", db.message(), db.code().code()),
+        (None, Some(source)) => format!("{e}: {source}"),
+        (None, None) => e.to_string(),
     }
 }
 

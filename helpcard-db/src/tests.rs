@@ -143,3 +143,67 @@ fn a_wrong_url_and_an_unreachable_server_are_told_apart() {
         .unwrap();
     assert!(err.is_unavailable(), "{err}");
 }
+
+/// A throwaway cluster with `ssl = on` and its own CA (`scripts/postgres-cluster --tls`): TLS
+/// is used when asked for, the server's certificate is checked against the CA given, and a
+/// server whose certificate no known CA signed is refused. Runs where a PostgreSQL test server
+/// is named (the run has PostgreSQL installed).
+#[test]
+fn tls_is_used_when_asked_and_the_server_certificate_is_checked() {
+    if std::env::var(scratch::ENV).is_err() {
+        eprintln!("{} is not set: PostgreSQL test skipped", scratch::ENV);
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres-cluster");
+    let dir = std::env::temp_dir().join(format!("helpcard-db-tls-{}", std::process::id()));
+    let dir = dir.to_str().unwrap().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let out = std::process::Command::new(&script)
+        .args(["start", &dir, &port, "--tls"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let base = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let ca = Path::new(&dir).join("ca.pem");
+    let ssl = |db: &Database| -> bool {
+        db.read(|tx| {
+            tx.query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )?
+            .get(0)
+        })
+        .unwrap()
+    };
+    let checked =
+        Database::postgres_with_ca(&format!("{base}/postgres?sslmode=require"), 1, Some(&ca))
+            .map(|db| ssl(&db));
+    let plain = Database::postgres_with_ca(&format!("{base}/postgres?sslmode=disable"), 1, None)
+        .map(|db| ssl(&db));
+    // Mozilla's roots do not know the test CA: refused, not used unchecked.
+    let unknown = Database::postgres_with_ca(&format!("{base}/postgres?sslmode=require"), 1, None);
+    let not_pem = Database::postgres_with_ca(&format!("{base}/postgres"), 1, Some(&script));
+    let _ = std::process::Command::new(&script)
+        .args(["stop", &dir])
+        .status();
+    assert!(checked.unwrap(), "TLS asked for and used");
+    assert!(!plain.unwrap(), "TLS not asked for");
+    let err = unknown.err().unwrap();
+    assert!(
+        err.is_unavailable() && err.to_string().contains("certificate"),
+        "{err}"
+    );
+    assert!(
+        matches!(not_pem, Err(DbError::Url(_))),
+        "a CA file without a certificate"
+    );
+}
