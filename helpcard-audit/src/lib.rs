@@ -33,7 +33,7 @@ pub use checkpoint::{Checkpoint, CheckpointError, DeviceKey, device_signed, read
 pub use event::{Event, GENESIS, MAX_DETAIL};
 pub use forward::{Batch, ForwardError, MAX_BATCH, SIGNATURE_HEADER};
 /// The database the log is kept in (SQLite or PostgreSQL).
-pub use helpcard_db::{Database, DbError, Durability};
+pub use helpcard_db::{Database, DbError};
 pub use store::{
     AuditError, AuditLog, CLAIM_SECS, CheckpointPolicy, Message, Pending, Row, rows_after,
 };

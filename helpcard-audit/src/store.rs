@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use helpcard_db::{Database, DbError, Durability, Migrations, Tx, Value};
+use helpcard_db::{Database, DbError, Migrations, Tx, Value};
 
 use crate::checkpoint::{Checkpoint, CheckpointError, DeviceKey};
 use crate::event::{Event, GENESIS, MAX_DETAIL};
@@ -244,7 +244,7 @@ impl AuditLog {
         key: DeviceKey,
         policy: CheckpointPolicy,
     ) -> Result<AuditLog, AuditError> {
-        AuditLog::on(Database::sqlite(path, Durability::Full)?, key, policy)
+        AuditLog::on(Database::sqlite(path)?, key, policy)
     }
 
     /// The log in `db` (SQLite or PostgreSQL; several processes may append to one PostgreSQL

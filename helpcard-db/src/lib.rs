@@ -128,28 +128,10 @@ pub struct Database {
     freed: Condvar,
 }
 
-/// How durable a SQLite commit is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Durability {
-    /// On disk when the commit returns (`synchronous = FULL`): the audit log.
-    Full,
-    /// SQLite's default for WAL (`NORMAL`): a power cut may lose the last commits, never corrupts.
-    Normal,
-}
-
 impl Database {
-    /// `spec` is a PostgreSQL URL (`postgres://…` or `postgresql://…`, with `pool` connections)
-    /// or else a SQLite file's path.
-    pub fn open(spec: &str, durability: Durability, pool: usize) -> Result<Database, DbError> {
-        if is_postgres_url(spec) {
-            Database::postgres(spec, pool)
-        } else {
-            Database::sqlite(Path::new(spec), durability)
-        }
-    }
-
-    /// Opens (or creates, owner-only) the SQLite database at `path`, in WAL mode.
-    pub fn sqlite(path: &Path, durability: Durability) -> Result<Database, DbError> {
+    /// Opens (or creates, owner-only) the SQLite database at `path`, in WAL mode, each commit on
+    /// disk when it returns (`synchronous = FULL`: a crash loses nothing a caller was told about).
+    pub fn sqlite(path: &Path) -> Result<Database, DbError> {
         // Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
         #[cfg(unix)]
         if !path.exists() {
@@ -164,11 +146,7 @@ impl Database {
         conn.busy_timeout(SQLITE_BUSY)?;
         // WAL: readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        let sync = match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        };
-        conn.pragma_update(None, "synchronous", sync)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Database::with_sqlite(conn))
     }
 
@@ -487,11 +465,6 @@ fn tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, Db
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
-}
-
-/// True for `postgres://` and `postgresql://` URLs.
-pub fn is_postgres_url(spec: &str) -> bool {
-    spec.starts_with("postgres://") || spec.starts_with("postgresql://")
 }
 
 /// Runs blocking database work from wherever it is called: inside the key service's async

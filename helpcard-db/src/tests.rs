@@ -8,7 +8,7 @@ fn databases(name: &str) -> Vec<Database> {
     let dir = std::env::temp_dir().join(format!("helpcard-db-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut out = vec![Database::sqlite(&dir.join("t.sqlite"), Durability::Full).unwrap()];
+    let mut out = vec![Database::sqlite(&dir.join("t.sqlite")).unwrap()];
     if let Some(url) = scratch::database(name) {
         out.push(Database::postgres(&url, 4).unwrap());
     }

@@ -10,7 +10,7 @@ use helpcard_core::date::{Date, UnixTime};
 use helpcard_core::keys::SigningKey;
 use helpcard_core::trust::{CardId, RevocationFloor, RevocationList};
 use helpcard_core::vocab::Lang;
-use helpcard_db::{Database, DbError, Durability, Migrations, Row};
+use helpcard_db::{Database, DbError, Migrations, Row};
 
 use crate::error::OfficeError;
 use crate::files::{Access, create_new};
@@ -240,8 +240,7 @@ impl Registry {
         if !path.exists() {
             create_new(path, &[], Access::Private).map_err(OfficeError::file(path))?;
         }
-        let db = Database::sqlite(path, Durability::Full)
-            .map_err(|e| OfficeError::from(e).in_registry(path))?;
+        let db = Database::sqlite(path).map_err(|e| OfficeError::from(e).in_registry(path))?;
         Registry::on(db, path)
     }
 

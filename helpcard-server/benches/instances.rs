@@ -66,11 +66,7 @@ fn script() -> std::path::PathBuf {
 fn notices_off(s: &Server) {
     let db = match &s.database {
         Some(url) => helpcard_db::Database::postgres(url, 1).unwrap(),
-        None => helpcard_db::Database::sqlite(
-            &s.data.join("registry.sqlite"),
-            helpcard_db::Durability::Full,
-        )
-        .unwrap(),
+        None => helpcard_db::Database::sqlite(&s.data.join("registry.sqlite")).unwrap(),
     };
     db.write(|tx| tx.execute("DELETE FROM notify", &[]))
         .unwrap();

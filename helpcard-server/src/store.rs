@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use helpcard_db::{Database, DbError, Durability, Migrations};
+use helpcard_db::{Database, DbError, Migrations};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{Passkey, Uuid};
@@ -377,7 +377,7 @@ const PERSON: &str = "SELECT id, uuid, name, grp, active, role FROM people";
 impl Store {
     /// Opens (or creates, owner-only) the SQLite database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::on(Database::sqlite(path, Durability::Full)?)
+        Store::on(Database::sqlite(path)?)
     }
 
     /// The store in `db` (SQLite or PostgreSQL), its schema brought up to date; a database
