@@ -190,11 +190,13 @@ impl App {
     }
 
     /// Takes a token for a request without a session from `client`: its address's bucket and
-    /// the whole service's. A single instance (SQLite) keeps the buckets in memory; instances
-    /// sharing a PostgreSQL database count in it, so N instances allow what one does.
+    /// the whole service's. Each instance keeps the buckets in memory; instances sharing a
+    /// PostgreSQL database also count in it, so N instances allow what one does — and a flood
+    /// this instance already refuses by itself costs the database nothing.
     pub fn allow_without_session(&self, client: IpAddr, seconds: f64) -> Result<bool, ApiError> {
-        if !self.store.database().is_postgres() {
-            return Ok(self.buckets.allow(client, seconds));
+        let here = self.buckets.allow(client, seconds);
+        if !here || !self.store.database().is_postgres() {
+            return Ok(here);
         }
         let now_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
