@@ -648,8 +648,69 @@ mod tests;
 /// `HELPCARD_TEST_POSTGRES` (a URL without a database name, such as
 /// `postgres://helpcard@127.0.0.1:54329`; `scripts/postgres-cluster` starts a throwaway one).
 pub mod scratch {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
     /// The environment variable naming the test server.
     pub const ENV: &str = "HELPCARD_TEST_POSTGRES";
+
+    /// `scripts/postgres-cluster` (Debian's `postgresql`: `initdb` in a temporary directory).
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres-cluster")
+    }
+
+    /// `scripts/postgres-cluster ACTION DIR` (`stop`, `pause`, `resume`); true when it succeeded.
+    pub fn control(action: &str, dir: &str) -> bool {
+        Command::new(script())
+            .args([action, dir])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// A throwaway PostgreSQL cluster of its own on a free loopback port, stopped and removed
+    /// when dropped (a benchmark's, or a test's that needs other settings than the run's).
+    pub struct Cluster {
+        /// Its directory (`ca.pem` in it when started with TLS).
+        pub dir: String,
+        /// Its URL without a database name.
+        pub url: String,
+    }
+
+    impl Cluster {
+        /// Starts one named after `name`; with `tls`, `ssl = on` and a CA of its own.
+        ///
+        /// # Panics
+        /// When the cluster cannot be started (PostgreSQL not installed).
+        pub fn start(name: &str, tls: bool) -> Cluster {
+            let dir = std::env::temp_dir().join(format!("helpcard-{name}-{}", std::process::id()));
+            let dir = dir.to_string_lossy().into_owned();
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port().to_string())
+                .unwrap_or_else(|e| panic!("a free port: {e}"));
+            let mut args = vec!["start", &dir, &port];
+            if tls {
+                args.push("--tls");
+            }
+            let out = Command::new(script())
+                .args(&args)
+                .output()
+                .unwrap_or_else(|e| panic!("postgres-cluster: {e}"));
+            assert!(
+                out.status.success(),
+                "postgres-cluster: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            Cluster { dir, url }
+        }
+    }
+
+    impl Drop for Cluster {
+        fn drop(&mut self) {
+            control("stop", &self.dir);
+        }
+    }
 
     /// A new, empty database named after `name` (and a counter, so a test may ask twice), and
     /// its URL; `None` when no test server is named.

@@ -154,26 +154,9 @@ fn tls_is_used_when_asked_and_the_server_certificate_is_checked() {
         eprintln!("{} is not set: PostgreSQL test skipped", scratch::ENV);
         return;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres-cluster");
-    let dir = std::env::temp_dir().join(format!("helpcard-db-tls-{}", std::process::id()));
-    let dir = dir.to_str().unwrap().to_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
-    let out = std::process::Command::new(&script)
-        .args(["start", &dir, &port, "--tls"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let base = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    let ca = Path::new(&dir).join("ca.pem");
+    let cluster = scratch::Cluster::start("db-tls", true);
+    let base = cluster.url.clone();
+    let ca = Path::new(&cluster.dir).join("ca.pem");
     let ssl = |db: &Database| -> bool {
         db.read(|tx| {
             tx.query_one(
@@ -191,10 +174,16 @@ fn tls_is_used_when_asked_and_the_server_certificate_is_checked() {
         .map(|db| ssl(&db));
     // Mozilla's roots do not know the test CA: refused, not used unchecked.
     let unknown = Database::postgres_with_ca(&format!("{base}/postgres?sslmode=require"), 1, None);
-    let not_pem = Database::postgres_with_ca(&format!("{base}/postgres"), 1, Some(&script));
-    let _ = std::process::Command::new(&script)
-        .args(["stop", &dir])
-        .status();
+    // A file that holds no certificate.
+    let not_pem = Database::postgres_with_ca(
+        &format!("{base}/postgres"),
+        1,
+        Some(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/tests.rs"
+        ))),
+    );
+    drop(cluster);
     assert!(checked.unwrap(), "TLS asked for and used");
     assert!(!plain.unwrap(), "TLS not asked for");
     let err = unknown.err().unwrap();

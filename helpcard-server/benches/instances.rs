@@ -14,70 +14,14 @@
 mod common;
 mod shared;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::Server;
-use shared::{load, print};
+use shared::{LIMITS, load, notices_off, per_session, print};
 
 const SESSIONS: usize = 50;
 const CARD: &str = "02-autism-teen";
 
-/// A throwaway PostgreSQL cluster, stopped and removed when dropped.
-struct Cluster {
-    dir: String,
-    url: String,
-}
-
-impl Cluster {
-    fn start() -> Cluster {
-        let dir = std::env::temp_dir().join(format!("helpcard-bench-pg-{}", std::process::id()));
-        let dir = dir.to_str().unwrap().to_owned();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let out = Command::new(script())
-            .args(["start", &dir, &port.to_string()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let url = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-        Cluster { dir, url }
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(script()).args(["stop", &self.dir]).status();
-    }
-}
-
-fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres-cluster")
-}
-
-/// The card's notice addresses removed, in whichever database holds the registry.
-fn notices_off(s: &Server) {
-    let db = match &s.database {
-        Some(url) => helpcard_db::Database::postgres(url, 1).unwrap(),
-        None => helpcard_db::Database::sqlite(&s.data.join("registry.sqlite")).unwrap(),
-    };
-    db.write(|tx| tx.execute("DELETE FROM notify", &[]))
-        .unwrap();
-}
-
 fn main() {
-    let per_session: usize = std::env::var("HELPCARD_BENCH_REQUESTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    let limits = ["--rate-limit", "100000000", "--sign-in-rate", "100000"];
+    let (per_session, limits) = (per_session(), LIMITS);
     // Fifty responders, one session each (as many people at work, not one person fifty times:
     // each person's hourly allowance is counted under a lock on that person).
     let signed_in = |s: &Server| {
@@ -98,7 +42,7 @@ fn main() {
     };
     print("SQLite, one instance", SESSIONS, &sqlite);
 
-    let cluster = Cluster::start();
+    let cluster = helpcard_db::scratch::Cluster::start("bench-pg", false);
     let one = {
         let url = helpcard_db::scratch::database_on(&cluster.url, "bench_one");
         let s = Server::start_on("bench-pg-one", &limits, Some(url)).pooled();

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::Server;
 use common::smtp::Sink;
-use shared::{load, print};
+use shared::{LIMITS, load, notices_off, per_session, print};
 
 const SESSIONS: usize = 50;
 const CARD: &str = "02-autism-teen";
@@ -31,17 +31,12 @@ fn signed_in(s: &Server) -> Vec<String> {
 }
 
 fn main() {
-    let per_session: usize = std::env::var("HELPCARD_BENCH_REQUESTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    let limits = ["--rate-limit", "100000000", "--sign-in-rate", "100000"];
+    let (per_session, limits) = (per_session(), LIMITS);
 
     // Notices off: nobody is told about this card.
     let off = {
         let s = Server::start("bench-off", &limits).pooled();
-        let registry = rusqlite::Connection::open(s.data.join("registry.sqlite")).unwrap();
-        registry.execute("DELETE FROM notify", []).unwrap();
+        notices_off(&s);
         let cookies = signed_in(&s);
         load(&[&s], &cookies, &s.card(CARD), per_session)
     };

@@ -359,13 +359,13 @@ fn read(
     let mut revocation_bytes = previous
         .map(|h| h.revocation_bytes.clone())
         .unwrap_or_default();
-    let mut load = |bytes: Vec<u8>| -> Result<(), String> {
+    let mut load = |bytes: &[u8]| -> Result<(), String> {
         let issuer = revocations
-            .load(&bytes, &trust, at)
+            .load(bytes, &trust, at)
             .map_err(|e| format!("{e} ({})", e.code()))?
             .issuer
             .clone();
-        revocation_bytes.insert(issuer, bytes);
+        revocation_bytes.insert(issuer, bytes.to_vec());
         Ok(())
     };
     // The database's first: a file older than a list published there (its copy on this host
@@ -382,7 +382,7 @@ fn read(
                     Err(ListError::UnknownSigner(_)) => continue,
                     Err(_) => {}
                 }
-                if let Err(e) = load(bytes.clone()) {
+                if let Err(e) = load(bytes) {
                     problems.push(format!("published list: {e}"));
                 }
             }
@@ -399,12 +399,12 @@ fn read(
                         continue;
                     }
                 };
-                let superseded = RevocationList::verify(&bytes, &trust)
-                    .is_ok_and(|l| from_database.contains(&l.issuer));
-                if let Err(e) = load(bytes)
-                    && !superseded
-                {
-                    problems.push(format!("{}: {e}", path.display()));
+                if let Err(e) = load(&bytes) {
+                    let superseded = RevocationList::verify(&bytes, &trust)
+                        .is_ok_and(|l| from_database.contains(&l.issuer));
+                    if !superseded {
+                        problems.push(format!("{}: {e}", path.display()));
+                    }
                 }
             }
         }

@@ -8,8 +8,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,9 +16,10 @@ use common::Server;
 use serde_json::{Value, json};
 
 fn cluster(action: &str, dir: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres-cluster");
-    let status = Command::new(script).args([action, dir]).status().unwrap();
-    assert!(status.success(), "postgres-cluster {action}");
+    assert!(
+        helpcard_db::scratch::control(action, dir),
+        "postgres-cluster {action}"
+    );
 }
 
 /// Polls `check` every 100 ms for at most `secs`.

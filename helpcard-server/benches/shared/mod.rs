@@ -5,6 +5,27 @@ use std::time::{Duration, Instant};
 
 use crate::common::Server;
 
+/// Limits high enough that the load is never refused.
+pub const LIMITS: [&str; 4] = ["--rate-limit", "100000000", "--sign-in-rate", "100000"];
+
+/// Openings per session: `HELPCARD_BENCH_REQUESTS`, default 200.
+pub fn per_session() -> usize {
+    std::env::var("HELPCARD_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
+}
+
+/// The card's notice addresses removed, in whichever database holds the registry.
+pub fn notices_off(s: &Server) {
+    let db = match &s.database {
+        Some(url) => helpcard_db::Database::postgres(url, 1).unwrap(),
+        None => helpcard_db::Database::sqlite(&s.data.join("registry.sqlite")).unwrap(),
+    };
+    db.write(|tx| tx.execute("DELETE FROM notify", &[]))
+        .unwrap();
+}
+
 /// What a run measured.
 pub struct Run {
     pub requests: usize,
