@@ -20,6 +20,12 @@ if ! [ -x "$here/node_modules/.bin/wasm-opt" ] || ! [ -f "$here/node_modules/axe
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi
 
+# Paths of this machine (the checkout, the crate registry) out of the modules' panic messages:
+# the same sources build the same bytes anywhere, so a phone re-downloads a module only when it
+# changed, not when another machine built it.
+registry=$(cd "${CARGO_HOME:-$HOME/.cargo}/registry/src" 2>/dev/null && pwd -P || true)
+remap="--remap-path-prefix=$(pwd -P)/=${registry:+ --remap-path-prefix=$registry/=}"
+
 out="$here/www/pkg"
 rm -rf "$out"
 # Three modules: the page's (open, verify, decrypt) and the camera worker's (the QR reader
@@ -29,13 +35,16 @@ rm -rf "$out"
 # target directory so that the two RUSTFLAGS do not rebuild each other.
 for module in view reader reader_simd; do
   features=${module%_simd}
-  flags=() target=target opt=-Oz simd=
-  [ "$features" = reader ] && opt=-O3
+  # The page's module is built for size ("z", the profile's "s" otherwise): 2.5 kB less under
+  # gzip, and a card opens in 0.70 ms instead of 0.65 (Node, vector 02): the download is what
+  # a passer-by waits for. The reader keeps the profile (it runs on every camera frame).
+  flags=() target=target opt=-Oz simd= level=(--config 'profile.wasm-release.opt-level="z"')
+  [ "$features" = reader ] && opt=-O3 level=()
   if [ "$module" = reader_simd ]; then
     flags=(--enable-simd) target=target/wasm-simd simd="-C target-feature=+simd128"
   fi
-  RUSTFLAGS="${RUSTFLAGS:-} $simd" \
-    CARGO_TARGET_DIR="$target" cargo build --quiet --locked -p helpcard-wasm --no-default-features \
+  RUSTFLAGS="${RUSTFLAGS:-} $remap $simd" \
+    CARGO_TARGET_DIR="$target" cargo build --quiet --locked "${level[@]}" -p helpcard-wasm --no-default-features \
     --features "$features" --target wasm32-unknown-unknown --profile wasm-release
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-name "helpcard_$module" --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/helpcard_wasm.wasm"

@@ -143,27 +143,44 @@ pub fn header_items(
 
 /// The headers every response carries; HSTS (RFC 6797) when the service is reached over HTTPS,
 /// and `no-store` on every API answer (sessions, content keys: nothing for a cache to keep).
+///
+/// A browser applies a response's Content-Security-Policy, Permissions-Policy and
+/// Cross-Origin-Opener-Policy only where the response becomes a document or a worker (CSP 3
+/// §4.2; HTML's "initialize the document object" and "run a worker"): pages and scripts get the
+/// page's policy. Data and styles (WASM, CBOR, JSON, CSS) are never either; they get the
+/// strictest policy instead, which also holds should one be opened as a page, and not the
+/// other two: a passer-by's phone receives these headers with every list and module (on
+/// HTTP/1.1, 2 kB of the first visit). A response without a content type (a `304`, a redirect)
+/// gets the page's headers, so that a revalidated page keeps its policy.
 pub fn secure(h: &mut HeaderMap, https: bool, api: bool) {
     let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; connect-src 'self'; media-src 'self' blob:; \
-         worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'",
-    );
+    if is_data(h) {
+        set(
+            h,
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        );
+    } else {
+        set(
+            h,
+            "content-security-policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data: blob:; connect-src 'self'; media-src 'self' blob:; \
+             worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-ancestors 'none'",
+        );
+        set(
+            h,
+            "permissions-policy",
+            "camera=(self), microphone=(), geolocation=()",
+        );
+        set(h, "cross-origin-opener-policy", "same-origin");
+    }
     set(h, "referrer-policy", "no-referrer");
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
-    set(
-        h,
-        "permissions-policy",
-        "camera=(self), microphone=(), geolocation=()",
-    );
-    set(h, "cross-origin-opener-policy", "same-origin");
     if https {
         set(
             h,
@@ -174,4 +191,17 @@ pub fn secure(h: &mut HeaderMap, https: bool, api: bool) {
     if api {
         set(h, "cache-control", "no-store");
     }
+}
+
+/// Whether a response is data or a style sheet, which no browser makes a document or a worker
+/// of (its `Content-Type`; `nosniff` keeps a browser to it).
+fn is_data(h: &HeaderMap) -> bool {
+    let Some(kind) = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = kind.split(';').next().unwrap_or_default().trim();
+    matches!(
+        essence.to_ascii_lowercase().as_str(),
+        "application/wasm" | "application/cbor" | "application/json" | "text/css"
+    )
 }

@@ -275,12 +275,28 @@ fn an_idle_session_ends() {
 
 #[test]
 fn pages_and_lists_carry_the_security_headers() {
-    let s = Server::start("headers", &[]);
-    for path in [
-        "/S/",
-        "/lists/trust.cbor",
-        "/healthz",
-        "/lists/revocations/musashino.cbor",
+    let www = std::env::temp_dir().join(format!("helpcard-www-headers-{}", std::process::id()));
+    std::fs::create_dir_all(www.join("pkg")).unwrap();
+    for (file, body) in [
+        ("index.html", "<!doctype html><title>helpcard</title>"),
+        ("sw.js", "self.addEventListener('fetch', () => {});"),
+        ("style.css", "body { margin: 0 }"),
+        ("pkg/m.wasm", "\0asm\x01\0\0\0"),
+    ] {
+        std::fs::write(www.join(file), body).unwrap();
+    }
+    let s = Server::start("headers", &["--www", www.to_str().unwrap()]);
+    // Pages and scripts (documents and workers): the page's policy; data: the strictest.
+    for (path, page) in [
+        ("/S/", true),
+        ("/S/sw.js", true),
+        ("/desk/", true),
+        ("/S/pkg/m.wasm", false),
+        ("/S/style.css", false),
+        ("/lists/trust.cbor", false),
+        ("/lists/root.pub.json", false),
+        ("/healthz", false),
+        ("/lists/revocations/musashino.cbor", false),
     ] {
         let (status, _, h) = s.get(path);
         assert_eq!(status, 200, "{path}");
@@ -289,10 +305,35 @@ fn pages_and_lists_carry_the_security_headers() {
             csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
             "{csp}"
         );
+        if page {
+            assert!(
+                csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+                "{path}: {csp}"
+            );
+            assert_eq!(
+                h["permissions-policy"],
+                "camera=(self), microphone=(), geolocation=()"
+            );
+            assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+        } else {
+            assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'", "{path}");
+        }
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
     }
+    // A page revalidated (304, no content type) keeps the page's policy in the browser's cache.
+    let etag = s.get("/S/").2["etag"].to_str().unwrap().to_owned();
+    let (status, _, h) = s.get_with("/S/", &[("if-none-match", &etag)]);
+    assert_eq!(status, 304);
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("wasm-unsafe-eval")
+    );
     assert_eq!(s.get("/lists/revocations/nobody.cbor").0, 404);
+    std::fs::remove_dir_all(&www).unwrap();
 }
 
 #[test]

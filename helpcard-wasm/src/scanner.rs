@@ -31,11 +31,17 @@ pub fn labels(lang: &str) -> String {
 /// `[{"code", "label"}]` in `lang`.
 #[wasm_bindgen]
 pub fn reasons(lang: &str) -> String {
-    let list: Vec<serde_json::Value> = helpcard_core::reason::Reason::ALL
+    // Written out rather than through `serde_json::Value`, whose number formatting would be a
+    // few kilobytes of the page's download for two strings.
+    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let items: Vec<String> = helpcard_core::reason::Reason::ALL
         .iter()
-        .map(|r| serde_json::json!({ "code": r.code(), "label": r.label(self::lang(lang)) }))
+        .map(|r| {
+            let (code, label) = (json(r.code()), json(r.label(self::lang(lang))));
+            format!(r#"{{"code":{code},"label":{label}}}"#)
+        })
         .collect();
-    serde_json::to_string(&list).unwrap_or_default()
+    format!("[{}]", items.join(","))
 }
 
 /// The words for a key service's refusal code (its answer's `error`) in `lang`.

@@ -103,6 +103,8 @@ async function stored(key, value) {
 // preloads the fixed names): a slow phone link pays for every round trip made one after another.
 const listsFetched = fetchLists();
 const signedIn = whoAmI();
+// The floors kept from earlier visits are read from IndexedDB meanwhile too.
+const floorsStored = stored("floors").catch(() => undefined);
 
 async function fetchLists() {
   const index = await (await fetch("/lists/index.json")).json();
@@ -119,7 +121,7 @@ async function loadLists() {
   const { root, trust, revocations } = await listsFetched;
   state.scanner = new Scanner(root);
   state.scanner.load_trust(trust, Date.now());
-  state.scanner.set_floors((await stored("floors")) || "{}");
+  state.scanner.set_floors((await floorsStored) || "{}");
   for (const { url, b, e: fetchError } of revocations) {
     try {
       if (fetchError) throw fetchError;
@@ -130,7 +132,8 @@ async function loadLists() {
       say(w().lists);
     }
   }
-  await stored("floors", state.scanner.floors());
+  // Written while the card is shown: nothing on screen waits for the disk.
+  stored("floors", state.scanner.floors()).catch((e) => console.warn(e));
 }
 
 // --- showing a card ---

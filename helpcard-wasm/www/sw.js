@@ -8,7 +8,7 @@
 // browser checks the worker's imported scripts then) and runs it from the next visit.
 importScripts("pkg/version.js");
 const CACHE = `helpcard-${self.HELPCARD_BUILD}`;
-const APP = ["./", "index.html", "style.css", "fragment.js", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
+const APP = ["./", "style.css", "fragment.js", "app.js", "worker.js", "simd.js", "pkg/helpcard_view.js", "pkg/helpcard_view_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));
