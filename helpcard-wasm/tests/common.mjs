@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
+import net from "node:net";
 import { createRequire } from "node:module";
 import readline from "node:readline";
 import zlib from "node:zlib";
@@ -129,4 +130,64 @@ export async function seriousViolations() {
   const r = await window.axe.run(document, { resultTypes: ["violations"] });
   return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
+
+/// A W3C WebDriver server (`WebKitWebDriver`, `geckodriver`) on a free loopback port, driven over
+/// plain HTTP; its log (and its browser's) to the file `log` if given. `session(capabilities)`
+/// starts a browser; `stop()` ends the driver.
+export async function webDriver(command, { log } = {}) {
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port: p } = probe.address();
+      probe.close(() => resolve(p));
+    });
+  });
+  const out = log ? fs.openSync(log, "w") : "ignore";
+  const child = spawn(command, [`--port=${port}`], { stdio: ["ignore", out, log ? out : "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  const call = async (method, url, body) => {
+    const r = await fetch(base + url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const answer = await r.json();
+    if (answer.value?.error) throw new Error(`${method} ${url}: ${answer.value.error}: ${answer.value.message}`);
+    return answer.value;
+  };
+  for (let i = 0; i < 100 && !(await fetch(`${base}/status`).then(() => true, () => false)); i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    async session(capabilities) {
+      const { sessionId } = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+      return new WebDriverSession(call, sessionId);
+    },
+    stop() { child.kill(); },
+  };
+}
+
+/// One browser of a `webDriver`: pages opened, scripts run in them, screenshots taken.
+class WebDriverSession {
+  constructor(call, id) {
+    this.id = id;
+    // A command of this session (`path` after /session/ID).
+    this.call = (method, path, body) => call(method, `/session/${id}${path}`, body);
+  }
+  go(url) { return this.call("POST", "/url", { url }); }
+  // Runs `fn(...args)` in the page; its value comes back.
+  run(fn, ...args) { return this.call("POST", "/execute/sync", { script: `return (${fn}).apply(null, arguments);`, args }); }
+  // Runs async `fn(...args)` in the page and waits for it.
+  runAsync(fn, ...args) {
+    return this.call("POST", "/execute/async", { script: `const done = arguments[arguments.length - 1]; (${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)).then(done, (e) => done({ error: String(e) }));`, args });
+  }
+  // Whether `fn(...args)` became true in the page within `ms`.
+  async until(fn, ms = 30000, ...args) {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      if (await this.run(fn, ...args).catch(() => false)) return true;
+    }
+    return false;
+  }
+  // The viewport, or only the element `selector` selects, as a PNG file.
+  async screenshot(file, selector) {
+    const element = selector && Object.values(await this.call("POST", "/element", { using: "css selector", value: selector }))[0];
+    fs.writeFileSync(file, Buffer.from(await this.call("GET", `${element ? `/element/${element}` : ""}/screenshot`), "base64"));
+  }
+  end() { return this.call("DELETE", "").catch(() => {}); }
 }

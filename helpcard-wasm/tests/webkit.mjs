@@ -12,13 +12,12 @@
 // Screenshots (target/webkit-*.png). WebKitGTK has no WebAuthn: passkeys are tested in Chromium.
 // Run under Xvfb: xvfb-run -a node helpcard-wasm/tests/webkit.mjs. Prints "webkit: N passed,
 // M failed".
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { axeSource, checks, grayPng, seriousViolations, showToCamera, startServer } from "./common.mjs";
+import { axeSource, checks, grayPng, seriousViolations, showToCamera, startServer, webDriver } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -31,56 +30,20 @@ const { cards, origin } = service;
 
 const { check, fail, finish } = checks();
 
-// --- a small W3C WebDriver client ---
-const port = await new Promise((resolve) => {
-  const probe = net.createServer().listen(0, "127.0.0.1", () => {
-    const { port: p } = probe.address();
-    probe.close(() => resolve(p));
-  });
-});
-const driver = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: ["ignore", "ignore", "inherit"] });
-const base = `http://127.0.0.1:${port}`;
-const call = async (method, url, body) => {
-  const r = await fetch(base + url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const answer = await r.json();
-  if (answer.value?.error) throw new Error(`${method} ${url}: ${answer.value.error}: ${answer.value.message}`);
-  return answer.value;
-};
-for (let i = 0; i < 50; i += 1) {
-  if (await fetch(`${base}/status`).then(() => true, () => false)) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-class Session {
-  static async start() {
-    const s = new Session();
-    const { sessionId } = await call("POST", "/session", { capabilities: { alwaysMatch: {
+const driver = await webDriver("WebKitWebDriver");
+const Session = {
+  async start() {
+    const s = await driver.session({
       browserName: "MiniBrowser",
       "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation", "--enable-mock-capture-devices=true"] },
-    } } });
-    s.id = sessionId;
+    });
     // WebKitGTK's windows are at least 447 px wide.
-    await call("POST", `/session/${s.id}/window/rect`, { width: 447, height: 900 });
+    await s.call("POST", "/window/rect", { width: 447, height: 900 });
+    const screenshot = s.screenshot.bind(s);
+    s.screenshot = (name) => screenshot(path.join(root, "target", `webkit-${name}.png`));
     return s;
-  }
-  go(url) { return call("POST", `/session/${this.id}/url`, { url }); }
-  // Runs `fn(...args)` in the page; its value comes back.
-  run(fn, ...args) { return call("POST", `/session/${this.id}/execute/sync`, { script: `return (${fn}).apply(null, arguments);`, args }); }
-  // Runs async `fn(...args)` in the page and waits for it.
-  runAsync(fn, ...args) {
-    return call("POST", `/session/${this.id}/execute/async`, { script: `const done = arguments[arguments.length - 1]; (${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)).then(done, (e) => done({ error: String(e) }));`, args });
-  }
-  async until(fn, ms = 30000, ...args) {
-    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-      if (await this.run(fn, ...args).catch(() => false)) return true;
-    }
-    return false;
-  }
-  async screenshot(name) {
-    fs.writeFileSync(path.join(root, "target", `webkit-${name}.png`), Buffer.from(await call("GET", `/session/${this.id}/screenshot`), "base64"));
-  }
-  end() { return call("DELETE", `/session/${this.id}`).catch(() => {}); }
-}
+  },
+};
 
 const verdict = (s) => s.run(() => document.querySelector("#verdict")?.dataset.verdict ?? "");
 // Opens a card URL and waits for its verdict.
@@ -91,7 +54,7 @@ const open = async (s, url) => {
 // axe-core in the page: violations of impact serious or critical.
 const axe = async (s, name) => {
   // As the script's own body: the page's CSP forbids eval, not the driver's scripts.
-  await call("POST", `/session/${s.id}/execute/sync`, { script: `if (!window.axe) {\n${axeSource}\n}\nreturn typeof window.axe;`, args: [] });
+  await s.call("POST", "/execute/sync", { script: `if (!window.axe) {\n${axeSource}\n}\nreturn typeof window.axe;`, args: [] });
   const found = await s.runAsync(seriousViolations);
   check(`(g) axe: no serious or critical violation on ${name}`, Array.isArray(found) && found.length === 0, JSON.stringify(found));
 };
@@ -140,6 +103,6 @@ try {
   fail(e);
 } finally {
   service.child.kill();
-  driver.kill();
+  driver.stop();
 }
 finish("webkit");
