@@ -217,6 +217,18 @@ try {
   // never travels in a URL.
   await open(`${origin}/S/#register`);
   check("(b) #register opens the invite form", await page.$eval("#register", (d) => d.open));
+  // A passkey step the browser refuses (a DOMException, which carries a numeric `code` of its
+  // own) is said in the page's words, and the page's module goes on working (below).
+  await page.evaluate(() => {
+    navigator.credentials.get = () => Promise.reject(new DOMException("another request is pending", "InvalidStateError"));
+    document.querySelector("#status").textContent = "";
+  });
+  await page.fill("#name", "demo-responder");
+  await page.click("#signin-button");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.length > 0, null, { timeout: 10000 }).catch(() => {});
+  const refused = await page.textContent("#status");
+  check("(b) a passkey step the browser refuses is said in the page's words", refused.includes("パスキーの操作が取り消されたか"), refused);
+  await page.evaluate(() => { delete navigator.credentials.get; });
   await page.fill("#invite-code", invite.toLowerCase());
   await page.evaluate(() => { document.querySelector("#status").textContent = ""; });
   await page.click("#register-button");

@@ -66,7 +66,9 @@ const w = () => WORDS[state.lang];
 const labels = () => JSON.parse(viewLabels(state.lang));
 // What to say about a failed request: the key service's refusal by its code, else the network,
 // else the passkey step (WebAuthn's errors are the browser's words, in its own language).
-const failure = (e, fallback) => (e.code ? refusal_words(e.code, state.lang) : e instanceof TypeError ? w().network : fallback);
+// (A refusal is `refusal`, not `code`: a DOMException from WebAuthn has a numeric `code` of its
+// own, and a number handed to the module as a refusal code breaks it.)
+const failure = (e, fallback) => (typeof e.refusal === "string" ? refusal_words(e.refusal, state.lang) : e instanceof TypeError ? w().network : fallback);
 const say = (message) => { $("status").textContent = message; };
 
 // --- bytes and base64url (WebAuthn) ---
@@ -76,7 +78,7 @@ const unb64u = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/
 async function post(path, body) {
   const r = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
   const data = r.status === 204 ? {} : await r.json();
-  if (!r.ok) throw Object.assign(new Error(data.message || r.statusText), { code: data.error, status: r.status });
+  if (!r.ok) throw Object.assign(new Error(data.message || r.statusText), { refusal: data.error, status: r.status });
   return data;
 }
 
@@ -258,7 +260,7 @@ async function openPrivate() {
     render();
     armIdle();
   } catch (e) {
-    if (e.status === 401 || e.status === 403) state.person = e.code === "person_revoked" ? null : state.person;
+    if (e.status === 401 || e.status === 403) state.person = e.refusal === "person_revoked" ? null : state.person;
     text("private-note", failure(e, w().network));
   }
 }

@@ -97,7 +97,7 @@ async function call(path, body, { method } = {}) {
   const r = await fetch(`${path}${sep}lang=${state.lang}`, body === undefined ? { method: method ?? "GET", credentials: "same-origin" } : {
     method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const data = r.status === 204 ? {} : await r.json().catch(() => ({}));
-  if (!r.ok) throw Object.assign(new Error(data.error ?? r.statusText), { code: data.error, status: r.status, data });
+  if (!r.ok) throw Object.assign(new Error(data.error ?? r.statusText), { refusal: data.error, status: r.status, data });
   return data;
 }
 
@@ -110,7 +110,9 @@ async function loadRefusalWords() {
     refusalWords = (code) => m.refusal_words(code, state.lang);
   } catch { /* the scanner is not built here: the codes are shown */ }
 }
-const failure = (e) => (e.code ? refusalWords(e.code) : w().failed);
+// (`refusal`, not `code`: a DOMException from WebAuthn has a numeric `code` of its own, and a
+// number handed to the module as a refusal code breaks it.)
+const failure = (e) => (typeof e.refusal === "string" ? refusalWords(e.refusal) : w().failed);
 
 // --- passkeys (as the web scanner does) ---
 const b64u = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -433,7 +435,7 @@ async function reprint() {
   try {
     const out = file
       ? await fetch(`/api/desk/reprint?layout=${$("layout").value}&lang=${state.lang}`, { method: "POST", credentials: "same-origin", headers: { "content-type": file.type || "image/png" }, body: file })
-        .then(async (r) => { const d = await r.json().catch(() => ({})); if (!r.ok) throw Object.assign(new Error(d.error), { code: d.error, data: d }); return d; })
+        .then(async (r) => { const d = await r.json().catch(() => ({})); if (!r.ok) throw Object.assign(new Error(d.error), { refusal: d.error, data: d }); return d; })
       : await call(`/api/desk/reprint?layout=${$("layout").value}`, { card: $("reprint-text").value.trim() });
     handoutLinks($("reprint-files"), out);
     document.body.dataset.reprinted = out.card_id;
