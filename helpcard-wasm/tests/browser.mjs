@@ -2,7 +2,8 @@
 // against the real key service on 127.0.0.1 (`helpcard-server --demo`), on a phone-sized
 // viewport. Checks, in order:
 //  (a) a stock-camera URL shows the public part and its verdict, and the fragment is gone;
-//  (c) tampered, expired, revoked and foreign-issuer cards show their verdicts;
+//  (c) tampered, expired, revoked and foreign-issuer cards show their verdicts; a forged
+//      revocation list does not lift a revocation (the last good list is used);
 //  (b) a responder registers a passkey (Chromium's virtual authenticator) from an invite, signs
 //      in, opens a card and sees the private part, which hides itself after the idle time and
 //      when the page is hidden; the fake camera (a Y4M video of a demo card's code at 3 px per
@@ -208,6 +209,23 @@ try {
     await shot(`verdict-${name}`);
     if (name === "tampered") await axe("a refused card");
   }
+
+  // (c) a forged revocation list (one signature bit flipped on the way, when the URL says
+  // ?forge-lists) is refused, and the list this phone accepted earlier still revokes the card.
+  await page.addInitScript(() => {
+    if (!new URLSearchParams(location.search).has("forge-lists")) return;
+    const real = window.fetch;
+    window.fetch = async (input, init) => {
+      const r = await real(input, init);
+      if (!String(input.url ?? input).includes("/lists/revocations/")) return r;
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      bytes[bytes.length - 1] ^= 1;
+      return new Response(bytes, { status: 200 });
+    };
+  });
+  await open(cards.revoked.url.replace("/S/#", "/S/?forge-lists#"));
+  check("(c) a forged list does not lift a revocation: the last good list is used", (await attr("#verdict", "verdict")) === "revoked"
+    && (await page.textContent("#status")).includes("前に読み込んだリスト"), `${await attr("#verdict", "verdict")}: ${await page.textContent("#status")}`);
 
   // (b) a responder: passkey from an invite, sign-in, the private part.
   const cdp = await browser.newCDPSession(page);

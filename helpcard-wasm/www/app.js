@@ -21,7 +21,8 @@ const IDLE = Math.min(60, Number(params.get("idle")) || 60);
 const WORDS = {
   ja: { hide: "隠す", responder: "応答者の方へ", responderBox: "サインイン（登録された応答者）", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
         signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "支援の詳細を見るには、応答者としてサインインしてください。",
-        offline: "支援の詳細を開くにはネットワークが必要です。", lists: "失効リストを読み込めませんでした。古いリストで確認しています。",
+        offline: "支援の詳細を開くにはネットワークが必要です。", lists: "失効リストを読み込めませんでした。前に読み込んだリストで確認しています。",
+        noList: "失効リストを読み込めませんでした。紛失・停止したカードかどうかは確認できていません。",
         registered: "パスキーを登録しました。サインインしてください。",
         openPrivate: "支援の詳細を開く", askOpen: "支援の詳細を開くには、下のボタンを押してください。開いた記録が残ります。",
         register: "招待コードで登録（はじめての方）", code: "招待コード", registerButton: "パスキーを登録",
@@ -31,7 +32,8 @@ const WORDS = {
         camera: "カメラを使えません。ブラウザーでカメラの使用を許可してください。", failed: "ページを準備できませんでした。読み込み直してください。" },
   "easy-ja": { hide: "かくす", responder: "たすける ひとへ", responderBox: "はいる（とうろく した たすける ひと）", name: "なまえ", signin: "パスキーで はいる", scan: "カメラで よむ", torch: "ライト",
         signedIn: (n) => `${n} さんで はいって います`, needSignin: "くわしい ことは たすける ひとだけ みられます。",
-        offline: "くわしい ことには インターネットが ひつようです。", lists: "リストが よめませんでした。",
+        offline: "くわしい ことには インターネットが ひつようです。", lists: "あたらしい リストが よめませんでした。まえの リストで たしかめて います。",
+        noList: "リストが よめませんでした。なくした カードか どうか わかりません。",
         registered: "パスキーを とうろく しました。",
         openPrivate: "くわしい ことを ひらく", askOpen: "くわしい ことを みるときは、りゆうを えらんで したの ボタンを おして ください。ひらいた ことは きろく されます。",
         register: "しょうたい コードで とうろく（はじめての ひと）", code: "しょうたい コード", registerButton: "パスキーを とうろく",
@@ -42,6 +44,7 @@ const WORDS = {
   en: { hide: "Hide", responder: "For responders", responderBox: "Sign in (registered responders)", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the support details.",
         offline: "Opening the support details needs the network.", lists: "A revocation list could not be loaded; the last good one is in use.",
+        noList: "A revocation list could not be loaded: whether a card was reported lost is not checked.",
         registered: "Passkey registered. Please sign in.",
         openPrivate: "Open the support details", askOpen: "To open the support details, choose why and press the button below. The opening is recorded.",
         register: "Register with an invite code (first time)", code: "Invite code", registerButton: "Register a passkey",
@@ -60,6 +63,8 @@ const state = {
   person: null,
   idle: null,
   worker: null,
+  // Whether a revocation list kept from an earlier visit stands in for one that failed.
+  keptList: false,
 };
 
 const w = () => WORDS[state.lang];
@@ -128,14 +133,32 @@ async function loadLists() {
     try {
       if (fetchError) throw fetchError;
       state.scanner.load_revocations(b, Date.now());
+      // The last list accepted is kept: when a later one cannot be had or is refused (offline
+      // with nothing cached, forged, older, expired), cards are checked against this one — a
+      // bad answer must not lift a revocation the phone has already seen.
+      stored(`list ${url}`, b).catch((e) => console.warn(e));
     } catch (e) {
       // The code and the English detail are for the console; the reader gets the page's words.
       console.warn(`revocation list ${url}: ${e.message}`);
-      say(w().lists);
+      state.keptList ||= await loadKept(url);
+      say(state.keptList ? w().lists : w().noList);
     }
   }
   // Written while the card is shown: nothing on screen waits for the disk.
   stored("floors", state.scanner.floors()).catch((e) => console.warn(e));
+}
+
+// The last good revocation list of `url` (IndexedDB), loaded; whether it was.
+async function loadKept(url) {
+  const kept = await stored(`list ${url}`).catch(() => undefined);
+  if (!kept) return false;
+  try {
+    state.scanner.load_revocations(kept, Date.now());
+    return true;
+  } catch (e) {
+    console.warn(`kept revocation list ${url}: ${e.message}`);
+    return false;
+  }
 }
 
 // --- showing a card ---
@@ -243,8 +266,10 @@ async function showCard(cardText, { scanned = false } = {}) {
   $("reason-text").value = "";
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
-  // The verdict box announces itself (role=status); the status line stays for other news.
-  say("");
+  // The verdict box announces itself (role=status); the status line stays for other news: that
+  // the card was checked against an earlier revocation list (a card checked against none says so
+  // in its own notices).
+  say(state.keptList ? w().lists : "");
   if (scanned && state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
     $("reason").scrollIntoView?.({ block: "center" });
   }
