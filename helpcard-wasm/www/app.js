@@ -21,7 +21,7 @@ const IDLE = Math.min(60, Number(params.get("idle")) || 60);
 const WORDS = {
   ja: { hide: "隠す", responder: "応答者の方へ", responderBox: "サインイン（登録された応答者）", name: "お名前", signin: "パスキーでサインイン", scan: "カメラで読み取る", torch: "ライト",
         signedIn: (n) => `${n} さんとしてサインイン中`, needSignin: "支援の詳細を見るには、応答者としてサインインしてください。",
-        offline: "支援の詳細を開くにはネットワークが必要です。", lists: "失効リストを読み込めませんでした。前に読み込んだリストで確認しています。",
+        offline: "支援の詳細を開くにはネットワークが必要です。", lists: "最新のリストを読み込めませんでした。前に読み込んだリストで確認しています。",
         noList: "失効リストを読み込めませんでした。紛失・停止したカードかどうかは確認できていません。",
         registered: "パスキーを登録しました。サインインしてください。",
         openPrivate: "支援の詳細を開く", askOpen: "支援の詳細を開くには、下のボタンを押してください。開いた記録が残ります。",
@@ -43,7 +43,7 @@ const WORDS = {
         camera: "カメラが つかえません。", failed: "ページが うまく うごきません。よみこみ なおして ください。" },
   en: { hide: "Hide", responder: "For responders", responderBox: "Sign in (registered responders)", name: "Your name", signin: "Sign in with a passkey", scan: "Scan with the camera", torch: "Light",
         signedIn: (n) => `Signed in as ${n}`, needSignin: "Responders: sign in to see the support details.",
-        offline: "Opening the support details needs the network.", lists: "A revocation list could not be loaded; the last good one is in use.",
+        offline: "Opening the support details needs the network.", lists: "The latest lists could not be loaded; the last good ones are in use.",
         noList: "A revocation list could not be loaded: whether a card was reported lost is not checked.",
         registered: "Passkey registered. Please sign in.",
         openPrivate: "Open the support details", askOpen: "To open the support details, choose why and press the button below. The opening is recorded.",
@@ -63,7 +63,7 @@ const state = {
   person: null,
   idle: null,
   worker: null,
-  // Whether a revocation list kept from an earlier visit stands in for one that failed.
+  // Whether a list kept from an earlier visit stands in for one that failed.
   keptList: false,
 };
 
@@ -110,8 +110,9 @@ async function stored(key, value) {
 // preloads the fixed names): a slow phone link pays for every round trip made one after another.
 const listsFetched = fetchLists();
 const signedIn = whoAmI();
-// The floors kept from earlier visits are read from IndexedDB meanwhile too.
+// What earlier visits kept is read from IndexedDB meanwhile too.
 const floorsStored = stored("floors").catch(() => undefined);
+const trustKept = stored("trust").catch(() => undefined);
 
 async function fetchLists() {
   const index = await (await fetch("/lists/index.json")).json();
@@ -127,7 +128,28 @@ async function fetchLists() {
 async function loadLists() {
   const { root, trust, revocations } = await listsFetched;
   state.scanner = new Scanner(root);
-  state.scanner.load_trust(trust, Date.now());
+  // The trust list accepted on an earlier visit first: a fetched one older than it is refused
+  // (a rollback to a list that still trusted a withdrawn issuer key), and one that cannot be
+  // verified leaves it in force. With none kept, a refused trust list stops the page.
+  const kept = await trustKept;
+  let held = false;
+  if (kept) {
+    try {
+      state.scanner.load_trust(kept, Date.now());
+      held = true;
+    } catch (e) {
+      console.warn(`kept trust list: ${e.message}`);
+    }
+  }
+  try {
+    state.scanner.load_trust(trust, Date.now());
+    stored("trust", trust).catch((e) => console.warn(e));
+  } catch (e) {
+    if (!held) throw e;
+    console.warn(`trust list: ${e.message}`);
+    state.keptList = true;
+    say(w().lists);
+  }
   state.scanner.set_floors((await floorsStored) || "{}");
   for (const { url, b, e: fetchError } of revocations) {
     try {
