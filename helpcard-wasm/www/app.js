@@ -162,7 +162,7 @@ async function loadLists() {
     } catch (e) {
       // The code and the English detail are for the console; the reader gets the page's words.
       console.warn(`revocation list ${url}: ${e.message}`);
-      state.keptList ||= await loadKept(url);
+      state.keptList ||= await loadKeptRevocations(url);
       say(state.keptList ? w().lists : w().noList);
     }
   }
@@ -171,7 +171,7 @@ async function loadLists() {
 }
 
 // The last good revocation list of `url` (IndexedDB), loaded; whether it was.
-async function loadKept(url) {
+async function loadKeptRevocations(url) {
   const kept = await stored(`list ${url}`).catch(() => undefined);
   if (!kept) return false;
   try {
@@ -289,8 +289,8 @@ async function showCard(cardText, { scanned = false } = {}) {
   state.view = JSON.parse(state.scanner.open(cardText, Date.now(), state.lang));
   render();
   // The verdict box announces itself (role=status); the status line stays for other news: that
-  // the card was checked against an earlier revocation list (a card checked against none says so
-  // in its own notices).
+  // the card was checked against a list kept from an earlier visit (a card checked against no
+  // revocation list says so in its own notices).
   say(state.keptList ? w().lists : "");
   if (scanned && state.view.status === "ok" && state.view.private === "locked" && state.person && navigator.onLine) {
     $("reason").scrollIntoView?.({ block: "center" });
