@@ -14,9 +14,10 @@
 //! [`DbError::Unavailable`] meanwhile and recovers by itself.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "postgres")]
+mod pg;
 mod value;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -25,9 +26,6 @@ pub use value::{FromValue, Row, Value};
 
 /// How long a SQLite writer waits for another process's lock before giving up.
 const SQLITE_BUSY: Duration = Duration::from_secs(5);
-
-/// How long connecting to PostgreSQL may take before the database counts as unreachable.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The environment variable naming a PEM file of the CA certificates PostgreSQL's server
 /// certificate is checked against (a city's own CA); without it, Mozilla's roots.
@@ -41,7 +39,8 @@ pub enum DbError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL refused (a constraint, a trigger, a query error).
-    #[error("PostgreSQL: {}", pg_message(.0))]
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL: {}", pg::message(.0))]
     Postgres(postgres::Error),
     /// The database cannot be reached now (PostgreSQL down, restarting or unreachable): worth
     /// answering 503 and trying again.
@@ -86,9 +85,8 @@ impl DbError {
                 f.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
             ),
-            DbError::Postgres(e) => e
-                .code()
-                .is_some_and(|c| matches!(c.code(), "55P03" | "40001" | "40P01")),
+            #[cfg(feature = "postgres")]
+            DbError::Postgres(e) => pg::is_busy(e),
             _ => false,
         }
     }
@@ -97,21 +95,16 @@ impl DbError {
 /// One connection.
 enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres {
-        client: Box<postgres::Client>,
-        /// Prepared statements by their SQL as written (one round trip each instead of two).
-        prepared: HashMap<String, postgres::Statement>,
-    },
+    #[cfg(feature = "postgres")]
+    Postgres(pg::Client),
 }
 
 /// Where connections come from.
 enum Source {
     /// The one SQLite connection lives in the pool for good.
     Sqlite,
-    Postgres(
-        Box<postgres::Config>,
-        tokio_postgres_rustls::MakeRustlsConnect,
-    ),
+    #[cfg(feature = "postgres")]
+    Postgres(Box<pg::Source>),
 }
 
 struct Slots {
@@ -123,6 +116,8 @@ struct Slots {
 /// A database: SQLite (one connection) or PostgreSQL (a pool).
 pub struct Database {
     source: Source,
+    /// Most connections at once (SQLite's one never leaves the pool).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     max: usize,
     slots: Mutex<Slots>,
     freed: Condvar,
@@ -187,31 +182,36 @@ impl Database {
         pool: usize,
         ca: Option<&Path>,
     ) -> Result<Database, DbError> {
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
-            DbError::Url(format!(
-                "{e} (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"
-            ))
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
+        #[cfg(feature = "postgres")]
+        {
+            let source = pg::Source::new(url, ca)?;
+            let first = pg::blocking(|| source.connect())?;
+            Ok(Database {
+                source: Source::Postgres(Box::new(source)),
+                max: pool.max(1),
+                slots: Mutex::new(Slots {
+                    idle: vec![first],
+                    busy: 0,
+                }),
+                freed: Condvar::new(),
+            })
         }
-        config.application_name("helpcard");
-        let tls = tls(ca)?;
-        let first = blocking(|| connect(&config, &tls))?;
-        Ok(Database {
-            source: Source::Postgres(Box::new(config), tls),
-            max: pool.max(1),
-            slots: Mutex::new(Slots {
-                idle: vec![first],
-                busy: 0,
-            }),
-            freed: Condvar::new(),
-        })
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = (url, pool, ca);
+            Err(DbError::Url(
+                "this program was built without PostgreSQL (cargo feature `postgres`)".into(),
+            ))
+        }
     }
 
     /// True for PostgreSQL.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.source, Source::Postgres(..))
+        match self.source {
+            Source::Sqlite => false,
+            #[cfg(feature = "postgres")]
+            Source::Postgres(_) => true,
+        }
     }
 
     /// Runs `f` in one transaction, committed when it returns `Ok`, rolled back otherwise. On
@@ -321,11 +321,11 @@ impl Database {
                 (Err(e), _) => Err(e),
             }
         };
+        #[cfg(feature = "postgres")]
         if self.is_postgres() {
-            blocking(work)
-        } else {
-            work()
+            return pg::blocking(work);
         }
+        work()
     }
 
     fn lock(&self) -> MutexGuard<'_, Slots> {
@@ -345,10 +345,11 @@ impl Database {
                     conn: Some(conn),
                 });
             }
-            if let (Source::Postgres(config, tls), true) = (&self.source, slots.busy < self.max) {
+            #[cfg(feature = "postgres")]
+            if let (Source::Postgres(source), true) = (&self.source, slots.busy < self.max) {
                 slots.busy += 1;
                 drop(slots);
-                return match connect(config, tls) {
+                return match source.connect() {
                     Ok(conn) => Ok(Lease {
                         db: self,
                         conn: Some(conn),
@@ -393,7 +394,8 @@ struct Lease<'a> {
 impl Lease<'_> {
     /// Drops a PostgreSQL connection that closed, so the next use makes a new one.
     fn check(&mut self) {
-        if let Some(Conn::Postgres { client, .. }) = &self.conn
+        #[cfg(feature = "postgres")]
+        if let Some(Conn::Postgres(client)) = &self.conn
             && client.is_closed()
         {
             self.conn = None;
@@ -409,7 +411,8 @@ impl Drop for Lease<'_> {
             Some(Conn::Sqlite(c)) if !c.is_autocommit() => {
                 let _ = c.execute_batch("ROLLBACK");
             }
-            Some(Conn::Postgres { .. }) if std::thread::panicking() => self.conn = None,
+            #[cfg(feature = "postgres")]
+            Some(Conn::Postgres(_)) if std::thread::panicking() => self.conn = None,
             _ => {}
         }
         self.check();
@@ -419,64 +422,6 @@ impl Drop for Lease<'_> {
 
 fn gone() -> DbError {
     DbError::Unavailable("the connection was lost".into())
-}
-
-/// A connection, over TLS as the URL's `sslmode` says: `prefer` (the default) uses TLS when the
-/// server offers it, `require` refuses a server without it, `disable` never asks. When TLS is
-/// used the server's certificate and name are always checked (rustls has no unchecked mode).
-fn connect(
-    config: &postgres::Config,
-    tls: &tokio_postgres_rustls::MakeRustlsConnect,
-) -> Result<Conn, DbError> {
-    let client = config
-        .connect(tls.clone())
-        .map_err(|e| DbError::Unavailable(pg_message(&e)))?;
-    Ok(Conn::Postgres {
-        client: Box::new(client),
-        prepared: HashMap::new(),
-    })
-}
-
-/// The TLS client: the CA certificates in `ca`, else Mozilla's roots.
-fn tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
-    let mut roots = rustls::RootCertStore::empty();
-    match ca {
-        Some(path) => {
-            let named = |e: &dyn std::fmt::Display| {
-                DbError::Url(format!("CA file {}: {e}", path.display()))
-            };
-            for cert in CertificateDer::pem_file_iter(path).map_err(|e| named(&e))? {
-                roots
-                    .add(cert.map_err(|e| named(&e))?)
-                    .map_err(|e| named(&e))?;
-            }
-            if roots.is_empty() {
-                return Err(named(&"no certificate in the file"));
-            }
-        }
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
-    }
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| DbError::Url(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
-}
-
-/// Runs blocking database work from wherever it is called: inside the key service's async
-/// handlers (a multi-threaded tokio runtime), the worker thread is handed over first, because
-/// the blocking PostgreSQL client drives its own runtime and may not run inside another.
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
 }
 
 /// A store's migrations, by the version each brings the schema to (the first brings it to 1),
@@ -499,7 +444,11 @@ pub struct Tx<'a> {
 impl Tx<'_> {
     /// True on PostgreSQL: for the statements only it needs.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.conn, Conn::Postgres { .. })
+        match self.conn {
+            Conn::Sqlite(_) => false,
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(_) => true,
+        }
     }
 
     /// Runs one statement; the number of rows it changed.
@@ -511,13 +460,8 @@ impl Tx<'_> {
                     .execute(rusqlite::params_from_iter(params))?;
                 Ok(n as u64)
             }
-            Conn::Postgres { client, prepared } => {
-                let stmt = statement(client, prepared, sql)?;
-                let refs = pg_params(params);
-                client
-                    .execute(&stmt, &refs)
-                    .map_err(|e| pg_error(e, client))
-            }
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(client) => client.execute(sql, params),
         }
     }
 
@@ -537,21 +481,8 @@ impl Tx<'_> {
                 }
                 Ok(out)
             }
-            Conn::Postgres { client, prepared } => {
-                let stmt = statement(client, prepared, sql)?;
-                let refs = pg_params(params);
-                let rows = client
-                    .query(&stmt, &refs)
-                    .map_err(|e| pg_error(e, client))?;
-                rows.iter()
-                    .map(|r| {
-                        (0..r.len())
-                            .map(|i| value::from_postgres(r, i))
-                            .collect::<Result<_, _>>()
-                            .map(Row)
-                    })
-                    .collect()
-            }
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(client) => client.query(sql, params),
         }
     }
 
@@ -572,78 +503,16 @@ impl Tx<'_> {
     pub fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         match self.conn {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Postgres { client, .. } => {
-                client.batch_execute(sql).map_err(|e| pg_error(e, client))
-            }
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(client) => client.batch(sql),
         }
-    }
-}
-
-fn pg_params(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
-    params
-        .iter()
-        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-        .collect()
-}
-
-/// The prepared statement for `sql` (prepared once per connection, with `?N` written `$N`).
-fn statement(
-    client: &mut postgres::Client,
-    prepared: &mut HashMap<String, postgres::Statement>,
-    sql: &str,
-) -> Result<postgres::Statement, DbError> {
-    if let Some(s) = prepared.get(sql) {
-        return Ok(s.clone());
-    }
-    let stmt = client
-        .prepare(&dollar_params(sql))
-        .map_err(|e| pg_error(e, client))?;
-    prepared.insert(sql.to_owned(), stmt.clone());
-    Ok(stmt)
-}
-
-/// `?1` → `$1`, outside quoted strings.
-fn dollar_params(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut quoted = false;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            quoted = !quoted;
-        }
-        if c == '?' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('$');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A PostgreSQL error's words: the server's message and SQLSTATE when it sent one (the
-/// error's own Display says only "db error").
-fn pg_message(e: &postgres::Error) -> String {
-    match (e.as_db_error(), std::error::Error::source(e)) {
-        (Some(db), _) => format!("{} ({})", db.message(), db.code().code()),
-        (None, Some(source)) => format!("{e}: {source}"),
-        (None, None) => e.to_string(),
-    }
-}
-
-/// A PostgreSQL error: unavailable when the connection closed or the server is shutting down,
-/// starting up or unreachable (SQLSTATE classes 08 and 57P).
-fn pg_error(e: postgres::Error, client: &postgres::Client) -> DbError {
-    let code = e.code().map(|c| c.code().to_owned()).unwrap_or_default();
-    if client.is_closed() || e.is_closed() || code.starts_with("08") || code.starts_with("57P") {
-        DbError::Unavailable(pg_message(&e))
-    } else {
-        DbError::Postgres(e)
     }
 }
 
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "postgres")]
 /// Fresh PostgreSQL databases for tests, on the server named by the environment variable
 /// `HELPCARD_TEST_POSTGRES` (a URL without a database name, such as
 /// `postgres://helpcard@127.0.0.1:54329`; `scripts/postgres-cluster` starts a throwaway one).
@@ -756,7 +625,7 @@ pub mod scratch {
         ] {
             admin
                 .batch_execute(&sql)
-                .unwrap_or_else(|e| panic!("{sql}: {}", super::pg_message(&e)));
+                .unwrap_or_else(|e| panic!("{sql}: {}", super::pg::message(&e)));
         }
         format!("{base}/{db}")
     }

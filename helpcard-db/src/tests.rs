@@ -35,7 +35,7 @@ fn migrations(n: usize) -> Migrations<'static> {
 #[test]
 fn numbered_parameters_become_dollars_outside_strings() {
     assert_eq!(
-        dollar_params("SELECT '?1', x FROM t WHERE a = ?1 AND b = ?12 OR c = ?"),
+        pg::dollar_params("SELECT '?1', x FROM t WHERE a = ?1 AND b = ?12 OR c = ?"),
         "SELECT '?1', x FROM t WHERE a = $1 AND b = $12 OR c = ?"
     );
 }

@@ -5,7 +5,6 @@
 //! `BIGINT`, `TEXT` and `BYTEA`, and an integer bound to an `INTEGER`, `SMALLINT` or `BOOLEAN`
 //! parameter is narrowed (checked) to it.
 
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use crate::DbError;
@@ -192,84 +191,4 @@ pub(crate) fn from_sqlite(v: ValueRef<'_>, index: usize) -> Result<Value, DbErro
             });
         }
     })
-}
-
-/// A PostgreSQL column as a [`Value`], by its type.
-pub(crate) fn from_postgres(row: &postgres::Row, index: usize) -> Result<Value, DbError> {
-    let ty = row.columns()[index].type_().clone();
-    let get_err = |_| DbError::Column {
-        index,
-        wanted: "a value of its declared type",
-    };
-    Ok(match ty {
-        Type::INT8 => row
-            .try_get::<_, Option<i64>>(index)
-            .map_err(get_err)?
-            .into(),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(index)
-            .map_err(get_err)?
-            .map(i64::from)
-            .into(),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(index)
-            .map_err(get_err)?
-            .map(i64::from)
-            .into(),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(index)
-            .map_err(get_err)?
-            .into(),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
-            .try_get::<_, Option<String>>(index)
-            .map_err(get_err)?
-            .into(),
-        Type::BYTEA => row
-            .try_get::<_, Option<Vec<u8>>>(index)
-            .map_err(get_err)?
-            .into(),
-        _ => {
-            return Err(DbError::Column {
-                index,
-                wanted: "BIGINT, INTEGER, BOOLEAN, TEXT or BYTEA",
-            });
-        }
-    })
-}
-
-impl ToSql for Value {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut bytes::BytesMut,
-    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        match self {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Int(i) => match *ty {
-                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
-                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
-                Type::BOOL => (*i != 0).to_sql(ty, out),
-                _ => i.to_sql(ty, out),
-            },
-            Value::Text(s) => s.as_str().to_sql(ty, out),
-            Value::Blob(b) => b.as_slice().to_sql(ty, out),
-        }
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        matches!(
-            *ty,
-            Type::INT8
-                | Type::INT4
-                | Type::INT2
-                | Type::BOOL
-                | Type::TEXT
-                | Type::VARCHAR
-                | Type::BPCHAR
-                | Type::NAME
-                | Type::BYTEA
-        )
-    }
-
-    to_sql_checked!();
 }
