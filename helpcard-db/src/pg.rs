@@ -1,7 +1,7 @@
 //! PostgreSQL (cargo feature `postgres`): connections over TLS, statements prepared once per
 //! connection with `?N` written `$N`, values both ways, and its errors told apart (unreachable,
 //! busy, refused). The key service enables it; the kiosk and the office's CLI, which keep their
-//! SQLite files, are built without it and link no PostgreSQL client or TLS stack.
+//! SQLite files, are built without it and link no PostgreSQL client.
 
 use std::collections::HashMap;
 use std::path::Path;
