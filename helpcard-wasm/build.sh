@@ -36,8 +36,8 @@ rm -rf "$out"
 for module in view reader reader_simd; do
   features=${module%_simd}
   # The page's module is built for size ("z", the profile's "s" otherwise): 2.5 kB less under
-  # gzip, and a card opens in 0.70 ms instead of 0.65 (Node, vector 02): the download is what
-  # a passer-by waits for. The reader keeps the profile (it runs on every camera frame).
+  # gzip, and a card opens in 0.67–0.76 ms instead of 0.62–0.65 (Node, vector 02, 300 opens,
+  # three runs each): the download is what a passer-by waits for. The reader keeps the profile (it runs on every camera frame).
   flags=() target=target opt=-Oz simd= level=(--config 'profile.wasm-release.opt-level="z"')
   [ "$features" = reader ] && opt=-O3 level=()
   if [ "$module" = reader_simd ]; then

@@ -512,10 +512,10 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests;
 
-#[cfg(feature = "postgres")]
 /// Fresh PostgreSQL databases for tests, on the server named by the environment variable
 /// `HELPCARD_TEST_POSTGRES` (a URL without a database name, such as
 /// `postgres://helpcard@127.0.0.1:54329`; `scripts/postgres-cluster` starts a throwaway one).
+#[cfg(feature = "postgres")]
 pub mod scratch {
     use std::path::{Path, PathBuf};
     use std::process::Command;

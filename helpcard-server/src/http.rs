@@ -200,8 +200,12 @@ fn is_data(h: &HeaderMap) -> bool {
         return false;
     };
     let essence = kind.split(';').next().unwrap_or_default().trim();
-    matches!(
-        essence.to_ascii_lowercase().as_str(),
-        "application/wasm" | "application/cbor" | "application/json" | "text/css"
-    )
+    [
+        "application/wasm",
+        "application/cbor",
+        "application/json",
+        "text/css",
+    ]
+    .iter()
+    .any(|t| essence.eq_ignore_ascii_case(t))
 }

@@ -359,15 +359,16 @@ fn read(
     let mut revocation_bytes = previous
         .map(|h| h.revocation_bytes.clone())
         .unwrap_or_default();
-    let mut load = |bytes: &[u8]| -> Result<(), String> {
-        let issuer = revocations
-            .load(bytes, &trust, at)
-            .map_err(|e| format!("{e} ({})", e.code()))?
-            .issuer
-            .clone();
-        revocation_bytes.insert(issuer, bytes.to_vec());
-        Ok(())
+    // A list taken, kept as served; the issuer it speaks for.
+    let mut load = |bytes: &[u8]| -> Result<String, ListError> {
+        let issuer = revocations.load(bytes, &trust, at)?.issuer.clone();
+        revocation_bytes.insert(issuer.clone(), bytes.to_vec());
+        Ok(issuer)
     };
+    // The issuer of a list that verifies but was not taken (older, expired): verified again
+    // only on that path.
+    let issuer_of = |bytes: &[u8]| RevocationList::verify(bytes, &trust).ok().map(|l| l.issuer);
+    let described = |e: ListError| format!("{e} ({})", e.code());
     // The database's first: a file older than a list published there (its copy on this host
     // not yet replaced) is superseded, not a problem.
     let mut from_database = Vec::new();
@@ -375,15 +376,15 @@ fn read(
         Err(e) => problems.push(format!("published lists: {e}")),
         Ok(lists) => {
             for bytes in lists {
-                match RevocationList::verify(bytes, &trust) {
-                    Ok(list) => from_database.push(list.issuer),
+                match load(bytes) {
+                    Ok(issuer) => from_database.push(issuer),
                     // Signed by a key the trust list no longer names (a retired issuer key, an
                     // earlier demo's): not a list this service takes, nor a problem of today's.
-                    Err(ListError::UnknownSigner(_)) => continue,
-                    Err(_) => {}
-                }
-                if let Err(e) = load(bytes) {
-                    problems.push(format!("published list: {e}"));
+                    Err(ListError::UnknownSigner(_)) => {}
+                    Err(e) => {
+                        from_database.extend(issuer_of(bytes));
+                        problems.push(format!("published list: {}", described(e)));
+                    }
                 }
             }
         }
@@ -400,10 +401,9 @@ fn read(
                     }
                 };
                 if let Err(e) = load(&bytes) {
-                    let superseded = RevocationList::verify(&bytes, &trust)
-                        .is_ok_and(|l| from_database.contains(&l.issuer));
+                    let superseded = issuer_of(&bytes).is_some_and(|i| from_database.contains(&i));
                     if !superseded {
-                        problems.push(format!("{}: {e}", path.display()));
+                        problems.push(format!("{}: {}", path.display(), described(e)));
                     }
                 }
             }

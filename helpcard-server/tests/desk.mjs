@@ -25,7 +25,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { databaseArgs } from "../../helpcard-wasm/tests/common.mjs";
+import { databaseArgs, refusePasskeys } from "../../helpcard-wasm/tests/common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -93,12 +93,8 @@ try {
   await page.fill("#invite-code", printed.deskInvite);
   await page.click("#register-form button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#status").textContent.length > 0, null, { timeout: 10000 });
-  // A passkey step the browser refuses (a DOMException, with a numeric `code` of its own) is
-  // said in the desk's words; the desk goes on to sign in.
-  await page.evaluate(() => {
-    navigator.credentials.get = () => Promise.reject(new DOMException("another request is pending", "InvalidStateError"));
-    document.querySelector("#status").textContent = "";
-  });
+  // A passkey step the browser refuses is said in the desk's words; the desk goes on to sign in.
+  await page.evaluate(refusePasskeys);
   await page.fill("#signin-name", "demo-clerk");
   await page.click("#signin-form button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#status").textContent.length > 0, null, { timeout: 10000 }).catch(() => {});

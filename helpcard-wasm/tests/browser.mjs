@@ -28,7 +28,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { axeSource, checks, grayPng, seriousViolations, server, startServer } from "./common.mjs";
+import { axeSource, checks, grayPng, refusePasskeys, seriousViolations, server, startServer } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..", "..");
@@ -241,12 +241,9 @@ try {
   // never travels in a URL.
   await open(`${origin}/S/#register`);
   check("(b) #register opens the invite form", await page.$eval("#register", (d) => d.open));
-  // A passkey step the browser refuses (a DOMException, which carries a numeric `code` of its
-  // own) is said in the page's words, and the page's module goes on working (below).
-  await page.evaluate(() => {
-    navigator.credentials.get = () => Promise.reject(new DOMException("another request is pending", "InvalidStateError"));
-    document.querySelector("#status").textContent = "";
-  });
+  // A passkey step the browser refuses is said in the page's words, and the page's module
+  // goes on working (below).
+  await page.evaluate(refusePasskeys);
   await page.fill("#name", "demo-responder");
   await page.click("#signin-button");
   await page.waitForFunction(() => document.querySelector("#status").textContent.length > 0, null, { timeout: 10000 }).catch(() => {});

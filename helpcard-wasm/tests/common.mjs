@@ -121,6 +121,14 @@ export function showToCamera({ side, pixels }) {
   navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
 }
 
+/// Runs in a page: its passkey requests refused as a browser refuses one while another is
+/// pending (a DOMException, which carries a numeric `code` of its own), and its status line
+/// cleared. `delete navigator.credentials.get` undoes it.
+export function refusePasskeys() {
+  navigator.credentials.get = () => Promise.reject(new DOMException("another request is pending", "InvalidStateError"));
+  document.querySelector("#status").textContent = "";
+}
+
 /// axe-core's script, to run in a page before `seriousViolations`.
 export const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 

@@ -9,7 +9,8 @@
 //  (d) with the service gone, a card URL still verifies from the service worker's cache;
 //  (g) axe-core: no serious or critical violation on the passer-by's verdicts and the camera
 //      view.
-// Screenshots (target/webkit-*.png). WebKitGTK has no WebAuthn: passkeys are tested in Chromium.
+// Screenshots (target/webkit-*.png). WebKitGTK has no WebAuthn: passkeys are tested in Chromium
+// and Firefox.
 // Run under Xvfb: xvfb-run -a node helpcard-wasm/tests/webkit.mjs. Prints "webkit: N passed,
 // M failed".
 import { execFileSync } from "node:child_process";
@@ -31,19 +32,17 @@ const { cards, origin } = service;
 const { check, fail, finish } = checks();
 
 const driver = await webDriver("WebKitWebDriver");
-const Session = {
-  async start() {
-    const s = await driver.session({
-      browserName: "MiniBrowser",
-      "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation", "--enable-mock-capture-devices=true"] },
-    });
-    // WebKitGTK's windows are at least 447 px wide.
-    await s.call("POST", "/window/rect", { width: 447, height: 900 });
-    const screenshot = s.screenshot.bind(s);
-    s.screenshot = (name) => screenshot(path.join(root, "target", `webkit-${name}.png`));
-    return s;
-  },
+// One automation session per scenario.
+const startSession = async () => {
+  const s = await driver.session({
+    browserName: "MiniBrowser",
+    "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation", "--enable-mock-capture-devices=true"] },
+  });
+  // WebKitGTK's windows are at least 447 px wide.
+  await s.call("POST", "/window/rect", { width: 447, height: 900 });
+  return s;
 };
+const shot = (s, name) => s.screenshot(path.join(root, "target", `webkit-${name}.png`));
 
 const verdict = (s) => s.run(() => document.querySelector("#verdict")?.dataset.verdict ?? "");
 // Opens a card URL and waits for its verdict.
@@ -65,27 +64,27 @@ const symbol = grayPng(fs.readFileSync(cameraPng));
 
 try {
   // (a) a passer-by.
-  let s = await Session.start();
+  let s = await startSession();
   check("(a) a card URL is verified", await open(s, cards["02-autism-teen"].url) && (await verdict(s)) === "verified", await verdict(s));
   const seen = await s.run(() => ({ headline: document.querySelector("#headline").textContent, message: document.querySelector("#message").textContent, hash: location.hash, lang: navigator.language }));
   check("(a) the public part", seen.message.includes("自閉症があります"), JSON.stringify(seen));
   check("(a) fragment cleared", seen.hash === "", seen.hash);
-  await s.screenshot("passer-by");
+  await shot(s, "passer-by");
   await axe(s, "a verified card");
   await s.end();
 
   // (c) bad cards, each in its own session.
   for (const name of ["tampered", "expired", "revoked", "foreign-issuer"]) {
-    s = await Session.start();
+    s = await startSession();
     await open(s, cards[name].url);
     check(`(c) ${name}`, (await verdict(s)) === cards[name].verdict, await verdict(s));
-    await s.screenshot(`verdict-${name}`);
+    await shot(s, `verdict-${name}`);
     if (name === "tampered") await axe(s, "a refused card");
     await s.end();
   }
 
   // (k) the camera path, then (d) offline, in one session (the service worker of the first).
-  s = await Session.start();
+  s = await startSession();
   await s.go(`${origin}/S/`);
   await s.until(() => document.body.dataset.ready === "true");
   await s.run(showToCamera, { side: symbol.side, pixels: Array.from(symbol.pixels) });
